@@ -1,0 +1,1 @@
+"""The ports to the outside world (Protocols) and their vendor adapters (boto3, httpx)."""

@@ -1,0 +1,1 @@
+"""The release engine: the state machine, the runner, configuration and the CLI."""

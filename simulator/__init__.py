@@ -1,0 +1,1 @@
+"""A local stand-in for AWS: Elastic Beanstalk + S3 over real HTTP, app servers, a CNAME router."""

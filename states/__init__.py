@@ -1,0 +1,1 @@
+"""One module per lifecycle step: idempotent reconcile actions against the cloud ports."""

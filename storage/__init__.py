@@ -1,0 +1,1 @@
+"""Persistence of runs, transitions and events: SQLAlchemy models, unit of work, migrations."""
