@@ -1,0 +1,173 @@
+"""The domain of a release: its states, its inputs, the facts it records and its history.
+
+Plain values only: no vendor imports. Storage maps these to rows; the CLI renders them.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, NewType
+
+RunId = NewType("RunId", str)
+
+
+class State(enum.StrEnum):
+    """Lifecycle states; the values are what the database and `--json` output show."""
+
+    PREFLIGHT = "preflight"
+    CLONING = "cloning"
+    SWAPPING = "swapping"
+    DEPLOYING = "deploying"
+    VERIFYING = "verifying"
+    AWAITING_CUTOVER = "awaiting_cutover"
+    CUTTING_OVER = "cutting_over"
+    CLEANING_UP = "cleaning_up"
+    ROLLING_BACK = "rolling_back"
+    SUCCEEDED = "succeeded"
+    ROLLED_BACK = "rolled_back"
+    FAILED = "failed"
+
+    @property
+    def is_final(self) -> bool:
+        return self in FINAL_STATES
+
+    @property
+    def is_unfinished(self) -> bool:
+        """Unfinished runs hold their target: in progress, waiting, or failed (resumable)."""
+        return self not in (State.SUCCEEDED, State.ROLLED_BACK)
+
+
+FINAL_STATES = frozenset({State.SUCCEEDED, State.ROLLED_BACK, State.FAILED})
+
+
+class Mode(enum.StrEnum):
+    """What the operator asked for: the whole release, or up to the cutover wait."""
+
+    FULL = "full"
+    DEPLOY = "deploy"
+
+
+class EventSource(enum.StrEnum):
+    """Where a history event came from."""
+
+    ENGINE = "engine"
+    EB = "eb"
+    PROBE = "probe"
+    AWS = "aws"
+    OPERATOR = "operator"
+
+
+@dataclass(frozen=True)
+class Target:
+    """What a run releases to: at most one unfinished run per target."""
+
+    region: str
+    app: str
+    blue: str
+
+    @property
+    def key(self) -> str:
+        return f"{self.region}/{self.app}/{self.blue}"
+
+
+@dataclass(frozen=True)
+class HealthCheck:
+    """How blue is verified over HTTP before the cutover."""
+
+    path: str = "/"
+    expected_status: tuple[int, ...] = (200,)
+    successes: int = 3
+    interval_seconds: float = 2.0
+    timeout_seconds: float = 5.0
+    deadline_seconds: float = 120.0
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """A source bundle to upload and register as the new version."""
+
+    path: str
+    bucket: str
+
+
+@dataclass
+class Facts:
+    """What the run learned and did in AWS; resume and rollback rely on these."""
+
+    blue_env_id: str | None = None
+    blue_cname: str | None = None
+    previous_version_label: str | None = None
+    green_env_id: str | None = None
+    green_cname: str | None = None
+    template_name: str | None = None
+    bundle_bucket: str | None = None
+    bundle_key: str | None = None
+
+
+@dataclass
+class Run:
+    """One release: its inputs, where it is, and what it has recorded."""
+
+    id: RunId
+    target: Target
+    green: str
+    mode: Mode
+    version_label: str
+    health: HealthCheck
+    state: State
+    created_at: datetime
+    updated_at: datetime
+    facts: Facts = field(default_factory=Facts)
+    bundle: Bundle | None = None
+    finished_at: datetime | None = None
+    error: str | None = None
+    # Why a rollback started (the failure it undoes); kept apart from `error`,
+    # which says why the run as a whole ended badly.
+    rollback_reason: str | None = None
+    lease_owner: str | None = None
+    lease_expires_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class TransitionRecord:
+    """One step of the state machine, as stored."""
+
+    run_id: RunId
+    from_state: State | None
+    to_state: State
+    trigger: str
+    at: datetime
+    detail: str | None = None
+
+
+@dataclass(frozen=True)
+class EventRecord:
+    """One thing that happened during a run, for post-mortems."""
+
+    run_id: RunId
+    at: datetime
+    source: EventSource
+    message: str
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+class Trigger(enum.StrEnum):
+    """The events that move a run; state actions return one of the happy-path triggers."""
+
+    PREFLIGHT_PASSED = "preflight_passed"  # preflight -> cloning
+    CLONED = "cloned"  # cloning -> swapping
+    SWAPPED = "swapped"  # swapping -> deploying
+    DEPLOYED = "deployed"  # deploying -> verifying (mode full)
+    PAUSE = "pause"  # deploying -> awaiting_cutover (mode deploy)
+    CUTOVER = "cutover"  # awaiting_cutover -> verifying (operator)
+    VERIFIED = "verified"  # verifying -> cutting_over
+    CUT_OVER = "cut_over"  # cutting_over -> cleaning_up
+    CLEANED_UP = "cleaned_up"  # cleaning_up -> succeeded
+    FAIL = "fail"  # any step before cleaning_up -> rolling_back
+    ROLLBACK = "rollback"  # operator: awaiting_cutover / in progress / failed -> rolling_back
+    UNDONE = "undone"  # rolling_back -> rolled_back
+    GIVE_UP = "give_up"  # rolling_back / cleaning_up -> failed (needs an operator)
+    RETRY_ROLLBACK = "retry_rollback"  # failed -> rolling_back (resume)
+    RETRY_CLEANUP = "retry_cleanup"  # failed -> cleaning_up (resume)

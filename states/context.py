@@ -1,0 +1,86 @@
+"""What a lifecycle step receives: the run, the cloud ports, and the engine's services.
+
+A step is `def run(ctx: StepContext) -> Trigger`: it reads what exists, compares it with what
+the run wants, does only the missing part, records what it learned, and returns the trigger
+of its happy path. It raises `cloud.errors.StepFailed` (or lets a `CloudError` escape) when
+the release cannot go on; the engine then rolls back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+
+from cloud.ports import ArtifactStore, Beanstalk, Environment, HealthProbe
+from engine.model import EventSource, Run
+
+# What a wait looks at: environment id -> its latest description (None when not found).
+Snapshot = Mapping[str, Environment | None]
+# Returns True when the wait is over; raises StepFailed when it can never succeed.
+Condition = Callable[[Snapshot], bool]
+
+
+class Clock(Protocol):
+    """Time, injected so unit tests never sleep."""
+
+    def now(self) -> datetime:
+        """Timezone-aware UTC."""
+        ...
+
+    def monotonic(self) -> float: ...
+
+    def sleep(self, seconds: float) -> None: ...
+
+
+class Journal(Protocol):
+    """The run's memory: facts are persisted at once, events go to the history."""
+
+    def record_facts(self, **changes: str | None) -> None:
+        """Set fields of `run.facts` and commit them before returning."""
+        ...
+
+    def event(self, source: EventSource, message: str, **data: Any) -> None: ...
+
+
+class Waiter(Protocol):
+    """Polls environments until a condition holds (shared poller, adaptive interval)."""
+
+    def wait_for(
+        self,
+        what: str,
+        application: str,
+        environment_ids: Sequence[str],
+        condition: Condition,
+        deadline_seconds: float,
+    ) -> Snapshot:
+        """Poll until `condition(snapshot)` is true; streams EB events of those environments
+        into the journal meanwhile. Raises DeadlineExceeded naming `what` and the last seen
+        statuses, or whatever `condition` raised."""
+        ...
+
+
+@dataclass(frozen=True)
+class Deadlines:
+    """How long each kind of wait may take, in seconds (defaults fit real EB)."""
+
+    launch: float = 30 * 60
+    update: float = 20 * 60
+    swap: float = 10 * 60
+    terminate: float = 30 * 60
+    version_processing: float = 10 * 60
+
+
+@dataclass
+class StepContext:
+    """Everything a step may use; nothing else (no settings object, no vendor client)."""
+
+    run: Run
+    beanstalk: Beanstalk
+    artifacts: ArtifactStore
+    probe: HealthProbe
+    waiter: Waiter
+    journal: Journal
+    clock: Clock
+    deadlines: Deadlines
