@@ -1,20 +1,20 @@
 """The project's own exception tree; adapters translate vendor errors into it at the boundary.
 
-    BlueGreenError
-    ├── ConfigurationError        bad input or settings: nothing was touched (exit 2)
-    ├── CloudError                an AWS call failed
-    │   ├── CredentialsError      no or invalid credentials
-    │   ├── NotFoundError         the application, environment, version or template is missing
-    │   ├── ConflictError         it exists already, or is in a state that forbids the call
-    │   ├── ThrottledError        "Rate exceeded" after botocore's own retries
-    │   └── ServiceError          5xx or a transport failure after retries
-    ├── ProbeError                the health probe could not be sent (not a bad status)
-    ├── StoreError                the run store failed
-    │   ├── RunNotFoundError      no run with that id
-    │   ├── LeaseLostError        this runner no longer holds the run's lease
-    │   └── TargetBusyError       another unfinished run holds the target (exit 3)
-    └── StepFailed                a lifecycle step decided the release cannot go on
-        └── DeadlineExceeded      a wait ran past its deadline
+BlueGreenError
+├── ConfigurationError        bad input or settings: nothing was touched (exit 2)
+├── CloudError                an AWS call failed
+│   ├── CredentialsError      no or invalid credentials
+│   ├── NotFoundError         the application, environment, version or template is missing
+│   ├── ConflictError         it exists already, or is in a state that forbids the call
+│   ├── ThrottledError        "Rate exceeded" after botocore's own retries
+│   └── ServiceError          5xx or a transport failure after retries
+├── ProbeError                the health probe could not be sent (not a bad status)
+├── StoreError                the run store failed
+│   ├── RunNotFoundError      no run with that id
+│   ├── LeaseLostError        this runner no longer holds the run's lease
+│   └── TargetBusyError       another unfinished run holds the target (exit 3)
+└── StepFailed                a lifecycle step decided the release cannot go on
+    └── DeadlineExceeded      a wait ran past its deadline
 """
 
 from __future__ import annotations
