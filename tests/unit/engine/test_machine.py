@@ -1,0 +1,80 @@
+"""The lifecycle's transition table, checked for every (state, trigger) pair."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from engine.machine import InvalidTransition, allowed_triggers, bind, fire, next_state
+from engine.model import State, Trigger
+
+S, T = State, Trigger
+FORWARD = (S.PREFLIGHT, S.CLONING, S.SWAPPING, S.DEPLOYING, S.VERIFYING, S.CUTTING_OVER)
+
+# Written out by hand from the design, independently of engine.machine's table.
+EXPECTED: dict[tuple[State, Trigger], State] = {
+    (S.PREFLIGHT, T.PREFLIGHT_PASSED): S.CLONING,
+    (S.CLONING, T.CLONED): S.SWAPPING,
+    (S.SWAPPING, T.SWAPPED): S.DEPLOYING,
+    (S.DEPLOYING, T.DEPLOYED): S.VERIFYING,
+    (S.DEPLOYING, T.PAUSE): S.AWAITING_CUTOVER,
+    (S.AWAITING_CUTOVER, T.CUTOVER): S.VERIFYING,
+    (S.VERIFYING, T.VERIFIED): S.CUTTING_OVER,
+    (S.CUTTING_OVER, T.CUT_OVER): S.CLEANING_UP,
+    (S.CLEANING_UP, T.CLEANED_UP): S.SUCCEEDED,
+    **{(state, T.FAIL): S.ROLLING_BACK for state in FORWARD},
+    **{
+        (state, T.ROLLBACK): S.ROLLING_BACK
+        for state in (*FORWARD, S.AWAITING_CUTOVER, S.CLEANING_UP, S.ROLLING_BACK, S.FAILED)
+    },
+    (S.ROLLING_BACK, T.UNDONE): S.ROLLED_BACK,
+    (S.ROLLING_BACK, T.GIVE_UP): S.FAILED,
+    (S.CLEANING_UP, T.GIVE_UP): S.FAILED,
+    (S.FAILED, T.RETRY_ROLLBACK): S.ROLLING_BACK,
+    (S.FAILED, T.RETRY_CLEANUP): S.CLEANING_UP,
+}
+ALL_PAIRS = list(itertools.product(State, Trigger))
+
+
+@pytest.mark.parametrize(("state", "trigger"), ALL_PAIRS, ids=lambda v: str(v))
+def test_every_pair_either_moves_as_designed_or_is_refused(state: State, trigger: Trigger) -> None:
+    if (state, trigger) in EXPECTED:
+        assert next_state(state, trigger) is EXPECTED[(state, trigger)]
+    else:
+        with pytest.raises(InvalidTransition, match=trigger.value):
+            next_state(state, trigger)
+
+
+@pytest.mark.parametrize(("state", "trigger"), ALL_PAIRS, ids=lambda v: str(v))
+def test_firing_on_a_bound_model_agrees_with_the_pure_function(
+    state: State, trigger: Trigger
+) -> None:
+    model = bind(state)
+    if (state, trigger) in EXPECTED:
+        assert fire(model, trigger) is EXPECTED[(state, trigger)]
+        assert model.state is EXPECTED[(state, trigger)]
+    else:
+        with pytest.raises(InvalidTransition):
+            fire(model, trigger)
+        assert model.state is state
+
+
+def test_final_states_allow_nothing_but_failed_allows_the_retries_and_rollback() -> None:
+    assert allowed_triggers(S.SUCCEEDED) == []
+    assert allowed_triggers(S.ROLLED_BACK) == []
+    assert set(allowed_triggers(S.FAILED)) == {T.ROLLBACK, T.RETRY_ROLLBACK, T.RETRY_CLEANUP}
+
+
+def test_the_refusal_names_the_state_and_what_is_allowed() -> None:
+    with pytest.raises(InvalidTransition) as error:
+        next_state(S.AWAITING_CUTOVER, T.VERIFIED)
+    assert "awaiting_cutover" in str(error.value)
+    assert "cutover" in str(error.value)
+    assert "rollback" in str(error.value)
+
+
+def test_cleaning_up_cannot_fail_into_a_rollback_but_gives_up() -> None:
+    with pytest.raises(InvalidTransition):
+        next_state(S.CLEANING_UP, T.FAIL)
+    assert next_state(S.CLEANING_UP, T.GIVE_UP) is S.FAILED
