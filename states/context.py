@@ -70,6 +70,9 @@ class Deadlines:
     swap: float = 10 * 60
     terminate: float = 30 * 60
     version_processing: float = 10 * 60
+    # How long an environment may stay Ready with Red/Severe health before a step gives up
+    # (EB often reports a short dip right after a launch or deployment).
+    health_grace: float = 2 * 60
 
 
 @dataclass
