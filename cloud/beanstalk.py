@@ -1,0 +1,190 @@
+"""Boto3Beanstalk: the Beanstalk port over boto3 (Elastic Beanstalk, plus STS for identity).
+
+Every method translates botocore errors into `cloud.errors`; list calls follow NextToken.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, cast
+
+import boto3
+
+from cloud.aws import AwsConfig, make_client
+from cloud.aws_calls import CallRecorder, RetryReporter
+from cloud.beanstalk_mapping import (
+    create_environment_params,
+    describe_environments_params,
+    oldest_first,
+    to_environment,
+    to_event,
+    to_version,
+)
+from cloud.errors import NotFoundError
+from cloud.ports import ApplicationVersion, CreateEnvironmentRequest, EbEvent, Environment
+from cloud.translate import translate_errors
+
+if TYPE_CHECKING:
+    from collections import Counter
+
+    from mypy_boto3_elasticbeanstalk import ElasticBeanstalkClient
+    from mypy_boto3_sts import STSClient
+
+
+class Boto3Beanstalk:
+    """Elastic Beanstalk in one region. `api_calls` counts calls per operation (thread-safe);
+    `on_retry`, when set, hears about every failed attempt botocore saw (it may retry it)."""
+
+    def __init__(
+        self, session: boto3.Session, config: AwsConfig, on_retry: RetryReporter | None = None
+    ) -> None:
+        self._recorder = CallRecorder(on_retry)
+        self._eb = cast("ElasticBeanstalkClient", make_client(session, "elasticbeanstalk", config))
+        self._sts = cast("STSClient", make_client(session, "sts", config))
+        self._recorder.attach(self._eb)
+        self._recorder.attach(self._sts)
+
+    @property
+    def api_calls(self) -> Counter[str]:
+        return self._recorder.api_calls
+
+    @property
+    def on_retry(self) -> RetryReporter | None:
+        return self._recorder.on_retry
+
+    @on_retry.setter
+    def on_retry(self, reporter: RetryReporter | None) -> None:
+        self._recorder.on_retry = reporter
+
+    @translate_errors()
+    def caller_identity(self) -> str:
+        return self._sts.get_caller_identity()["Arn"]
+
+    @translate_errors()
+    def application_exists(self, application: str) -> bool:
+        answer = self._eb.describe_applications(ApplicationNames=[application])
+        return bool(answer.get("Applications"))
+
+    @translate_errors()
+    def describe_environments(
+        self,
+        application: str | None = None,
+        names: Sequence[str] = (),
+        ids: Sequence[str] = (),
+        include_deleted: bool = False,
+    ) -> list[Environment]:
+        params = describe_environments_params(
+            application, tuple(names), tuple(ids), include_deleted
+        )
+        items = all_pages(self._eb.describe_environments, params, "Environments")
+        return [to_environment(item) for item in items]
+
+    @translate_errors()
+    def environment_tags(self, environment_arn: str) -> dict[str, str]:
+        answer = self._eb.list_tags_for_resource(ResourceArn=environment_arn)
+        return {tag["Key"]: tag.get("Value", "") for tag in answer.get("ResourceTags", [])}
+
+    @translate_errors()
+    def get_version(self, application: str, label: str) -> ApplicationVersion | None:
+        answer = self._eb.describe_application_versions(
+            ApplicationName=application, VersionLabels=[label]
+        )
+        versions = answer.get("ApplicationVersions", [])
+        return to_version(versions[0]) if versions else None
+
+    @translate_errors()
+    def create_version(
+        self, application: str, label: str, bucket: str, key: str, description: str
+    ) -> ApplicationVersion:
+        answer = self._eb.create_application_version(
+            ApplicationName=application,
+            VersionLabel=label,
+            Description=description,
+            SourceBundle={"S3Bucket": bucket, "S3Key": key},
+            Process=True,
+        )
+        return to_version(answer["ApplicationVersion"])
+
+    def template_exists(self, application: str, template_name: str) -> bool:
+        try:
+            with translate_errors():
+                self._eb.describe_configuration_settings(
+                    ApplicationName=application, TemplateName=template_name
+                )
+        except NotFoundError as error:
+            if "configuration template" in str(error).lower():
+                return False
+            raise
+        return True
+
+    @translate_errors()
+    def create_template(
+        self, application: str, template_name: str, environment_id: str, description: str
+    ) -> None:
+        self._eb.create_configuration_template(
+            ApplicationName=application,
+            TemplateName=template_name,
+            EnvironmentId=environment_id,
+            Description=description,
+        )
+
+    @translate_errors()
+    def delete_template(self, application: str, template_name: str) -> None:
+        self._eb.delete_configuration_template(
+            ApplicationName=application, TemplateName=template_name
+        )
+
+    @translate_errors()
+    def create_environment(self, request: CreateEnvironmentRequest) -> Environment:
+        answer = self._eb.create_environment(**create_environment_params(request))
+        return to_environment(answer)
+
+    @translate_errors()
+    def deploy_version(self, environment_id: str, version_label: str) -> None:
+        self._eb.update_environment(EnvironmentId=environment_id, VersionLabel=version_label)
+
+    @translate_errors()
+    def swap_cnames(self, source_environment_id: str, destination_environment_id: str) -> None:
+        self._eb.swap_environment_cnames(
+            SourceEnvironmentId=source_environment_id,
+            DestinationEnvironmentId=destination_environment_id,
+        )
+
+    @translate_errors()
+    def terminate_environment(self, environment_id: str) -> None:
+        self._eb.terminate_environment(EnvironmentId=environment_id, TerminateResources=True)
+
+    @translate_errors()
+    def abort_update(self, environment_id: str) -> None:
+        self._eb.abort_environment_update(EnvironmentId=environment_id)
+
+    @translate_errors()
+    def events(
+        self, application: str, since: datetime, environment_names: Sequence[str] = ()
+    ) -> list[EbEvent]:
+        """One DescribeEvents for the whole application; names are filtered here, so one call
+        serves every environment of the app (events without an environment are dropped then)."""
+        params = {"ApplicationName": application, "StartTime": since}
+        items = all_pages(self._eb.describe_events, params, "Events")
+        events = [to_event(item) for item in items]
+        if environment_names:
+            wanted = set(environment_names)
+            events = [event for event in events if event.environment_name in wanted]
+        return oldest_first(events)
+
+
+def all_pages(
+    call: Callable[..., Mapping[str, Any]], params: Mapping[str, Any], items_key: str
+) -> list[Mapping[str, Any]]:
+    """Every item of a NextToken-paginated call."""
+    items: list[Mapping[str, Any]] = []
+    token: str | None = None
+    seen: set[str] = set()
+    while True:
+        page = call(**params, **({"NextToken": token} if token else {}))
+        items.extend(page.get(items_key, []))
+        token = page.get("NextToken")
+        if not token or token in seen:  # a repeated token would loop forever
+            return items
+        seen.add(token)

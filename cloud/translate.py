@@ -1,0 +1,172 @@
+"""Translate botocore errors into `cloud.errors` at the boundary, keeping AWS's code and text.
+
+`translate(error)` is the pure mapping; `translate_errors()` applies it as a context manager
+or decorator around every adapter call.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from boto3.exceptions import S3UploadFailedError
+from botocore import exceptions as bc
+
+from cloud.errors import (
+    BlueGreenError,
+    CloudError,
+    ConfigurationError,
+    ConflictError,
+    CredentialsError,
+    NotFoundError,
+    ServiceError,
+    ThrottledError,
+)
+
+THROTTLING_CODES = frozenset(
+    {
+        "Throttling",
+        "ThrottlingException",
+        "ThrottledException",
+        "RequestLimitExceeded",
+        "RequestThrottled",
+        "RequestThrottledException",
+        "TooManyRequestsException",
+        "SlowDown",
+        "BandwidthLimitExceeded",
+        "EC2ThrottledException",
+        "PriorRequestNotComplete",
+    }
+)
+CREDENTIALS_CODES = frozenset(
+    {
+        "InvalidClientTokenId",
+        "SignatureDoesNotMatch",
+        "ExpiredToken",
+        "ExpiredTokenException",
+        "RequestExpired",
+        "UnrecognizedClientException",
+        "InvalidAccessKeyId",
+        "InvalidToken",
+        "IncompleteSignature",
+        "MissingAuthenticationToken",
+        "AuthFailure",
+        "AccessDenied",
+        "AccessDeniedException",
+        "InsufficientPrivilegesException",
+    }
+)
+NOT_FOUND_CODES = frozenset(
+    {"NoSuchKey", "NoSuchBucket", "NotFound", "404", "ResourceNotFoundException"}
+)
+CONFLICT_CODES = frozenset(
+    {"OperationInProgressFailure", "BucketAlreadyExists", "BucketAlreadyOwnedByYou", "409"}
+)
+SERVICE_CODES = frozenset(
+    {
+        "InternalFailure",
+        "InternalError",
+        "ServiceUnavailable",
+        "ServiceUnavailableException",
+    }
+)
+# EB answers InvalidParameterValue for most preconditions; only its text tells them apart.
+NOT_FOUND_TEXTS = (
+    "does not exist",
+    "No Application named",
+    "No Application Version named",
+    "No Environment found",
+    "No Configuration Template named",
+)
+CONFLICT_TEXTS = ("already exists", "invalid state for this operation", "is not available")
+
+CREDENTIALS_ERRORS = (
+    bc.NoCredentialsError,
+    bc.PartialCredentialsError,
+    bc.CredentialRetrievalError,
+    bc.TokenRetrievalError,
+    bc.NoAuthTokenError,
+    bc.SSOError,
+    bc.LoginError,
+    bc.UnknownCredentialError,
+)
+TRANSPORT_ERRORS = (bc.ConnectionError, bc.HTTPClientError)
+CONFIGURATION_ERRORS = (bc.ProfileNotFound, bc.NoRegionError, bc.ConfigParseError)
+
+SSO_HINT = " (for AUTH_METHOD=SSO, sign in with `aws sso login --profile <SSO_PROFILE>`)"
+
+
+def translate(error: bc.ClientError | bc.BotoCoreError | S3UploadFailedError) -> BlueGreenError:
+    """The project's error for a botocore (or boto3 transfer) error."""
+    if isinstance(error, bc.ClientError):
+        return _from_client_error(error)
+    if isinstance(error, S3UploadFailedError):
+        return _from_upload_error(error)
+    return _from_botocore_error(error)
+
+
+@contextmanager
+def translate_errors() -> Iterator[None]:
+    """Raise botocore errors as `cloud.errors` (usable as `with` or as a decorator)."""
+    try:
+        yield
+    except (bc.ClientError, bc.BotoCoreError, S3UploadFailedError) as error:
+        raise translate(error) from error
+
+
+def error_code(error: bc.ClientError) -> str:
+    return str(error.response.get("Error", {}).get("Code") or "Unknown")
+
+
+def _from_client_error(error: bc.ClientError) -> CloudError:
+    code = error_code(error)
+    message = str(error.response.get("Error", {}).get("Message") or code)
+    metadata: dict[str, Any] = dict(error.response.get("ResponseMetadata", {}))
+    retries = int(metadata.get("RetryAttempts") or 0)
+    note = f", after {retries} retries" if retries else ""
+    kind = classify(code, message, metadata.get("HTTPStatusCode"))
+    return kind(f"{error.operation_name}: {message} ({code}{note})", code=code)
+
+
+def classify(code: str, message: str, http_status: int | None) -> type[CloudError]:
+    """Which CloudError an AWS error code, message and HTTP status stand for."""
+    if code in THROTTLING_CODES:
+        return ThrottledError
+    if code in CREDENTIALS_CODES:
+        return CredentialsError
+    if code in SERVICE_CODES or (http_status or 0) >= 500:
+        return ServiceError
+    if code in NOT_FOUND_CODES or http_status == 404 or _mentions(message, NOT_FOUND_TEXTS):
+        return NotFoundError
+    if code in CONFLICT_CODES or http_status == 409 or _mentions(message, CONFLICT_TEXTS):
+        return ConflictError
+    return CloudError
+
+
+def _mentions(message: str, texts: tuple[str, ...]) -> bool:
+    lowered = message.lower()
+    return any(text.lower() in lowered for text in texts)
+
+
+def _from_upload_error(error: S3UploadFailedError) -> BlueGreenError:
+    cause = error.__cause__ or error.__context__
+    if isinstance(cause, bc.ClientError | bc.BotoCoreError):
+        return translate(cause)
+    return ServiceError(str(error), code="S3UploadFailed")
+
+
+def _from_botocore_error(error: bc.BotoCoreError) -> BlueGreenError:
+    code = type(error).__name__
+    if isinstance(error, CREDENTIALS_ERRORS):
+        hint = SSO_HINT if isinstance(error, bc.SSOError | bc.TokenRetrievalError) else ""
+        return CredentialsError(f"{error}{hint}", code=code)
+    if isinstance(error, bc.NoRegionError):
+        return ConfigurationError("no AWS region: set AWS_DEFAULT_REGION (or --region)")
+    if isinstance(error, CONFIGURATION_ERRORS):
+        return ConfigurationError(str(error))
+    if isinstance(error, bc.CapacityNotAvailableError):
+        return ThrottledError(str(error), code=code)
+    if isinstance(error, TRANSPORT_ERRORS):
+        return ServiceError(str(error), code=code)
+    return CloudError(str(error), code=code)
