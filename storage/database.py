@@ -1,0 +1,101 @@
+"""Where the run history lives and how to connect to it: URLs, engines, SQLite's settings.
+
+SQLite (the default) runs in WAL mode with a busy timeout and `BEGIN IMMEDIATE` for writes,
+so concurrent runners on one machine queue instead of failing with "database is locked".
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import URL, Connection, make_url
+from sqlalchemy.exc import SQLAlchemyError, StatementError
+from sqlalchemy.pool import ConnectionPoolEntry
+
+STATE_DIR_MODE = 0o700
+DB_FILE_MODE = 0o600
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+# Execution option a reader sets to open a deferred (shared) transaction on SQLite.
+SQLITE_BEGIN_OPTION = "bluegreen_sqlite_begin"
+
+
+def default_database_path(environ: Mapping[str, str] | None = None) -> Path:
+    """`$XDG_STATE_HOME/bluegreen/runs.db`, or `~/.local/state/bluegreen/runs.db` when unset."""
+    env = os.environ if environ is None else environ
+    state_home = env.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
+    return Path(state_home) / "bluegreen" / "runs.db"
+
+
+def default_database_url(environ: Mapping[str, str] | None = None) -> str:
+    """The embedded SQLite database's URL (the file is created by `make_engine`)."""
+    return f"sqlite:///{default_database_path(environ)}"
+
+
+def normalize_url(url: str | URL) -> URL:
+    """Parse a database URL; PostgreSQL URLs always use the psycopg (3) driver."""
+    parsed = make_url(url)
+    if parsed.drivername in ("postgres", "postgresql"):
+        return parsed.set(drivername="postgresql+psycopg")
+    return parsed
+
+
+def safe_url(url: str | URL) -> str:
+    """The URL as it may appear in messages and logs: the password masked."""
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def make_engine(url: str | URL) -> Engine:
+    """An engine for `url`; SQLite files are created private (0600 in a 0700 directory)."""
+    parsed = normalize_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return create_engine(parsed, pool_pre_ping=True)
+    if parsed.database and parsed.database != ":memory:" and not parsed.query.get("uri"):
+        _create_private_file(Path(parsed.database))
+    engine = create_engine(parsed, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+    event.listen(engine, "connect", _configure_sqlite_connection)
+    event.listen(engine, "begin", _begin_sqlite_transaction)
+    return engine
+
+
+def _create_private_file(path: Path) -> None:
+    """Create the file (and missing directories) readable by its owner only."""
+    missing = [p for p in (path.parent, *path.parent.parents) if not p.exists()]
+    for directory in reversed(missing):
+        directory.mkdir(mode=STATE_DIR_MODE, exist_ok=True)
+    if not path.exists():
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, DB_FILE_MODE))
+
+
+def _configure_sqlite_connection(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
+    # Take BEGIN away from the sqlite3 module (its legacy mode begins too late and never
+    # for DDL); `_begin_sqlite_transaction` emits it (SQLAlchemy's documented recipe).
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        # WAL is a property of the file: only switch when needed (switching takes a lock).
+        if cursor.execute("PRAGMA journal_mode").fetchone()[0].lower() not in ("wal", "memory"):
+            cursor.execute("PRAGMA journal_mode = WAL")
+    finally:
+        cursor.close()
+
+
+def _begin_sqlite_transaction(connection: Connection) -> None:
+    # IMMEDIATE takes the write lock up front, waiting for it under busy_timeout; a deferred
+    # transaction that later writes can fail at once with "database is locked" instead.
+    mode = connection.get_execution_options().get(SQLITE_BEGIN_OPTION, "IMMEDIATE")
+    connection.exec_driver_sql(f"BEGIN {mode}")
+
+
+def describe(error: SQLAlchemyError) -> str:
+    """The driver's own words for a database error, without SQLAlchemy's statement dump."""
+    cause = error.orig if isinstance(error, StatementError) and error.orig else error
+    noise = ("[SQL", "[parameters", "(Background")
+    lines = [line.strip() for line in str(cause).splitlines() if line.strip()]
+    kept = [line for line in lines if not line.startswith(noise)]
+    return " ".join(kept[:2]) or type(cause).__name__

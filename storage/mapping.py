@@ -1,0 +1,143 @@
+"""Between rows and domain values: `engine.model` never sees a row, the tables never a Run."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from typing import Any
+
+from engine.model import (
+    Bundle,
+    EventRecord,
+    EventSource,
+    Facts,
+    HealthCheck,
+    Mode,
+    Run,
+    RunId,
+    State,
+    Target,
+    TransitionRecord,
+)
+from storage.models import EventRow, RunRow, TransitionRow
+
+FACT_COLUMNS = tuple(Facts.__dataclass_fields__)
+FIRST_TRIGGER = "start"  # the trigger of the transition a new run is created with
+FINISHED_STATES = (State.SUCCEEDED, State.ROLLED_BACK)  # prunable; they free their target
+
+
+def active_target(run: Run) -> str | None:
+    """The unique key an unfinished run holds; NULL once it succeeded or rolled back."""
+    return run.target.key if run.state.is_unfinished else None
+
+
+def run_values(run: Run) -> dict[str, Any]:
+    """The columns a run's owner may change (everything but id, created_at and the lease)."""
+    return {
+        "region": run.target.region,
+        "app": run.target.app,
+        "blue": run.target.blue,
+        "green": run.green,
+        "mode": run.mode.value,
+        "version_label": run.version_label,
+        "input_bundle_path": run.bundle.path if run.bundle else None,
+        "input_bundle_bucket": run.bundle.bucket if run.bundle else None,
+        "health_check": health_to_json(run.health),
+        "state": run.state.value,
+        **asdict(run.facts),
+        "error": run.error,
+        "rollback_reason": run.rollback_reason,
+        "updated_at": run.updated_at,
+        "finished_at": run.finished_at,
+        "active_target": active_target(run),
+    }
+
+
+def new_run_row(run: Run) -> RunRow:
+    values = run_values(run)
+    return RunRow(id=run.id, created_at=run.created_at, **values)
+
+
+def run_from_row(row: RunRow) -> Run:
+    bundle = None
+    if row.input_bundle_path is not None and row.input_bundle_bucket is not None:
+        bundle = Bundle(path=row.input_bundle_path, bucket=row.input_bundle_bucket)
+    return Run(
+        id=RunId(row.id),
+        target=Target(region=row.region, app=row.app, blue=row.blue),
+        green=row.green,
+        mode=Mode(row.mode),
+        version_label=row.version_label,
+        health=health_from_json(row.health_check),
+        state=State(row.state),
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        facts=Facts(**{name: getattr(row, name) for name in FACT_COLUMNS}),
+        bundle=bundle,
+        finished_at=row.finished_at,
+        error=row.error,
+        rollback_reason=row.rollback_reason,
+        lease_owner=row.lease_owner,
+        lease_expires_at=row.lease_expires_at,
+    )
+
+
+def jsonable(data: dict[str, Any]) -> dict[str, Any]:
+    """Event data as it reads back from any store: JSON values, other values as strings."""
+    result: dict[str, Any] = json.loads(json.dumps(data, default=str))
+    return result
+
+
+def health_to_json(health: HealthCheck) -> dict[str, Any]:
+    values = asdict(health)
+    values["expected_status"] = list(health.expected_status)
+    return values
+
+
+def health_from_json(values: dict[str, Any]) -> HealthCheck:
+    known = {k: v for k, v in values.items() if k in HealthCheck.__dataclass_fields__}
+    if "expected_status" in known:
+        known["expected_status"] = tuple(known["expected_status"])
+    return HealthCheck(**known)
+
+
+def transition_row(record: TransitionRecord) -> TransitionRow:
+    return TransitionRow(
+        run_id=record.run_id,
+        from_state=record.from_state.value if record.from_state else None,
+        to_state=record.to_state.value,
+        trigger=record.trigger,
+        at=record.at,
+        detail=record.detail,
+    )
+
+
+def transition_from_row(row: TransitionRow) -> TransitionRecord:
+    return TransitionRecord(
+        run_id=RunId(row.run_id),
+        from_state=State(row.from_state) if row.from_state else None,
+        to_state=State(row.to_state),
+        trigger=row.trigger,
+        at=row.at,
+        detail=row.detail,
+    )
+
+
+def event_row(record: EventRecord) -> EventRow:
+    return EventRow(
+        run_id=record.run_id,
+        at=record.at,
+        source=record.source.value,
+        message=record.message,
+        data=jsonable(record.data),
+    )
+
+
+def event_from_row(row: EventRow) -> EventRecord:
+    return EventRecord(
+        run_id=RunId(row.run_id),
+        at=row.at,
+        source=EventSource(row.source),
+        message=row.message,
+        data=dict(row.data or {}),
+    )
