@@ -1,0 +1,98 @@
+"""One real HTTP server per environment, on 127.0.0.1 with an ephemeral port.
+
+It answers every request as the deployed version's manifest says; the environment's lifecycle
+swaps its `Behaviour` atomically when a deployment completes.
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+
+@dataclass(frozen=True)
+class Behaviour:
+    """What the app answers: status and body, optionally flapping with 503s."""
+
+    status: int
+    body: str
+    version: str = ""
+    flap: int = 0
+
+
+LAUNCHING = Behaviour(503, "environment is launching")
+LAUNCH_FAILED = Behaviour(503, "environment launch failed: no healthy instances")
+
+
+class _AppHttpServer(ThreadingHTTPServer):
+    daemon_threads = True
+    block_on_close = False
+    app: AppServer
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: _AppHttpServer
+
+    def _answer(self) -> None:
+        app = self.server.app
+        status, body = app.next_answer()
+        payload = body.encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "text/plain; charset=utf-8")
+        self.send_header("Content-Length", str(len(payload)))
+        self.send_header("X-Bluegreen-Environment", app.env_name)
+        self.send_header("X-Bluegreen-Version", app.behaviour.version)
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(payload)
+
+    do_GET = do_HEAD = do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = _answer  # noqa: N815
+
+    def log_message(self, format: str, *args: object) -> None:
+        """Quiet: tests and `serve` do not want one line per request."""
+
+
+class AppServer:
+    """The app of one environment; `stop()` closes its port."""
+
+    def __init__(self, env_name: str, behaviour: Behaviour = LAUNCHING) -> None:
+        self.env_name = env_name
+        self.behaviour = behaviour
+        self._counter = itertools.count()
+        self._lock = threading.Lock()
+        self._server = _AppHttpServer(("127.0.0.1", 0), _Handler)
+        self._server.app = self
+        self._thread = threading.Thread(
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name=f"app-{env_name}",
+            daemon=True,
+        )
+        self._thread.start()
+
+    @property
+    def port(self) -> int:
+        return int(self._server.server_address[1])
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def deploy(self, behaviour: Behaviour) -> None:
+        with self._lock:
+            self.behaviour = behaviour
+            self._counter = itertools.count()
+
+    def next_answer(self) -> tuple[int, str]:
+        with self._lock:
+            behaviour, index = self.behaviour, next(self._counter)
+        if behaviour.flap and (index // behaviour.flap) % 2 == 1:
+            return 503, f"{behaviour.body} (flapping)"
+        return behaviour.status, behaviour.body
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=5)

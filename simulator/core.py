@@ -1,0 +1,171 @@
+"""`Simulator`: the whole local AWS stand-in in one object, startable in-process.
+
+It owns the AWS endpoint (simulated EB + moto), the CNAME router, the app servers (through
+the EB backend) and the background ticker that lets the clock complete operations.
+"""
+
+from __future__ import annotations
+
+import threading
+import urllib.error
+import urllib.request
+from types import TracebackType
+from typing import Any
+
+import boto3
+from moto.moto_api._internal.models import moto_api_backend
+from moto.s3.exceptions import MissingBucket
+from moto.s3.models import s3_backends
+
+from simulator.eb.backend import DEFAULT_ACCOUNT, Beanstalk
+from simulator.faults import Faults
+from simulator.router import CnameRouter
+from simulator.server import BeanstalkApp, Front, HttpServer
+from simulator.timing import Clock, Durations, SystemClock, Timing
+
+ACCESS_KEY = "testing"  # dummy credentials: the simulator checks no signature
+TICK_SECONDS = 0.02
+
+
+def read_s3_object(bucket: str, key: str) -> bytes | None:
+    """An object from moto's S3 (same process), or None if the bucket or key is missing."""
+    try:
+        found = s3_backends[DEFAULT_ACCOUNT]["aws"].get_object(bucket, key)
+    except MissingBucket:
+        return None
+    return bytes(found.value) if found is not None else None
+
+
+class Simulator:
+    """Elastic Beanstalk + S3 over real HTTP on loopback, app servers and a CNAME router."""
+
+    def __init__(
+        self,
+        *,
+        speed: float = 1.0,
+        region: str = "us-east-1",
+        faults: Faults | None = None,
+        durations: Durations | None = None,
+        clock: Clock | None = None,
+        port: int = 0,
+        router_port: int = 0,
+    ) -> None:
+        self.region = region
+        self.timing = Timing(speed, durations or Durations())
+        self.clock = clock or SystemClock()
+        self.faults = faults or Faults()
+        self.backend = Beanstalk(self.timing, self.faults, self.clock, read_s3_object)
+        self._ports = (port, router_port)
+        self._endpoint: HttpServer | None = None
+        self._router: CnameRouter | None = None
+        self._stopping = threading.Event()
+        self._ticker: threading.Thread | None = None
+
+    @property
+    def speed(self) -> float:
+        return self.timing.speed
+
+    # --- lifecycle ---------------------------------------------------------------------------
+
+    def start(self) -> Simulator:
+        app = Front(BeanstalkApp(self.backend, self.faults, self.region))
+        self._endpoint = HttpServer(app, port=self._ports[0])
+        self._router = CnameRouter(self.backend.resolve, port=self._ports[1])
+        self._stopping.clear()
+        self._ticker = threading.Thread(target=self._tick, name="simulator-clock", daemon=True)
+        self._ticker.start()
+        return self
+
+    def _tick(self) -> None:
+        while not self._stopping.wait(TICK_SECONDS):
+            self.backend.tick()
+
+    def stop(self) -> None:
+        """Stop the ticker, the endpoint, the router and every app server."""
+        self._stopping.set()
+        if self._ticker is not None:
+            self._ticker.join(timeout=5)
+        for server in (self._endpoint, self._router):
+            if server is not None:
+                server.stop()
+        self._endpoint = self._router = self._ticker = None
+        self.backend.reset()
+
+    def reset(self) -> None:
+        """Drop all EB state, every S3 bucket (all of moto's state) and every fault."""
+        self.backend.reset()
+        moto_api_backend.reset()
+        self.faults.clear()
+
+    def __enter__(self) -> Simulator:
+        return self.start()
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    # --- what clients need -------------------------------------------------------------------
+
+    @property
+    def endpoint_url(self) -> str:
+        if self._endpoint is None:
+            raise RuntimeError("the simulator is not running: call start() first")
+        return self._endpoint.url
+
+    @property
+    def proxy_url(self) -> str:
+        if self._router is None:
+            raise RuntimeError("the simulator is not running: call start() first")
+        return self._router.url
+
+    def client_env(self) -> dict[str, str]:
+        """Environment variables that point boto3 and HTTP clients at the simulator."""
+        no_proxy = "127.0.0.1,localhost"
+        return {
+            "AWS_ENDPOINT_URL": self.endpoint_url,
+            "AWS_DEFAULT_REGION": self.region,
+            "AWS_REGION": self.region,
+            "AWS_ACCESS_KEY_ID": ACCESS_KEY,
+            "AWS_SECRET_ACCESS_KEY": ACCESS_KEY,
+            "AWS_EC2_METADATA_DISABLED": "true",
+            "HTTP_PROXY": self.proxy_url,
+            "http_proxy": self.proxy_url,
+            "NO_PROXY": no_proxy,
+            "no_proxy": no_proxy,
+            "BLUEGREEN_POLL_INTERVAL": str(self.timing.poll_interval()),
+        }
+
+    def client(self, service: str, **kwargs: Any) -> Any:
+        """A boto3 client for `service` aimed at this simulator (kwargs go to boto3)."""
+        options: dict[str, Any] = {
+            "region_name": self.region,
+            "endpoint_url": self.endpoint_url,
+            "aws_access_key_id": ACCESS_KEY,
+            "aws_secret_access_key": ACCESS_KEY,
+        }
+        return boto3.session.Session().client(service, **(options | kwargs))  # type: ignore[call-overload]
+
+    # --- test helpers ------------------------------------------------------------------------
+
+    def release(self, env_name: str) -> bool:
+        """Let the stuck operation of `env_name` (and a swap partner's) complete now."""
+        return self.backend.release(env_name)
+
+    def app_url(self, env_name: str) -> str | None:
+        """The direct URL of a live environment's app server (bypassing the router)."""
+        env = self.backend.environment(env_name)
+        return env.server.url if env is not None else None
+
+    def get(self, url: str, timeout: float = 5.0) -> tuple[int, str]:
+        """GET `url` (e.g. `http://<cname>/`) through the CNAME router: (status, body)."""
+        proxy = urllib.request.ProxyHandler({"http": self.proxy_url})
+        opener = urllib.request.build_opener(proxy)
+        try:
+            with opener.open(url, timeout=timeout) as response:
+                return int(response.status), response.read().decode()
+        except urllib.error.HTTPError as error:
+            return int(error.code), error.read().decode()

@@ -1,0 +1,1 @@
+"""The simulated Elastic Beanstalk service: state, operations and their time-driven lifecycle."""

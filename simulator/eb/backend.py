@@ -1,0 +1,128 @@
+"""The simulated Elastic Beanstalk service: one lock around every region's state, the table of
+supported actions, the clock-driven `tick()`, and the CNAME lookups the router needs."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from simulator.eb import applications, environments, lifecycle, queries, templates
+from simulator.eb.models import Environment
+from simulator.eb.state import Bundles, Context, RegionState
+from simulator.faults import Faults
+from simulator.timing import Clock, Timing
+
+Handler = Callable[[Context, dict[str, Any]], dict[str, Any] | None]
+
+HANDLERS: dict[str, Handler] = {
+    "CreateApplication": applications.create_application,
+    "DescribeApplications": applications.describe_applications,
+    "DeleteApplication": applications.delete_application,
+    "CreateApplicationVersion": applications.create_application_version,
+    "DescribeApplicationVersions": applications.describe_application_versions,
+    "DeleteApplicationVersion": applications.delete_application_version,
+    "CreateConfigurationTemplate": templates.create_configuration_template,
+    "DescribeConfigurationSettings": templates.describe_configuration_settings,
+    "DeleteConfigurationTemplate": templates.delete_configuration_template,
+    "CreateEnvironment": environments.create_environment,
+    "UpdateEnvironment": environments.update_environment,
+    "TerminateEnvironment": environments.terminate_environment,
+    "SwapEnvironmentCNAMEs": environments.swap_environment_cnames,
+    "AbortEnvironmentUpdate": environments.abort_environment_update,
+    "DescribeEnvironments": queries.describe_environments,
+    "DescribeEnvironmentHealth": queries.describe_environment_health,
+    "DescribeEvents": queries.describe_events,
+    "CheckDNSAvailability": queries.check_dns_availability,
+    "ListTagsForResource": queries.list_tags_for_resource,
+}
+
+DEFAULT_ACCOUNT = "123456789012"  # moto's default account, so ARNs agree with S3 and STS
+
+
+class Beanstalk:
+    """Every region's EB state behind one lock; handlers run with the clock advanced first."""
+
+    def __init__(
+        self,
+        timing: Timing,
+        faults: Faults,
+        clock: Clock,
+        bundles: Bundles,
+        account: str = DEFAULT_ACCOUNT,
+    ) -> None:
+        self.timing, self.faults, self.clock = timing, faults, clock
+        self._bundles, self._account = bundles, account
+        self._lock = threading.Lock()
+        self._regions: dict[str, RegionState] = {}
+
+    def handle(
+        self, region: str, action: str, params: dict[str, Any], request_id: str
+    ) -> dict[str, Any] | None:
+        """Run one EB action (the name must be in HANDLERS) for `region`."""
+        after: list[Callable[[], None]] = []
+        try:
+            with self._lock:
+                ctx = self._advance(region, request_id)
+                after = ctx.after
+                return HANDLERS[action](ctx, params)
+        finally:
+            _run(after)  # outside the lock: stopping app servers may take a moment
+
+    def tick(self) -> None:
+        """Let the clock complete what is due in every region (the background ticker)."""
+        with self._lock:
+            contexts = [self._advance(region, "") for region in list(self._regions)]
+        _run([action for ctx in contexts for action in ctx.after])
+
+    def _advance(self, region: str, request_id: str) -> Context:
+        if region not in self._regions:
+            self._regions[region] = RegionState(region, self._account)
+        now = self.clock.now()
+        tick = Context(self._regions[region], now, "", self.timing, self.faults, self._bundles)
+        lifecycle.advance(tick)
+        ctx = Context(
+            self._regions[region], now, request_id, self.timing, self.faults, self._bundles
+        )
+        ctx.after.extend(tick.after)
+        return ctx
+
+    def resolve(self, host: str) -> int | None:
+        """The app server port for a CNAME or load balancer host name, if an env holds it."""
+        with self._lock:
+            for state in self._regions.values():
+                env = state.cname_holder(host) or state.endpoint_holder(host)
+                if env is not None:
+                    return env.server.port
+        return None
+
+    def release(self, env_name: str) -> bool:
+        """Let the stuck operation of the live environment `env_name` complete now."""
+        self.tick()
+        with self._lock:
+            for state in self._regions.values():
+                env = state.live_env(env_name)
+                if env is not None:
+                    ctx = Context(
+                        state, self.clock.now(), "", self.timing, self.faults, self._bundles
+                    )
+                    return lifecycle.release(ctx, env)
+        return False
+
+    def environment(self, env_name: str, region: str | None = None) -> Environment | None:
+        """The live environment named `env_name` (for tests and tools; do not mutate it)."""
+        with self._lock:
+            states = [self._regions[region]] if region in self._regions else self._regions.values()
+            return next((e for s in states if (e := s.live_env(env_name)) is not None), None)
+
+    def reset(self) -> None:
+        """Forget every region; stop every app server."""
+        with self._lock:
+            servers = [env.server for s in self._regions.values() for env in s.live_envs()]
+            self._regions.clear()
+        _run([server.stop for server in servers])
+
+
+def _run(actions: list[Callable[[], None]]) -> None:
+    for action in actions:
+        action()

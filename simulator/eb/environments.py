@@ -1,0 +1,176 @@
+"""Environment operations that change things: create, update, swap CNAMEs, terminate, abort."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from typing import Any
+
+from simulator.appserver import AppServer
+from simulator.eb import describe, errors, health
+from simulator.eb.lifecycle import begin
+from simulator.eb.models import PLATFORM_ARN, Environment, default_options
+from simulator.eb.state import Context, random_id
+from simulator.eb.templates import merge_options
+from simulator.protocol import ApiError
+
+# "Must be from 4 to 40 characters in length. The name can contain only letters, numbers, and
+# hyphens. It can't start or end with a hyphen." (CreateEnvironment, EnvironmentName); the
+# length is checked from the model, the characters here.
+NAME = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$")
+
+
+def create_environment(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    app = ctx.state.app(params["ApplicationName"]).name
+    name = _new_name(ctx, params.get("EnvironmentName"))
+    stack, platform, options, template = _platform(ctx, app, params)
+    label = params.get("VersionLabel")
+    if label is not None:
+        _deployable(ctx, app, label)
+    env_id = "e-" + random_id(10)
+    env = Environment(
+        id=env_id,
+        name=name,
+        app=app,
+        arn=ctx.state.arn("environment", f"{app}/{name}"),
+        cname=_cname(ctx, name, params.get("CNAMEPrefix")),
+        endpoint=f"awseb-{env_id}-awsebloa-{random_id(12)}.{ctx.state.region}.elb.amazonaws.com",
+        solution_stack=stack,
+        platform_arn=platform,
+        template_name=template,
+        version_label=label,
+        description=params.get("Description"),
+        created=ctx.now,
+        updated=ctx.now,
+        options=merge_options(options, params.get("OptionSettings") or []),
+        tags={tag["Key"]: tag.get("Value", "") for tag in params.get("Tags") or []},
+        server=AppServer(name),
+    )
+    ctx.state.envs[env_id] = env
+    begin(ctx, env, "launch", version=label)
+    ctx.event("createEnvironment is starting.", env=env, version=label, template=template)
+    return describe.environment(env)
+
+
+def _new_name(ctx: Context, name: str | None) -> str:
+    if name is None:
+        raise ApiError(
+            "MissingParameter", "The request must contain the parameter EnvironmentName."
+        )
+    if not NAME.match(name):
+        raise errors.invalid(
+            f"Environment name '{name}' is invalid: it can contain only letters, numbers, and "
+            "hyphens, and can't start or end with a hyphen."
+        )
+    if ctx.state.live_env(name) is not None:
+        raise errors.env_exists(name)
+    return name
+
+
+def _platform(
+    ctx: Context, app: str, params: dict[str, Any]
+) -> tuple[str, str, list[dict[str, str]], str | None]:
+    name = params.get("TemplateName")
+    if name is not None and ("SolutionStackName" in params or "PlatformArn" in params):
+        raise errors.combination(
+            "You cannot specify both a configuration template and a solution stack or platform."
+        )
+    if name is not None:
+        template = ctx.state.template(app, name)
+        return template.solution_stack, template.platform_arn, list(template.options), name
+    if "SolutionStackName" in params or "PlatformArn" in params:
+        platform = params.get("PlatformArn") or PLATFORM_ARN.format(region=ctx.state.region)
+        return params.get("SolutionStackName") or platform, platform, default_options(), None
+    raise errors.invalid("You must specify a SolutionStackName, a PlatformArn or a TemplateName.")
+
+
+def _cname(ctx: Context, name: str, prefix: str | None) -> str:
+    region = ctx.state.region
+    if prefix is None:
+        # Without CNAMEPrefix AWS appends a random string to the environment name.
+        return f"{name}.eba-{random_id(8)}.{region}.elasticbeanstalk.com".lower()
+    if not NAME.match(prefix):
+        raise errors.invalid(f"CNAMEPrefix '{prefix}' is invalid.")
+    cname = f"{prefix}.{region}.elasticbeanstalk.com".lower()
+    if ctx.state.cname_holder(cname) is not None:
+        raise errors.cname_taken(prefix)
+    return cname
+
+
+def _deployable(ctx: Context, app: str, label: str) -> None:
+    # AWS documents no rule for versions still processing; the simulator refuses them
+    # (the stricter choice), and refuses versions whose processing failed.
+    status = ctx.state.version(app, label).status
+    if status in ("Processing", "Building"):
+        raise errors.invalid(f"Application version {label} is still being processed.")
+    if status == "Failed":
+        raise errors.invalid(f"Application version {label} failed processing.")
+
+
+def update_environment(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    env = ctx.state.target(params)
+    if params.get("ApplicationName") not in (None, env.app):
+        raise errors.no_environment("EnvironmentName", env.name)
+    label, template = params.get("VersionLabel"), params.get("TemplateName")
+    if label is not None and template is not None:
+        raise errors.combination("You cannot specify both VersionLabel and TemplateName.")
+    if "Description" in params:
+        env.description, env.updated = params["Description"], ctx.now
+    if label is None and template is None and not params.get("OptionSettings"):
+        return describe.environment(env)  # a description-only update takes effect at once
+    _require_ready(env)
+    if label is not None:
+        _deployable(ctx, env.app, label)
+    if template is not None:
+        env.options = list(ctx.state.template(env.app, template).options)
+    env.options = merge_options(env.options, params.get("OptionSettings") or [])
+    begin(ctx, env, "update", version=label or env.version_label)
+    ctx.event("Environment update is starting.", env=env, version=label)
+    if label is not None:
+        ctx.event("Deploying new version to instance(s).", env=env, version=label)
+    health.deploying(ctx, env)
+    return describe.environment(env)
+
+
+def terminate_environment(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    env = ctx.state.target(params)
+    # AWS refuses to terminate during Updating; the simulator also refuses during Launching
+    # (undocumented; the stricter choice).
+    _require_ready(env)
+    begin(ctx, env, "terminate")
+    ctx.event("terminateEnvironment is starting.", env=env)
+    return describe.environment(env)
+
+
+def swap_environment_cnames(ctx: Context, params: dict[str, Any]) -> None:
+    source, destination = (
+        ctx.state.target(params, "Source"),
+        ctx.state.target(params, "Destination"),
+    )
+    if source.id == destination.id:
+        raise errors.invalid("The source and destination environments must be different.")
+    if source.app != destination.app:
+        raise errors.invalid("Both environments must belong to the same application.")
+    for env in (source, destination):
+        _require_ready(env)
+    op = begin(ctx, source, "swap", partner=destination.id)
+    op.is_source = True
+    destination.op = replace(op, partner=source.id, is_source=False)
+    destination.status, destination.updated = "Updating", ctx.now
+    for env in (source, destination):
+        ctx.event("swapEnvironmentCNAMEs is starting.", env=env)
+
+
+def abort_environment_update(ctx: Context, params: dict[str, Any]) -> None:
+    env = ctx.state.target(params)
+    if env.op is None or not env.op.abortable:
+        raise errors.invalid(
+            f"Environment named {env.name} has no abortable operation in progress."
+        )
+    begin(ctx, env, "abort")
+    ctx.event("Aborting the environment update.", "WARN", env=env)
+
+
+def _require_ready(env: Environment) -> None:
+    if env.status != "Ready":
+        raise errors.not_ready(env.name)

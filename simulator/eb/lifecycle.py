@@ -1,0 +1,226 @@
+"""Time-driven environment operations: how launch, update, swap, terminate and abort begin,
+and what happens when their time is up (on success, or with an injected fault).
+
+`advance()` runs at the start of every request and on every tick of the background clock, so
+what a client reads is always what the clock says, with no sleeps anywhere.
+"""
+
+from __future__ import annotations
+
+from simulator.appserver import LAUNCH_FAILED, Behaviour
+from simulator.bundles import Manifest
+from simulator.eb import health
+from simulator.eb.models import Environment, Operation
+from simulator.eb.state import Context
+from simulator.faults import FailKind
+
+STATUS_DURING = {
+    "launch": "Launching",
+    "update": "Updating",
+    "swap": "Updating",
+    "terminate": "Terminating",
+    "abort": "Aborting",
+}
+FAULT_FOR: dict[str, FailKind] = {
+    "launch": "fail_launch",
+    "update": "fail_update",
+    "terminate": "fail_terminate",
+}
+SAMPLE_APP = Manifest(body="Elastic Beanstalk sample application")
+
+
+def manifest_of(ctx: Context, env: Environment, label: str | None) -> Manifest:
+    if label is None:
+        return SAMPLE_APP
+    version = ctx.state.versions.get((env.app, label))
+    return version.manifest if version else SAMPLE_APP
+
+
+def begin(
+    ctx: Context,
+    env: Environment,
+    kind: str,
+    version: str | None = None,
+    partner: str | None = None,
+) -> Operation:
+    """Start `kind` on `env`: its status changes now; it completes after its duration."""
+    stuck = kind != "abort" and ctx.faults.take("stick", env.name, kind)
+    fault = FAULT_FOR.get(kind)
+    fail = fault is not None and ctx.faults.take(fault, env.name, kind)
+    fail = fail or not _valid(ctx, env, version)
+    extra = manifest_of(ctx, env, version).start_seconds if kind in ("launch", "update") else 0.0
+    ends = None if stuck else ctx.now + ctx.timing.of(kind) + ctx.timing.scaled(extra)
+    env.op = Operation(
+        kind, ctx.request_id, ctx.now, ends, fail, version, env.version_label, partner
+    )
+    env.status = STATUS_DURING[kind]
+    env.updated = ctx.now
+    return env.op
+
+
+def _valid(ctx: Context, env: Environment, label: str | None) -> bool:
+    version = ctx.state.versions.get((env.app, label or ""))
+    return version is None or version.valid
+
+
+def advance(ctx: Context) -> None:
+    """Complete every operation whose time has come, oldest first; then versions and health."""
+    due = [
+        env for env in ctx.state.envs.values() if env.op and env.op.ends and env.op.ends <= ctx.now
+    ]
+    for env in sorted(due, key=lambda env: env.op.ends if env.op and env.op.ends else ctx.now):
+        if env.op is not None:  # a swap completes its partner too
+            _complete(ctx, env, env.op)
+    for version in ctx.state.versions.values():
+        if version.processed_at and version.processed_at <= ctx.now:
+            version.status = "Processed" if version.valid else "Failed"
+            version.processed_at, version.updated = None, ctx.now
+    for env in ctx.state.live_envs():
+        if env.recover_at and env.recover_at <= ctx.now and env.op is None:
+            _recover(ctx, env)
+
+
+def release(ctx: Context, env: Environment) -> bool:
+    """Let a stuck operation complete now (its partner's too). False if nothing was stuck."""
+    if env.op is None or env.op.ends is not None:
+        return False
+    env.op.ends = ctx.now
+    partner = ctx.state.envs.get(env.op.partner or "")
+    if partner and partner.op:
+        partner.op.ends = ctx.now
+    return True
+
+
+def _complete(ctx: Context, env: Environment, op: Operation) -> None:
+    env.op, env.status, env.updated = None, "Ready", ctx.now
+    completions = {
+        "launch": _launch_failed if op.fail else _launched,
+        "update": _update_failed if op.fail else _updated,
+        "swap": _swapped,
+        "terminate": _terminate_failed if op.fail else _terminated,
+        "abort": _aborted,
+    }
+    completions[op.kind](ctx, env, op)
+
+
+def _launched(ctx: Context, env: Environment, op: Operation) -> None:
+    manifest = manifest_of(ctx, env, op.version)
+    env.server.deploy(_behaviour(manifest, op.version))
+    rid = op.request_id
+    ctx.event("Instance deployment completed successfully.", env=env, request_id=rid)
+    ctx.event(f"Application available at {env.cname}.", env=env, request_id=rid)
+    ctx.event(f"Successfully launched environment: {env.name}", env=env, request_id=rid)
+    health.change(ctx, env, manifest.health, "Initialization completed.", rid)
+
+
+def _launch_failed(ctx: Context, env: Environment, op: Operation) -> None:
+    # A failed launch leaves the environment Ready with health Red, as AWS does.
+    env.server.deploy(LAUNCH_FAILED)
+    rid = op.request_id
+    ctx.event(
+        "Instance deployment failed. For details, see 'eb-engine.log'.",
+        "ERROR",
+        env=env,
+        request_id=rid,
+    )
+    ctx.event(
+        "Create environment operation is complete, but with errors. "
+        "For more information, see troubleshooting documentation.",
+        "ERROR",
+        env=env,
+        request_id=rid,
+    )
+    health.change(ctx, env, "Red", "Instance deployment failed.", rid)
+
+
+def _updated(ctx: Context, env: Environment, op: Operation) -> None:
+    manifest = manifest_of(ctx, env, op.version)
+    env.version_label = op.version
+    env.recover_at = None
+    env.server.deploy(_behaviour(manifest, op.version))
+    rid, label = op.request_id, op.version
+    ctx.event(
+        "New application version was deployed to running EC2 instances.",
+        env=env,
+        version=label,
+        request_id=rid,
+    )
+    ctx.event("Environment update completed successfully.", env=env, version=label, request_id=rid)
+    health.change(ctx, env, manifest.health, "Application update completed.", rid)
+
+
+def _update_failed(ctx: Context, env: Environment, op: Operation) -> None:
+    # Simulator's choice (AWS leaves it to the deployment policy): the old version keeps
+    # running, the environment is Ready on it with health Red, and recovers to the old
+    # version's health after `Durations.recover`, or sooner with a successful deployment.
+    rid = op.request_id
+    ctx.event(
+        "Unsuccessful command execution on instance id(s) 'i-0sim'. Aborting the operation.",
+        "ERROR",
+        env=env,
+        version=op.version,
+        request_id=rid,
+    )
+    ctx.event("Failed to deploy application.", "ERROR", env=env, version=op.version, request_id=rid)
+    cause = (
+        f'Incorrect application version found on all instances. Expected version "{op.version}".'
+    )
+    health.change(ctx, env, "Red", cause, rid)
+    env.recover_at = ctx.now + ctx.timing.of("recover")
+
+
+def _recover(ctx: Context, env: Environment) -> None:
+    env.recover_at = None
+    manifest = manifest_of(ctx, env, env.version_label)
+    health.change(ctx, env, manifest.health, "Instances are running the expected version.", None)
+
+
+def _swapped(ctx: Context, env: Environment, op: Operation) -> None:
+    partner = ctx.state.envs[op.partner or ""]
+    partner.op, partner.status, partner.updated = None, "Ready", ctx.now
+    env.cname, partner.cname = partner.cname, env.cname
+    source, destination = (env, partner) if op.is_source else (partner, env)
+    message = (
+        f"Completed swapping CNAMEs for environments '{source.name}' and '{destination.name}'."
+    )
+    for each in (source, destination):
+        ctx.event(message, env=each, request_id=op.request_id)
+
+
+def _terminated(ctx: Context, env: Environment, op: Operation) -> None:
+    env.status, env.terminated_at = "Terminated", ctx.now
+    env.set_health("Grey")
+    env.causes = []
+    env.recover_at = None
+    ctx.after.append(env.server.stop)
+    ctx.event("terminateEnvironment completed successfully.", env=env, request_id=op.request_id)
+
+
+def _terminate_failed(ctx: Context, env: Environment, op: Operation) -> None:
+    # Simulator's texts: AWS reports the failed CloudFormation stack deletion.
+    rid = op.request_id
+    ctx.event(
+        "Stack deletion failed: The following resource(s) failed to delete: [AWSEBSecurityGroup].",
+        "ERROR",
+        env=env,
+        request_id=rid,
+    )
+    ctx.event("terminateEnvironment completed, but with errors.", "ERROR", env=env, request_id=rid)
+
+
+def _aborted(ctx: Context, env: Environment, op: Operation) -> None:
+    manifest = manifest_of(ctx, env, env.version_label)
+    rid = op.request_id
+    ctx.event(
+        "Environment update was aborted; the previous version keeps running.",
+        "WARN",
+        env=env,
+        request_id=rid,
+    )
+    health.change(ctx, env, manifest.health, "Update aborted.", rid)
+
+
+def _behaviour(manifest: Manifest, label: str | None) -> Behaviour:
+    return Behaviour(
+        manifest.status, manifest.body_for(label or "sample"), label or "", manifest.flap
+    )

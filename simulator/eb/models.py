@@ -1,0 +1,161 @@
+"""The Elastic Beanstalk resources the simulator keeps: applications, versions, templates,
+environments (with the operation in progress), and events."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from simulator.appserver import AppServer
+from simulator.bundles import Manifest
+
+# Enhanced health status for each colour, when no operation is in progress; see
+# https://docs.aws.amazon.com/elasticbeanstalk/latest/dg/health-enhanced-status.html
+HEALTH_STATUS = {"Green": "Ok", "Yellow": "Warning", "Red": "Severe", "Grey": "Unknown"}
+
+SOLUTION_STACK = "64bit Amazon Linux 2023 v4.3.0 running Python 3.11"
+PLATFORM_ARN = (
+    "arn:aws:elasticbeanstalk:{region}::platform/"
+    "Python 3.11 running on 64bit Amazon Linux 2023/4.3.0"
+)
+DEFAULT_OPTIONS = (
+    ("aws:elasticbeanstalk:environment", "EnvironmentType", "LoadBalanced"),
+    ("aws:elasticbeanstalk:environment", "LoadBalancerType", "application"),
+    ("aws:autoscaling:asg", "MinSize", "1"),
+    ("aws:autoscaling:asg", "MaxSize", "4"),
+    ("aws:elasticbeanstalk:healthreporting:system", "SystemType", "enhanced"),
+    ("aws:elasticbeanstalk:command", "DeploymentPolicy", "AllAtOnce"),
+)
+
+OptionSettings = list[dict[str, str]]
+
+
+def default_options() -> OptionSettings:
+    return [
+        {"Namespace": ns, "OptionName": name, "Value": value} for ns, name, value in DEFAULT_OPTIONS
+    ]
+
+
+@dataclass
+class Application:
+    name: str
+    arn: str
+    description: str | None
+    created: datetime
+    updated: datetime
+    tags: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class AppVersion:
+    app: str
+    label: str
+    arn: str
+    description: str | None
+    bundle: dict[str, str] | None  # {"S3Bucket": ..., "S3Key": ...}; None: the sample app
+    manifest: Manifest
+    process: bool
+    valid: bool  # False: not a zip, or a bad manifest (processing fails)
+    status: str  # Processing | Processed | Unprocessed | Failed
+    created: datetime
+    updated: datetime
+    processed_at: datetime | None = None  # when Processing turns to Processed
+    tags: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Template:
+    app: str
+    name: str
+    description: str | None
+    solution_stack: str
+    platform_arn: str
+    options: OptionSettings
+    created: datetime
+    updated: datetime
+    tags: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Operation:
+    """What an environment is doing: launch, update, swap, terminate or abort."""
+
+    kind: str
+    request_id: str
+    started: datetime
+    ends: datetime | None  # None: stuck until released or aborted
+    fail: bool = False
+    version: str | None = None  # the version being deployed (launch/update)
+    previous_version: str | None = None
+    partner: str | None = None  # the other environment's id (swap)
+    is_source: bool = False  # this side was SwapEnvironmentCNAMEs' source
+
+    @property
+    def abortable(self) -> bool:
+        # AbortEnvironmentUpdate cancels "an in-progress environment configuration update or
+        # application version deployment": only UpdateEnvironment operations qualify.
+        return self.kind == "update"
+
+
+@dataclass
+class Environment:
+    id: str
+    name: str
+    app: str
+    arn: str
+    cname: str
+    endpoint: str
+    solution_stack: str
+    platform_arn: str
+    template_name: str | None
+    version_label: str | None
+    description: str | None
+    created: datetime
+    updated: datetime
+    options: OptionSettings
+    tags: dict[str, str]
+    server: AppServer
+    status: str = "Launching"
+    health: str = "Grey"
+    health_status: str = "Pending"
+    causes: list[str] = field(default_factory=list)
+    op: Operation | None = None
+    recover_at: datetime | None = None
+    terminated_at: datetime | None = None
+
+    @property
+    def live(self) -> bool:
+        return self.status != "Terminated"
+
+    def set_health(self, colour: str, status: str | None = None) -> None:
+        self.health = colour
+        self.health_status = status or HEALTH_STATUS[colour]
+
+
+@dataclass(frozen=True)
+class Event:
+    seq: int
+    date: datetime
+    message: str
+    severity: str = "INFO"
+    app: str | None = None
+    env_name: str | None = None
+    env_id: str | None = None
+    version_label: str | None = None
+    template_name: str | None = None
+    request_id: str | None = None
+    platform_arn: str | None = None
+
+    def description(self) -> dict[str, Any]:
+        return {
+            "EventDate": self.date,
+            "Message": self.message,
+            "ApplicationName": self.app,
+            "VersionLabel": self.version_label,
+            "TemplateName": self.template_name,
+            "EnvironmentName": self.env_name,
+            "PlatformArn": self.platform_arn,
+            "RequestId": self.request_id,
+            "Severity": self.severity,
+        }

@@ -1,0 +1,92 @@
+"""Configuration templates: save an environment's configuration, describe it, delete it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from simulator.eb import describe, errors
+from simulator.eb.models import PLATFORM_ARN, OptionSettings, Template, default_options
+from simulator.eb.state import Context
+from simulator.protocol import ApiError
+
+
+def create_configuration_template(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    app, name = params["ApplicationName"], params["TemplateName"]
+    ctx.state.app(app)
+    if (app, name) in ctx.state.templates:
+        raise errors.invalid(f"Configuration Template {name} already exists.")
+    stack, platform, options = _base(ctx, app, params)
+    template = Template(
+        app=app,
+        name=name,
+        description=params.get("Description"),
+        solution_stack=stack,
+        platform_arn=platform,
+        options=merge_options(options, params.get("OptionSettings") or []),
+        created=ctx.now,
+        updated=ctx.now,
+        tags={tag["Key"]: tag.get("Value", "") for tag in params.get("Tags") or []},
+    )
+    ctx.state.templates[(app, name)] = template
+    ctx.event("createConfigurationTemplate completed successfully.", app=app, template=name)
+    return describe.template(template)
+
+
+def _base(ctx: Context, app: str, params: dict[str, Any]) -> tuple[str, str, OptionSettings]:
+    """Where the template's configuration comes from: an environment, a template or a stack."""
+    if "EnvironmentId" in params:
+        env = ctx.state.envs.get(params["EnvironmentId"])
+        if env is None or not env.live or env.app != app:
+            raise errors.no_environment("EnvironmentId", params["EnvironmentId"])
+        return env.solution_stack, env.platform_arn, list(env.options)
+    source = params.get("SourceConfiguration")
+    if source:
+        other = ctx.state.template(source.get("ApplicationName", app), source["TemplateName"])
+        return other.solution_stack, other.platform_arn, list(other.options)
+    if "SolutionStackName" in params or "PlatformArn" in params:
+        platform = params.get("PlatformArn") or PLATFORM_ARN.format(region=ctx.state.region)
+        return params.get("SolutionStackName") or platform, platform, default_options()
+    raise errors.invalid(
+        "You must specify an EnvironmentId, SourceConfiguration, SolutionStackName or PlatformArn."
+    )
+
+
+def merge_options(base: OptionSettings, overrides: list[dict[str, str]]) -> OptionSettings:
+    """Option settings with `overrides` applied (same namespace and name: replaced)."""
+    merged = {(o.get("Namespace", ""), o.get("OptionName", "")): dict(o) for o in base}
+    for option in overrides:
+        merged[(option.get("Namespace", ""), option.get("OptionName", ""))] = dict(option)
+    return list(merged.values())
+
+
+def describe_configuration_settings(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    app = params["ApplicationName"]
+    ctx.state.app(app)
+    template, env_name = params.get("TemplateName"), params.get("EnvironmentName")
+    if (template is None) == (env_name is None):
+        raise errors.combination("You must specify either TemplateName or EnvironmentName.")
+    if template is not None:
+        return {"ConfigurationSettings": [describe.template(ctx.state.template(app, template))]}
+    env = ctx.state.target({"EnvironmentName": env_name})
+    if env.app != app:
+        raise errors.no_environment("EnvironmentName", str(env_name))
+    return {"ConfigurationSettings": [describe.environment_settings(env)]}
+
+
+def delete_configuration_template(ctx: Context, params: dict[str, Any]) -> None:
+    app, name = params["ApplicationName"], params["TemplateName"]
+    ctx.state.app(app)
+    ctx.state.template(app, name)
+    launching = [
+        env.name
+        for env in ctx.state.live_envs()
+        if env.app == app and env.template_name == name and env.status == "Launching"
+    ]
+    if launching:
+        raise ApiError(
+            "OperationInProgressFailure",
+            f"Configuration Template {name} is in use by environment(s) being launched: "
+            f"{', '.join(launching)}.",
+        )
+    del ctx.state.templates[(app, name)]
+    ctx.event("deleteConfigurationTemplate completed successfully.", app=app, template=name)

@@ -1,0 +1,150 @@
+"""The AWS endpoint: one HTTP server on 127.0.0.1 where Elastic Beanstalk requests (SigV4
+credential scope `.../elasticbeanstalk/aws4_request`) go to the simulator's EB, and everything
+else (S3, STS, ...) to moto's server."""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+import threading
+import uuid
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import botocore.session
+from botocore.model import OperationModel, OperationNotFoundError, ServiceModel
+from moto.moto_server.werkzeug_app import (
+    DomainDispatcherApplication,
+    MotoRequestHandler,
+    create_backend_app,
+)
+from werkzeug.serving import make_server
+from werkzeug.wrappers import Request, Response
+
+from simulator.eb.backend import HANDLERS, Beanstalk
+from simulator.faults import ApiFault, Faults
+from simulator.protocol import ApiError, parse_params, serialize_error, serialize_result, validate
+
+StartResponse = Callable[..., Any]
+WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
+
+log = logging.getLogger(__name__)
+SCOPE = re.compile(r"Credential=[^/]*/\d{8}/([^/]+)/([^/]+)/aws4_request")
+EB_VERSION = b"Version=2010-12-01"
+
+
+def service_model() -> ServiceModel:
+    return botocore.session.get_session().get_service_model("elasticbeanstalk")
+
+
+class BeanstalkApp:
+    """WSGI app speaking EB's Query protocol: faults, parsing, validation, dispatch, XML."""
+
+    def __init__(self, backend: Beanstalk, faults: Faults, default_region: str) -> None:
+        self.backend, self.faults, self.default_region = backend, faults, default_region
+        self.model = service_model()
+        self.namespace = self.model.metadata["xmlNamespace"]
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        request = Request(environ)
+        request_id = str(uuid.uuid4())
+        params = {**request.args.to_dict(), **request.form.to_dict()}
+        try:
+            status, body = (
+                200,
+                self._answer(params, _region(environ, self.default_region), request_id),
+            )
+        except ApiError as error:
+            status, body = error.status, serialize_error(self.namespace, error, request_id)
+        except Exception:
+            log.exception("simulated Elastic Beanstalk failed on %s", params.get("Action"))
+            failure = ApiError("InternalFailure", "The simulator failed; see its log.", 500)
+            status, body = 500, serialize_error(self.namespace, failure, request_id)
+        response = Response(body, status, content_type="text/xml")
+        response.headers["x-amzn-RequestId"] = request_id
+        return response(environ, start_response)
+
+    def _answer(self, params: dict[str, str], region: str, request_id: str) -> bytes:
+        operation = self._operation(params.get("Action", ""))
+        fault = self.faults.api_fault(operation.name)
+        if fault is not None and not fault.after:
+            raise _as_error(fault)
+        parsed = parse_params(operation.input_shape, params)
+        validate(operation.input_shape, parsed)
+        data = self.backend.handle(region, operation.name, parsed, request_id)
+        if fault is not None:
+            raise _as_error(fault)
+        return serialize_result(operation, data, request_id)
+
+    def _operation(self, action: str) -> OperationModel:
+        try:
+            operation = self.model.operation_model(action)
+        except OperationNotFoundError:
+            raise ApiError(
+                "InvalidAction", f"The action {action} is not valid for this web service."
+            ) from None
+        if action not in HANDLERS:
+            raise ApiError("InvalidAction", f"The simulator does not implement {action}.")
+        return operation
+
+
+def _as_error(fault: ApiFault) -> ApiError:
+    return ApiError(fault.code, fault.message, fault.status)
+
+
+def _region(environ: dict[str, Any], default: str) -> str:
+    match = SCOPE.search(environ.get("HTTP_AUTHORIZATION", ""))
+    return match.group(1) if match else default
+
+
+def is_beanstalk(environ: dict[str, Any]) -> bool:
+    """Signed for service `elasticbeanstalk`, or an unsigned Query call with EB's API version."""
+    match = SCOPE.search(environ.get("HTTP_AUTHORIZATION", ""))
+    if match:
+        return match.group(2) == "elasticbeanstalk"
+    if environ.get("REQUEST_METHOD") != "POST" or "HTTP_AUTHORIZATION" in environ:
+        return EB_VERSION.decode() in environ.get("QUERY_STRING", "")
+    length = int(environ.get("CONTENT_LENGTH") or 0)
+    body = environ["wsgi.input"].read(length) if length else b""
+    environ["wsgi.input"] = io.BytesIO(body)  # put it back for whoever reads it next
+    return EB_VERSION in body
+
+
+class Front:
+    """Routes each request to the simulated EB or to moto."""
+
+    def __init__(self, beanstalk: WsgiApp) -> None:
+        self.beanstalk = beanstalk
+        self.moto = DomainDispatcherApplication(create_backend_app)
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        app = self.beanstalk if is_beanstalk(environ) else self.moto
+        return app(environ, start_response)
+
+
+class _QuietHandler(MotoRequestHandler):
+    def log_request(self, *args: Any, **kwargs: Any) -> None:
+        """No access log: one line per AWS call would drown tests and `serve` output."""
+
+
+class HttpServer:
+    """A threaded werkzeug server on 127.0.0.1 in a daemon thread."""
+
+    def __init__(self, app: WsgiApp, host: str = "127.0.0.1", port: int = 0) -> None:
+        self._server = make_server(
+            host, port, app, threaded=True, request_handler=MotoRequestHandler
+        )
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
+        self._thread.start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self._server.server_port}"
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=5)
