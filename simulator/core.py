@@ -6,11 +6,11 @@ the EB backend) and the background ticker that lets the clock complete operation
 
 from __future__ import annotations
 
+import http.client
 import threading
-import urllib.error
-import urllib.request
 from types import TracebackType
 from typing import Any
+from urllib.parse import urlsplit
 
 import boto3
 from moto.moto_api._internal.models import moto_api_backend
@@ -161,11 +161,16 @@ class Simulator:
         return env.server.url if env is not None else None
 
     def get(self, url: str, timeout: float = 5.0) -> tuple[int, str]:
-        """GET `url` (e.g. `http://<cname>/`) through the CNAME router: (status, body)."""
-        proxy = urllib.request.ProxyHandler({"http": self.proxy_url})
-        opener = urllib.request.build_opener(proxy)
+        """GET `url` (e.g. `http://<cname>/`) through the CNAME router: (status, body).
+
+        Speaks to the router directly (absolute-URI request), so no proxy setting or DNS
+        lookup can send it anywhere else.
+        """
+        router = urlsplit(self.proxy_url)
+        connection = http.client.HTTPConnection(router.hostname or "", router.port, timeout=timeout)
         try:
-            with opener.open(url, timeout=timeout) as response:
-                return int(response.status), response.read().decode()
-        except urllib.error.HTTPError as error:
-            return int(error.code), error.read().decode()
+            connection.request("GET", url)
+            response = connection.getresponse()
+            return response.status, response.read().decode()
+        finally:
+            connection.close()

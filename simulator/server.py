@@ -132,9 +132,7 @@ class HttpServer:
     """A threaded werkzeug server on 127.0.0.1 in a daemon thread."""
 
     def __init__(self, app: WsgiApp, host: str = "127.0.0.1", port: int = 0) -> None:
-        self._server = make_server(
-            host, port, app, threaded=True, request_handler=MotoRequestHandler
-        )
+        self._server = make_server(host, port, app, threaded=True, request_handler=_QuietHandler)
         self._thread = threading.Thread(
             target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
         )

@@ -1,0 +1,78 @@
+"""`bluegreen simulator demo`: a blue/green swap by hand against the simulator, showing a real
+HTTP client following the CNAME as it moves."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from simulator.core import Simulator
+from simulator.seed import seed_release_target, wait_for_environment
+
+Say = Callable[[str], None]
+LIVE = "shop-live"
+
+
+def run_demo(speed: float, say: Say) -> None:
+    with Simulator(speed=speed) as sim:
+        say(f"Simulator at {sim.endpoint_url}, CNAME router at {sim.proxy_url} (speed {speed:g})")
+        started = time.monotonic()
+        target = seed_release_target(
+            sim, versions={"v1": {}, "v2": {"body": "version v2, the new one"}}, cname_prefix=LIVE
+        )
+        say(f"blue {target.blue} ({target.blue_id}) is Ready/Green on v1 at {target.cname}")
+        _probe(sim, target.cname, say)
+        _launch_green(sim, target.blue_id, say)
+        _swap(sim, "shop-blue", "shop-green", say)
+        _probe(sim, target.cname, say)
+        _swap(sim, "shop-green", "shop-blue", say)
+        _probe(sim, target.cname, say)
+        _terminate(sim, "shop-green", say)
+        _events(sim, say)
+        say(f"Done in {time.monotonic() - started:.1f} s.")
+
+
+def _probe(sim: Simulator, cname: str, say: Say) -> None:
+    status, body = sim.get(f"http://{cname}/")
+    say(f"  GET http://{cname}/ -> {status} {body!r}")
+
+
+def _launch_green(sim: Simulator, blue_id: str, say: Say) -> None:
+    eb = sim.client("elasticbeanstalk")
+    eb.create_configuration_template(
+        ApplicationName="shop", TemplateName="demo-template", EnvironmentId=blue_id
+    )
+    eb.create_environment(
+        ApplicationName="shop",
+        EnvironmentName="shop-green",
+        TemplateName="demo-template",
+        VersionLabel="v2",
+    )
+    say("green shop-green launching from blue's configuration, on v2 ...")
+    green = wait_for_environment(sim, "shop-green", health="Green")
+    say(f"green is {green['Status']}/{green['Health']} at {green['CNAME']}")
+
+
+def _swap(sim: Simulator, source: str, destination: str, say: Say) -> None:
+    eb = sim.client("elasticbeanstalk")
+    eb.swap_environment_cnames(SourceEnvironmentName=source, DestinationEnvironmentName=destination)
+    say(f"swapping CNAMEs of {source} and {destination} ...")
+    for name in (source, destination):
+        wait_for_environment(sim, name)
+
+
+def _terminate(sim: Simulator, name: str, say: Say) -> None:
+    eb = sim.client("elasticbeanstalk")
+    eb.terminate_environment(EnvironmentName=name)
+    eb.delete_configuration_template(ApplicationName="shop", TemplateName="demo-template")
+    say(f"terminating {name} ...")
+    wait_for_environment(sim, name, status="Terminated")
+    say(f"{name} is Terminated")
+
+
+def _events(sim: Simulator, say: Say) -> None:
+    events = sim.client("elasticbeanstalk").describe_events(ApplicationName="shop", MaxRecords=8)
+    say("Latest Elastic Beanstalk events:")
+    for event in events["Events"]:
+        env = event.get("EnvironmentName", "-")
+        say(f"  {event['EventDate']:%H:%M:%S.%f} {event['Severity']:5} {env:10} {event['Message']}")

@@ -1,0 +1,91 @@
+"""`bluegreen simulator serve` and `demo`, run as a user runs them (subprocesses)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+
+import boto3
+import httpx
+import pytest
+
+BLUEGREEN = [sys.executable, "-c", "from engine.cli import main; main()"]
+SERVE = [*BLUEGREEN, "simulator", "serve", "--speed", "200"]
+
+
+@pytest.fixture
+def served() -> Iterator[tuple[subprocess.Popen[str], dict[str, str]]]:
+    process = subprocess.Popen(SERVE, stdout=subprocess.PIPE, text=True)
+    exports: dict[str, str] = {}
+    assert process.stdout is not None
+    for line in process.stdout:
+        if not line.startswith("export "):
+            break
+        name, _, value = line.removeprefix("export ").rstrip("\n").partition("=")
+        exports[name] = value
+    try:
+        yield process, exports
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.wait(timeout=10)
+        process.stdout.close()
+
+
+def test_serve_prints_what_a_client_needs(
+    served: tuple[subprocess.Popen[str], dict[str, str]],
+) -> None:
+    _, exports = served
+    assert exports["AWS_ENDPOINT_URL"].startswith("http://127.0.0.1:")
+    assert exports["HTTP_PROXY"] == exports["http_proxy"]
+    assert exports["HTTP_PROXY"].startswith("http://127.0.0.1:")
+    assert exports["NO_PROXY"] == exports["no_proxy"] == "127.0.0.1,localhost"
+    assert exports["AWS_DEFAULT_REGION"] == "us-east-1"
+    assert {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"} <= set(exports)
+    assert float(exports["BLUEGREEN_POLL_INTERVAL"]) == 0.05
+
+
+def test_a_client_configured_by_the_exports_works_and_sigterm_stops_cleanly(
+    served: tuple[subprocess.Popen[str], dict[str, str]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    process, exports = served
+    for name, value in exports.items():
+        monkeypatch.setenv(name, value)
+    boto3.client("s3").create_bucket(Bucket="artifacts")
+    eb = boto3.client("elasticbeanstalk")
+    eb.create_application(ApplicationName="shop")
+    assert [a["ApplicationName"] for a in eb.describe_applications()["Applications"]] == ["shop"]
+    assert boto3.client("sts").get_caller_identity()["Account"] == "123456789012"
+    with httpx.Client() as http:  # picks HTTP_PROXY up from the environment
+        assert http.get("http://nowhere.example/").status_code == 502
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(timeout=10) == 0
+    assert process.stdout is not None
+    assert "# simulator stopped" in process.stdout.read()
+
+
+def test_sigint_stops_serve_cleanly(served: tuple[subprocess.Popen[str], dict[str, str]]) -> None:
+    process, _ = served
+    process.send_signal(signal.SIGINT)
+    assert process.wait(timeout=10) == 0
+
+
+def test_demo_shows_the_router_following_the_swap() -> None:
+    demo = subprocess.run(
+        [*BLUEGREEN, "simulator", "demo", "--speed", "400"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "NO_PROXY": "*"},
+    )
+    assert demo.returncode == 0, demo.stderr
+    answers = [line for line in demo.stdout.splitlines() if "GET http://shop-live" in line]
+    assert [line.split("-> ")[1] for line in answers] == [
+        "200 'version v1'",
+        "200 'version v2, the new one'",
+        "200 'version v1'",
+    ]
