@@ -1,0 +1,86 @@
+"""Cloning: save blue's configuration as this run's template, create green from it running
+blue's previous version, and wait until green is Ready and healthy.
+"""
+
+from __future__ import annotations
+
+from cloud.errors import ConflictError, StepFailed
+from cloud.ports import CreateEnvironmentRequest, Environment
+from engine.model import Trigger
+from states.common import (
+    find_own_green,
+    green_tags,
+    is_gone,
+    note,
+    require,
+    template_name,
+)
+from states.conditions import present, ready_and_healthy
+from states.context import StepContext
+
+
+def run(ctx: StepContext) -> Trigger:
+    template = _ensure_template(ctx)
+    green = _ensure_green(ctx, template)
+    snapshot = ctx.waiter.wait_for(
+        f"green {green.name} Ready and healthy",
+        ctx.run.target.app,
+        [green.id],
+        ready_and_healthy("green", green.id, ctx.clock, ctx.deadlines.health_grace),
+        ctx.deadlines.launch,
+    )
+    launched = present("green", green.id, snapshot)
+    if launched.cname != ctx.run.facts.green_cname:
+        ctx.journal.record_facts(green_cname=launched.cname)
+    return Trigger.CLONED
+
+
+def _ensure_template(ctx: StepContext) -> str:
+    app = ctx.run.target.app
+    name = ctx.run.facts.template_name or template_name(ctx.run)
+    if ctx.run.facts.template_name is None:
+        ctx.journal.record_facts(template_name=name)
+    if ctx.beanstalk.template_exists(app, name):
+        return name
+    blue_id = require(ctx.run.facts.blue_env_id, "blue environment id")
+    description = f"bluegreen run {ctx.run.id}: configuration of {ctx.run.target.blue}"
+    try:
+        ctx.beanstalk.create_template(app, name, blue_id, description)
+    except ConflictError:
+        if not ctx.beanstalk.template_exists(app, name):
+            raise
+    note(ctx, f"saved blue's configuration as template {name}", template=name)
+    return name
+
+
+def _ensure_green(ctx: StepContext, template: str) -> Environment:
+    """This run's green, created unless it exists; never a second one."""
+    green = find_own_green(ctx)
+    if green is None and ctx.run.facts.green_env_id:
+        raise StepFailed(f"green {ctx.run.facts.green_env_id} was created but no longer exists")
+    if green is None:
+        green = _create_green(ctx, template)
+    if is_gone(green):
+        raise StepFailed(f"green {green.name} is {green.status}")
+    return green
+
+
+def _create_green(ctx: StepContext, template: str) -> Environment:
+    run = ctx.run
+    request = CreateEnvironmentRequest(
+        application=run.target.app,
+        name=run.green,
+        template_name=template,
+        version_label=require(run.facts.previous_version_label, "previous version label"),
+        tags=green_tags(run),
+    )
+    try:
+        green = ctx.beanstalk.create_environment(request)
+    except ConflictError as error:
+        green_again = find_own_green(ctx)  # an earlier attempt's create, not yet listed then
+        if green_again is None:
+            raise StepFailed(f"cannot create green {run.green}: {error}") from error
+        return green_again
+    ctx.journal.record_facts(green_env_id=green.id, green_cname=green.cname)
+    note(ctx, f"creating green {green.name} ({green.id}) from template {template}")
+    return green

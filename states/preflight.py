@@ -1,0 +1,94 @@
+"""Preflight: check everything before touching anything, and record the facts about blue that
+resume and rollback rely on. Bad input raises ConfigurationError before any mutating call.
+"""
+
+from __future__ import annotations
+
+import re
+
+from cloud.errors import ConfigurationError, CredentialsError
+from cloud.ports import Environment
+from engine.model import Trigger
+from states.common import describe_by_id, is_gone, is_own_green, live_named, note, template_name
+from states.conditions import health_text
+from states.context import StepContext
+from states.versions import ensure_version
+
+# CreateEnvironment's EnvironmentName: 4-40 letters, digits and hyphens, no hyphen at the ends.
+ENVIRONMENT_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{2,38}[A-Za-z0-9]$")
+
+
+def run(ctx: StepContext) -> Trigger:
+    _check_credentials(ctx)
+    _check_names(ctx)
+    blue = _usable_blue(ctx)
+    _check_green_name_free(ctx)
+    _record_blue(ctx, blue)
+    ensure_version(ctx)
+    return Trigger.PREFLIGHT_PASSED
+
+
+def _check_credentials(ctx: StepContext) -> None:
+    try:
+        identity = ctx.beanstalk.caller_identity()
+    except CredentialsError as error:
+        raise ConfigurationError(f"AWS credentials do not work: {error}") from error
+    note(ctx, f"credentials belong to {identity}", identity=identity)
+
+
+def _check_names(ctx: StepContext) -> None:
+    run = ctx.run
+    if not ctx.beanstalk.application_exists(run.target.app):
+        raise ConfigurationError(f"application {run.target.app} does not exist")
+    if run.green == run.target.blue:
+        raise ConfigurationError(f"the green name must differ from blue's ({run.green})")
+    if not ENVIRONMENT_NAME.match(run.green):
+        raise ConfigurationError(
+            f"green name {run.green!r} is not a valid environment name "
+            "(4-40 letters, digits and hyphens, not starting or ending with a hyphen)"
+        )
+
+
+def _usable_blue(ctx: StepContext) -> Environment:
+    """Blue exists, is live, Ready and healthy, and runs a version behind a CNAME."""
+    name, recorded = ctx.run.target.blue, ctx.run.facts.blue_env_id
+    blue = describe_by_id(ctx, recorded) if recorded else live_named(ctx, name)
+    if blue is None or is_gone(blue):
+        raise ConfigurationError(
+            f"environment {name} does not exist in application {ctx.run.target.app}"
+        )
+    if not blue.is_ready:
+        raise ConfigurationError(f"blue {name} is {blue.status}, not Ready")
+    if not blue.is_healthy:
+        raise ConfigurationError(f"blue {name} is not healthy: {health_text(blue)}")
+    if not blue.version_label or not blue.cname:
+        raise ConfigurationError(f"blue {name} runs no application version behind a CNAME")
+    return blue
+
+
+def _check_green_name_free(ctx: StepContext) -> None:
+    holder = live_named(ctx, ctx.run.green)
+    if holder is not None and not is_own_green(ctx, holder):
+        raise ConfigurationError(
+            f"green name taken: environment {holder.name} ({holder.id}, {holder.status}) "
+            "exists and was not created by this run"
+        )
+
+
+def _record_blue(ctx: StepContext, blue: Environment) -> None:
+    """Blue's id, CNAME and version, once: a re-run never overwrites them (by then blue may
+    already run the new version)."""
+    facts = ctx.run.facts
+    if facts.blue_env_id is None:
+        ctx.journal.record_facts(
+            blue_env_id=blue.id,
+            blue_cname=blue.cname,
+            previous_version_label=blue.version_label,
+            template_name=template_name(ctx.run),
+        )
+        note(
+            ctx,
+            f"blue {blue.name} ({blue.id}) runs {blue.version_label} at {blue.cname}",
+            environment=blue.id,
+            version=blue.version_label,
+        )

@@ -1,0 +1,39 @@
+"""Which action each in-progress state runs; each returns its happy-path trigger."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+from engine.model import State, Trigger
+from states import (
+    cleaning_up,
+    cloning,
+    cutting_over,
+    deploying,
+    preflight,
+    rolling_back,
+    swapping,
+    verifying,
+)
+from states.context import StepContext
+
+Action = Callable[[StepContext], Trigger]
+
+ACTIONS: Mapping[State, Action] = {
+    State.PREFLIGHT: preflight.run,  # -> PREFLIGHT_PASSED
+    State.CLONING: cloning.run,  # -> CLONED
+    State.SWAPPING: swapping.run,  # -> SWAPPED
+    State.DEPLOYING: deploying.run,  # -> DEPLOYED, or PAUSE in mode deploy
+    State.VERIFYING: verifying.run,  # -> VERIFIED
+    State.CUTTING_OVER: cutting_over.run,  # -> CUT_OVER
+    State.CLEANING_UP: cleaning_up.run,  # -> CLEANED_UP
+    State.ROLLING_BACK: rolling_back.run,  # -> UNDONE
+}
+
+
+def action_for(state: State) -> Action:
+    """The action of an in-progress state; ValueError for waiting and final states."""
+    try:
+        return ACTIONS[state]
+    except KeyError:
+        raise ValueError(f"state {state} has no action") from None

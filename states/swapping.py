@@ -1,0 +1,14 @@
+"""Swapping: move the live CNAME to green (which runs blue's previous version), so blue can be
+deployed to while green serves; skipped when an earlier attempt already swapped them.
+"""
+
+from __future__ import annotations
+
+from engine.model import Trigger
+from states.cnames import put_cnames
+from states.context import StepContext
+
+
+def run(ctx: StepContext) -> Trigger:
+    put_cnames(ctx, swapped=True, what="swap")
+    return Trigger.SWAPPED
