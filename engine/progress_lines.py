@@ -111,11 +111,13 @@ class LinesObserver:
         self._lock = threading.Lock()
         self._step_started: dict[RunId, datetime] = {}
         self._last_waiting: dict[RunId, tuple[Any, ...]] = {}
+        self._expected_status: dict[RunId, tuple[int, ...]] = {}
 
     def run_started(self, run: Run) -> None:
         # A new run's first step began when it was created; a resumed run's is unknown.
         if run.state is State.PREFLIGHT:
             self._step_started[run.id] = run.created_at
+        self._expected_status[run.id] = run.health.expected_status
         self._emit(started_record(run, self._clock()))
 
     def transitioned(self, run: Run, record: TransitionRecord) -> None:
@@ -125,7 +127,7 @@ class LinesObserver:
         self._emit(transition_record(run, record, started))
 
     def event(self, record: EventRecord) -> None:
-        self._emit(event_record(record))
+        self._emit(event_record(record, self._expected_status.get(record.run_id, ())))
 
     def waiting(self, run: Run, what: str, environments: Sequence[Environment]) -> None:
         record = waiting_record(run, what, environments, self._clock())

@@ -114,8 +114,9 @@ class LiveObserver:
         self._print_line(transition_record(run, record, started), "bold")
 
     def _event(self, record: EventRecord) -> None:
-        line = event_record(record)
         watch = self._watch
+        expected = watch.run.health.expected_status if watch is not None else ()
+        line = event_record(record, expected)
         if record.source.value == "probe" and watch is not None:
             watch.last_probe = self._redactor.text(record.message)
             watch.last_probe_failed = bool(line["failed"])

@@ -53,7 +53,7 @@ def transition_record(
     }
 
 
-def event_record(record: EventRecord) -> dict[str, Any]:
+def event_record(record: EventRecord, expected_status: Sequence[int] = ()) -> dict[str, Any]:
     return {
         "type": "event",
         "at": iso(record.at),
@@ -61,7 +61,7 @@ def event_record(record: EventRecord) -> dict[str, Any]:
         "source": record.source.value,
         "message": record.message,
         "data": dict(record.data),
-        "failed": is_failure(record),
+        "failed": is_failure(record, expected_status),
     }
 
 

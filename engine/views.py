@@ -61,13 +61,15 @@ def iso(moment: datetime | None) -> str | None:
 
 
 def human_duration(seconds: float | None) -> str:
-    """4m12s, 1h02m, 3.2s: how long something took, for people."""
+    """3.2s, 42s, 4m12s, 1h02m, 3d04h: how long something took, for people."""
     if seconds is None:
         return "-"
     if seconds < 10:
         return f"{seconds:.1f}s"
     minutes, secs = divmod(round(seconds), 60)
     hours, minutes = divmod(minutes, 60)
+    if hours >= 48:
+        return f"{hours // 24}d{hours % 24:02d}h"
     if hours:
         return f"{hours}h{minutes:02d}m"
     return f"{minutes}m{secs:02d}s" if minutes else f"{secs}s"
@@ -224,18 +226,21 @@ def event_json(run: Run, record: EventRecord) -> dict[str, Any]:
     }
 
 
-def is_failure(record: EventRecord) -> bool:
-    """A failed probe, an AWS error, or an event the engine flagged as an error."""
+def is_failure(record: EventRecord, expected_status: Sequence[int] = ()) -> bool:
+    """A failed probe (an error, or a status other than the expected ones; >= 400 when they
+    are not known), or an event flagged as an error (EB severity ERROR/FATAL)."""
     data = record.data
-    if record.source is EventSource.AWS:
-        return True
-    if data.get("ok") is False or data.get("error"):
-        return True
+    if isinstance(data.get("ok"), bool):
+        return data["ok"] is False
     level = str(data.get("level", data.get("severity", ""))).upper()
     if level in ("ERROR", "FATAL"):
         return True
+    if record.source is not EventSource.PROBE:
+        return False
     status = data.get("status")
-    return record.source is EventSource.PROBE and isinstance(status, int) and status >= 400
+    if data.get("error") or not isinstance(status, int):
+        return True
+    return status not in expected_status if expected_status else status >= 400
 
 
 def rollback_of(

@@ -49,16 +49,16 @@ class History:
         self.events.append(EventRecord(self.run.id, self.now, source, message, data))
         return self
 
-    def probe(self, seconds: float, status: int, expected: int = 200):
-        ok = status == expected
+    def probe(self, seconds: float, status: int):
+        """Shaped like states.verifying's probe events."""
         return self.happen(
             seconds,
             EventSource.PROBE,
-            f"GET {GOOD_PROBE_URL} -> {status} in 12 ms",
+            f"probe {GOOD_PROBE_URL}: {status} in 0.012 s",
             url=GOOD_PROBE_URL,
             status=status,
             latency_seconds=0.012,
-            ok=ok,
+            error=None,
         )
 
     def finish(self, error: str | None = None, rollback_reason: str | None = None):

@@ -103,7 +103,7 @@ def test_plain_lines_are_timestamped_and_name_the_run_and_the_move() -> None:
     replay(make_observer(stream, "auto", False, clock=Ticking()))
     lines = stream.getvalue().splitlines()
     assert "2026-11-26T13:03:04Z run f00dfeed cloning -> swapping (cloned) after 3m00s" in lines
-    assert any(" run f00dfeed probe FAILED: GET " in line for line in lines)
+    assert any(" run f00dfeed probe FAILED: probe http" in line for line in lines)
     assert lines[-1].split(" ", 1)[1].startswith("run f00dfeed finished: rolled_back")
 
 

@@ -9,8 +9,15 @@ from datetime import timedelta
 
 import pytest
 
-from engine.model import State, TransitionRecord
-from engine.views import human_duration, run_detail, run_duration_seconds, run_summary, steps_of
+from engine.model import EventRecord, EventSource, RunId, State, TransitionRecord
+from engine.views import (
+    human_duration,
+    is_failure,
+    run_detail,
+    run_duration_seconds,
+    run_summary,
+    steps_of,
+)
 from tests.unit.history.releases import (
     T0,
     rolled_back_release,
@@ -156,7 +163,7 @@ def test_the_rollback_says_why_and_what_it_did() -> None:
     messages = [event["message"] for event in rollback["events"]]
     assert "rollback: swapping CNAMEs back" in messages
     assert "terminateEnvironment completed successfully." in messages
-    assert all(not m.startswith("GET ") for m in messages)
+    assert all(not m.startswith("probe ") for m in messages)
 
 
 def test_a_successful_run_did_no_rollback() -> None:
@@ -175,7 +182,33 @@ def test_a_waiting_run_rests_in_awaiting_cutover_with_exit_code_zero() -> None:
 
 @pytest.mark.parametrize(
     ("seconds", "text"),
-    [(None, "-"), (0.25, "0.2s"), (42, "42s"), (252, "4m12s"), (3720, "1h02m")],
+    [
+        (None, "-"),
+        (0.25, "0.2s"),
+        (42, "42s"),
+        (252, "4m12s"),
+        (3720, "1h02m"),
+        (47 * 3600, "47h00m"),
+        (76 * 3600, "3d04h"),
+    ],
 )
 def test_human_durations_read_like_a_person_would_say_them(seconds, text) -> None:
     assert human_duration(seconds) == text
+
+
+def probe_event(**data) -> EventRecord:
+    return EventRecord(RunId("r"), T0, EventSource.PROBE, "probe", data)
+
+
+def test_a_probe_fails_on_an_error_or_a_status_it_did_not_expect() -> None:
+    assert not is_failure(probe_event(status=200, error=None), (200,))
+    assert is_failure(probe_event(status=200, error=None), (204,))
+    assert is_failure(probe_event(status=None, error="connection refused"), (200,))
+    assert is_failure(probe_event(status=503, error=None))
+    assert not is_failure(probe_event(status=301, error=None))
+
+
+def test_eb_events_with_error_severity_are_failures_and_others_are_not() -> None:
+    error = EventRecord(RunId("r"), T0, EventSource.EB, "Failed to launch", {"severity": "ERROR"})
+    info = EventRecord(RunId("r"), T0, EventSource.EB, "launched", {"severity": "INFO"})
+    assert is_failure(error) and not is_failure(info)

@@ -1,0 +1,166 @@
+"""Rich renderings of the history documents (`engine.views`): the tables of `runs list`,
+`runs show` and `status`. They show the same data as `--json`, for people.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from engine.views import human_duration
+
+STATE_STYLES = {
+    "succeeded": "green",
+    "rolled_back": "yellow",
+    "failed": "bold red",
+    "awaiting_cutover": "cyan",
+}
+SOURCE_STYLES = {
+    "eb": "cyan",
+    "probe": "green",
+    "engine": "white",
+    "aws": "yellow",
+    "operator": "magenta",
+}
+
+
+def _when(at: str | None) -> str:
+    return "-" if at is None else at.replace("T", " ")
+
+
+def _state(state: str) -> Text:
+    return Text(state, style=STATE_STYLES.get(state, "bold"))
+
+
+def runs_table(rows: Sequence[dict[str, Any]]) -> RenderableType:
+    table = Table("id", "created (UTC)", "app", "blue", "version", "state", "duration", "error")
+    for row in rows:
+        version = f"{row['previous_version_label'] or '?'} -> {row['version_label']}"
+        table.add_row(
+            Text(row["id"]),
+            _when(row["created_at"]),
+            Text(row["app"]),
+            Text(row["blue"]),
+            Text(version),
+            _state(row["state"]),
+            human_duration(row["duration_seconds"]),
+            Text(_short(row["error"])),
+        )
+    return table if rows else Text("no runs match")
+
+
+def _short(text: str | None, length: int = 60) -> str:
+    if not text:
+        return ""
+    return text if len(text) <= length else text[: length - 1] + "…"
+
+
+def _fields(title: str, values: dict[str, Any]) -> Table:
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style="bold")
+    table.add_column()
+    table.title = title
+    table.title_justify = "left"
+    table.title_style = "bold underline"
+    for name, value in values.items():
+        table.add_row(name, Text("-" if value in (None, "") else str(value)))
+    return table
+
+
+def run_view(detail: dict[str, Any]) -> RenderableType:
+    """`runs show`: inputs, facts, steps, events, error and rollback of one run."""
+    outcome = detail["outcome"]
+    header = Text.assemble(
+        ("run ", "bold"),
+        (detail["id"], "bold"),
+        "  ",
+        _state(detail["state"]),
+        f"  {outcome['meaning']}",
+        f" (exit {outcome['exit_code']})" if outcome["exit_code"] is not None else "",
+    )
+    parts: list[RenderableType] = [header, _fields("Inputs", _inputs(detail))]
+    parts += [_fields("Facts", detail["facts"]), steps_table(detail), events_table(detail)]
+    parts.append(_ending(detail))
+    return Group(*parts)
+
+
+def _inputs(detail: dict[str, Any]) -> dict[str, Any]:
+    inputs = dict(detail["inputs"])
+    health = inputs.pop("health_check")
+    bundle = inputs.pop("bundle")
+    inputs["bundle"] = None if bundle is None else f"{bundle['path']} -> s3://{bundle['bucket']}"
+    inputs["health check"] = (
+        f"{health['path']} expecting {'/'.join(map(str, health['expected_status']))}, "
+        f"{health['successes']} in a row within {human_duration(health['deadline_seconds'])}"
+    )
+    inputs["created"] = _when(detail["created_at"])
+    inputs["finished"] = _when(detail["finished_at"])
+    return inputs
+
+
+def steps_table(detail: dict[str, Any]) -> Table:
+    table = Table("step", "started (UTC)", "ended (UTC)", "duration", title="Timeline")
+    table.title_justify, table.title_style = "left", "bold underline"
+    for step in detail["steps"]:
+        duration = step["duration_seconds"]
+        table.add_row(
+            _state(step["state"]),
+            _when(step["started_at"]),
+            _when(step["ended_at"]) if step["ended_at"] else "(now)",
+            human_duration(duration) if duration is not None else "running",
+        )
+    table.add_section()
+    table.add_row(Text("total", style="bold"), "", "", human_duration(detail["duration_seconds"]))
+    return table
+
+
+def events_table(detail: dict[str, Any], title: str = "Events") -> Table:
+    table = Table("time (UTC)", "+", "source", "message", title=title)
+    table.title_justify, table.title_style = "left", "bold underline"
+    for event in detail["events"]:
+        style = "bold red" if event["failed"] else SOURCE_STYLES.get(event["source"], "")
+        table.add_row(
+            _when(event["at"]),
+            human_duration(event["offset_seconds"]),
+            Text(event["source"], style=style),
+            Text(event["message"] + (" (FAILED)" if event["failed"] else ""), style=style),
+        )
+    return table
+
+
+def _ending(detail: dict[str, Any]) -> RenderableType:
+    parts: list[RenderableType] = []
+    if detail["error"]:
+        parts.append(Text.assemble(("Error: ", "bold red"), detail["error"]))
+    rollback = detail["rollback"]
+    if rollback is not None:
+        parts.append(
+            Text.assemble(
+                ("Rollback: ", "bold yellow"),
+                f"{rollback['reason'] or 'asked by an operator'}; "
+                f"from {_when(rollback['started_at'])} to {_when(rollback['ended_at'])} "
+                f"({human_duration(rollback['duration_seconds'])})",
+            )
+        )
+        parts.append(events_table({"events": rollback["events"]}, "What the rollback did"))
+    return Group(*parts)
+
+
+def status_table(rows: Sequence[dict[str, Any]]) -> RenderableType:
+    if not rows:
+        return Text("no unfinished runs: every target is free")
+    table = Table("run", "target", "state", "waits for / held by")
+    for row in rows:
+        state = _state(row["state"])
+        state.append(f"\nfor {human_duration(row['in_state_seconds'])}", style="")
+        table.add_row(
+            Text(row["id"]),
+            Text(f"{row['app']}/{row['blue']} ({row['region']})\nversion {row['version_label']}"),
+            state,
+            Text(f"{row['waits_for']}\nheld by {row['held_by']}"),
+        )
+    return table
