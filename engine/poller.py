@@ -15,8 +15,11 @@ from datetime import datetime, timedelta
 from cloud.errors import CloudError, DeadlineExceeded, ServiceError, ThrottledError
 from cloud.ports import Beanstalk, Environment
 from engine.interrupt import Interrupt, Interrupted
-from engine.waits import AdaptiveInterval, WaitSink, Watch
-from states.context import Clock, Condition, Snapshot
+from engine.journal import RunJournal
+from engine.model import Run
+from engine.observer import Observer
+from engine.waits import AdaptiveInterval, RunWaiter, WaitSink, Watch
+from states.context import Clock, Condition, Snapshot, Waiter
 
 # How far back the first DescribeEvents of a wait looks: the step's own call just before it.
 EVENTS_LOOKBACK = timedelta(seconds=30)
@@ -46,6 +49,10 @@ class SharedPoller:
         self._thread: threading.Thread | None = None
         self._cursors: dict[str, datetime] = {}
         self.ticks = 0
+
+    def waiter_for(self, run: Run, journal: RunJournal, observer: Observer) -> Waiter:
+        """The per-run face of this poller that a drive hands to its steps."""
+        return RunWaiter(self, run, journal, observer)
 
     @property
     def watch_count(self) -> int:
