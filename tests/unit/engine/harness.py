@@ -96,8 +96,6 @@ class Harness:
         return Runner(self.services(owner, lease_seconds))
 
     def services(self, owner: str = "host:1:aaaaaa", lease_seconds: float = 60.0) -> Services:
-        from states.registry import ACTIONS  # only the real-steps tests need the states package
-
         world = self.world
         return Services(
             store=self.store,
@@ -107,11 +105,18 @@ class Harness:
             poller=FakeWaiters(world.waiter),
             clock=world.clock,
             interrupt=self.interrupt,
-            actions=dict(ACTIONS) if self.real_steps else self.actions.mapping(),
+            actions=self._actions(),
             deadlines=world.deadlines,
             lease_seconds=lease_seconds,
             owner=owner,
         )
+
+    def _actions(self) -> dict[State, Behaviour]:
+        if not self.real_steps:
+            return self.actions.mapping()
+        from states.registry import ACTIONS  # imported only by the tests that use the real steps
+
+        return dict(ACTIONS)
 
     def only_run(self) -> Run:
         runs = self.store.list_runs(RunQuery())
