@@ -60,6 +60,8 @@ class Simulator:
         self._router: CnameRouter | None = None
         self._stopping = threading.Event()
         self._ticker: threading.Thread | None = None
+        self._session = boto3.session.Session()
+        self._session_lock = threading.Lock()
 
     @property
     def speed(self) -> float:
@@ -147,7 +149,8 @@ class Simulator:
             "aws_access_key_id": ACCESS_KEY,
             "aws_secret_access_key": ACCESS_KEY,
         }
-        return boto3.session.Session().client(service, **(options | kwargs))  # type: ignore[call-overload]
+        with self._session_lock:  # a shared session makes clients cheap; it is not thread-safe
+            return self._session.client(service, **(options | kwargs))  # type: ignore[call-overload]
 
     # --- test helpers ------------------------------------------------------------------------
 
