@@ -21,7 +21,7 @@ Each implements the real Protocol (mypy checks the `_: Protocol = Fake(...)` lin
   connection, the last answer repeats); unscripted URLs are routed like the CNAME router:
   the environment holding the host answers `version_answers.get(its version, 200)`.
 - RecordingJournal: facts applied to `run.facts` at once (`facts_log`), events in `events`;
-  `crash_after_facts=N` raises Crash after the N-th record_facts.
+  `crash_after_facts=N` raises Crash after the N-th record_facts from then on.
 - FakeWaiter: polls FakeBeanstalk synchronously every `interval` seconds of FakeClock until the
   condition holds, raising DeadlineExceeded past the deadline; `waits` lists what it waited for.
 - FakeWorld: all of the above wired together; `seed_release()` makes a target and a Run,
@@ -575,9 +575,11 @@ class RecordingJournal:
         for name, value in changes.items():
             setattr(self.run.facts, name, value)
         self.facts_log.append(dict(changes))
-        if self.crash_after_facts is not None and len(self.facts_log) >= self.crash_after_facts:
-            self.crash_after_facts = None
-            raise Crash("crashed after recording facts")
+        if self.crash_after_facts is not None:
+            self.crash_after_facts -= 1
+            if self.crash_after_facts <= 0:
+                self.crash_after_facts = None
+                raise Crash("crashed after recording facts")
 
     def event(self, source: EventSource, message: str, **data: Any) -> None:
         self.events.append(EventRecord(self.run.id, self.clock.now(), source, message, data))
