@@ -34,11 +34,17 @@ if TYPE_CHECKING:
 
 class Boto3Beanstalk:
     """Elastic Beanstalk in one region. `api_calls` counts calls per operation (thread-safe);
-    `on_retry`, when set, hears about every failed attempt botocore saw (it may retry it)."""
+    `on_retry`, when set, hears about every failed attempt botocore saw (it may retry it);
+    `page_size` (MaxRecords of the list calls) is left to AWS unless given."""
 
     def __init__(
-        self, session: boto3.Session, config: AwsConfig, on_retry: RetryReporter | None = None
+        self,
+        session: boto3.Session,
+        config: AwsConfig,
+        on_retry: RetryReporter | None = None,
+        page_size: int | None = None,
     ) -> None:
+        self._paging = {"MaxRecords": page_size} if page_size else {}
         self._recorder = CallRecorder(on_retry)
         self._eb = cast("ElasticBeanstalkClient", make_client(session, "elasticbeanstalk", config))
         self._sts = cast("STSClient", make_client(session, "sts", config))
@@ -77,6 +83,7 @@ class Boto3Beanstalk:
         params = describe_environments_params(
             application, tuple(names), tuple(ids), include_deleted
         )
+        params.update(self._paging)
         items = all_pages(self._eb.describe_environments, params, "Environments")
         return [to_environment(item) for item in items]
 
@@ -165,7 +172,7 @@ class Boto3Beanstalk:
     ) -> list[EbEvent]:
         """One DescribeEvents for the whole application; names are filtered here, so one call
         serves every environment of the app (events without an environment are dropped then)."""
-        params = {"ApplicationName": application, "StartTime": since}
+        params = {"ApplicationName": application, "StartTime": since, **self._paging}
         items = all_pages(self._eb.describe_events, params, "Events")
         events = [to_event(item) for item in items]
         if environment_names:

@@ -78,8 +78,15 @@ NOT_FOUND_TEXTS = (
     "No Application Version named",
     "No Environment found",
     "No Configuration Template named",
+    "Unable to download from S3 location",  # CreateApplicationVersion: the bundle is missing
 )
-CONFLICT_TEXTS = ("already exists", "invalid state for this operation", "is not available")
+CONFLICT_TEXTS = (
+    "already exists",
+    "invalid state for this operation",
+    "is not available",  # a CNAME prefix taken
+    "still being processed",
+    "no abortable operation in progress",
+)
 
 CREDENTIALS_ERRORS = (
     bc.NoCredentialsError,

@@ -1,0 +1,44 @@
+"""HttpxHealthProbe reaches environments by CNAME through the simulator's router, found via
+HTTP_PROXY as a real proxy would be, and follows a CNAME swap."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from cloud.beanstalk import Boto3Beanstalk
+from cloud.http_probe import HttpxHealthProbe
+from cloud.ports import CreateEnvironmentRequest
+from simulator import Simulator
+from simulator.seed import ReleaseTarget
+from tests.integration.cloud.helpers import ready, wait_for
+
+
+@pytest.fixture
+def probe(aws_env: Simulator) -> Iterator[HttpxHealthProbe]:
+    """Built after aws_env set HTTP_PROXY (the router) and NO_PROXY (the AWS endpoint)."""
+    with HttpxHealthProbe() as health_probe:
+        yield health_probe
+
+
+def test_the_probe_reaches_the_environment_holding_a_cname_and_follows_a_swap(
+    beanstalk: Boto3Beanstalk, target: ReleaseTarget, probe: HttpxHealthProbe
+) -> None:
+    live_url = f"http://{target.cname}/"
+    assert probe.probe(live_url, timeout_seconds=5).body_excerpt == "version v1"
+    beanstalk.create_template("shop", "t", target.blue_id, "")
+    request = CreateEnvironmentRequest("shop", "shop-green", "t", "v2")
+    green = wait_for(beanstalk, beanstalk.create_environment(request).id, ready)
+
+    beanstalk.swap_cnames(target.blue_id, green.id)
+    wait_for(beanstalk, green.id, lambda env: ready(env) and env.cname == target.cname)
+
+    result = probe.probe(live_url, timeout_seconds=5)
+    assert (result.status, result.body_excerpt) == (200, "version v2")
+
+
+def test_a_cname_nobody_holds_does_not_answer_ok(probe: HttpxHealthProbe) -> None:
+    result = probe.probe("http://nobody.us-east-1.elasticbeanstalk.com/", timeout_seconds=5)
+
+    assert not result.ok([200])
