@@ -28,6 +28,48 @@ LANES = (
     ("error", "errors"),
 )
 FAILURE_TRIGGERS = ("fail", "give_up")
+# The chart carries its own style, so the SVG stays readable when copied out of the page.
+STATE_COLOURS = {
+    "preflight": "#9aa5b8",
+    "cloning": "#4c78a8",
+    "swapping": "#72b7b2",
+    "deploying": "#54a24b",
+    "verifying": "#8cd17d",
+    "awaiting_cutover": "#b3c7e6",
+    "cutting_over": "#79706e",
+    "cleaning_up": "#bab0ac",
+    "rolling_back": "#f58518",
+    "failed": "#c62828",
+}
+MARKER_COLOURS = {
+    "eb": "#1f6feb",
+    "probe": "#1f8a4c",
+    "probe-failed": "#d0021b",
+    "engine": "#6b7280",
+    "operator": "#8b5cf6",
+    "aws": "#d97706",
+    "error": "#c62828",
+}
+CHART_STYLE = (
+    "svg.timeline{background:#f5f7fa}"
+    ".timeline .grid{stroke:#d9dde5;stroke-width:1}"
+    ".timeline .tick,.timeline .lane-label{font:11px sans-serif;fill:#5b6475}"
+    ".timeline .lane-line{stroke:#c3c9d4;stroke-dasharray:2 3}"
+    ".timeline .bar{fill:#7a8aa6}"
+    ".timeline .bar-label{font:12px sans-serif;fill:#1d2330}"
+    ".timeline .step.running .bar{fill-opacity:.55;stroke:#7a8aa6;stroke-dasharray:4 2}"
+    + "".join(
+        f".timeline .state-{state}{{fill:{colour}}}" for state, colour in STATE_COLOURS.items()
+    )
+    + f".timeline .lane-eb .dot{{fill:{MARKER_COLOURS['eb']}}}"
+    f".timeline .lane-probe .dot{{fill:{MARKER_COLOURS['probe']}}}"
+    f".timeline .marker.failed .cross{{stroke:{MARKER_COLOURS['probe-failed']};stroke-width:3}}"
+    f".timeline .marker.failed .dot{{fill:{MARKER_COLOURS['probe-failed']}}}"
+    f".timeline .lane-engine .diamond{{fill:{MARKER_COLOURS['engine']}}}"
+    f".timeline .lane-operator .diamond{{fill:{MARKER_COLOURS['operator']}}}"
+    f".timeline .lane-aws .triangle{{fill:{MARKER_COLOURS['aws']}}}"
+    f".timeline .lane-error .triangle{{fill:{MARKER_COLOURS['error']}}}"
+)
 
 
 @dataclass(frozen=True)
@@ -57,7 +99,8 @@ def timeline_svg(detail: dict[str, Any]) -> str:
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="timeline" role="img" '
         f'viewBox="0 0 {WIDTH} {height}" width="100%" '
-        f'aria-label="timeline of run {escape(str(detail["id"]))}">' + "".join(parts) + "</svg>"
+        f'aria-label="timeline of run {escape(str(detail["id"]))}">'
+        f"<style>{CHART_STYLE}</style>" + "".join(parts) + "</svg>"
     )
 
 
