@@ -39,6 +39,9 @@ class AwsConfig:
     read_timeout_seconds: float = 60.0
 
     def __post_init__(self) -> None:
+        # The replaced tool's users write AUTH_METHOD=SSO; accept any case of either value.
+        canonical = {"default": "default", "sso": "SSO"}.get(str(self.auth_method).lower())
+        object.__setattr__(self, "auth_method", canonical or self.auth_method)
         for problem in _config_problems(self):
             raise ConfigurationError(problem)
 

@@ -171,7 +171,8 @@ class Boto3Beanstalk:
         self, application: str, since: datetime, environment_names: Sequence[str] = ()
     ) -> list[EbEvent]:
         """One DescribeEvents for the whole application; names are filtered here, so one call
-        serves every environment of the app (events without an environment are dropped then)."""
+        serves every environment of the app (events without an environment are dropped then).
+        `since` is inclusive, as on AWS: the caller drops events it has already seen."""
         params = {"ApplicationName": application, "StartTime": since, **self._paging}
         items = all_pages(self._eb.describe_events, params, "Events")
         events = [to_event(item) for item in items]

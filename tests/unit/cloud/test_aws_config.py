@@ -61,6 +61,15 @@ def test_invalid_settings_are_refused_with_a_configuration_error(bad: dict[str, 
         AwsConfig(region="eu-west-1", **bad)  # type: ignore[arg-type]
 
 
+@pytest.mark.parametrize(
+    ("written", "meant"), [("sso", "SSO"), ("Sso", "SSO"), ("DEFAULT", "default")]
+)
+def test_the_auth_method_is_understood_in_any_case(written: str, meant: str) -> None:
+    config = AwsConfig(auth_method=written, sso_profile="shop-sso")  # type: ignore[arg-type]
+
+    assert config.auth_method == meant
+
+
 def test_defaults_are_the_standard_chain_with_standard_retries() -> None:
     config = AwsConfig(region="eu-west-1")
 

@@ -6,6 +6,7 @@ them around each HTTP attempt; no request leaves the process.
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import boto3
@@ -67,6 +68,23 @@ def test_calls_are_counted_per_operation(client: BaseClient) -> None:
 
     assert recorder.api_calls[OPERATION] == 2
     assert recorder.snapshot() == {OPERATION: 2}
+
+
+def test_calls_from_many_threads_are_all_counted(client: BaseClient) -> None:
+    recorder = CallRecorder()
+    recorder.attach(client)
+
+    def call_often() -> None:
+        for _ in range(200):
+            call(client)
+
+    threads = [threading.Thread(target=call_often) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert recorder.snapshot()[OPERATION] == 1600
 
 
 def test_every_failed_attempt_is_reported_with_operation_code_and_attempt(
