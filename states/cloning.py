@@ -60,6 +60,8 @@ def _ensure_green(ctx: StepContext, template: str) -> Environment:
         raise StepFailed(f"green {ctx.run.facts.green_env_id} was created but no longer exists")
     if green is None:
         green = _create_green(ctx, template)
+    else:
+        note(ctx, f"green {green.name} ({green.id}) exists already: not creating another")
     if is_gone(green):
         raise StepFailed(f"green {green.name} is {green.status}")
     return green

@@ -29,6 +29,8 @@ def put_cnames(ctx: StepContext, *, swapped: bool, what: str) -> None:
     )
     if _holding(roles, snapshot) != wanted:
         _swap(ctx, roles, snapshot, wanted, what)
+    else:
+        note(ctx, f"{what}: the CNAMEs are already where they belong; not swapping")
     ctx.waiter.wait_for(
         f"{what}: CNAMEs moved", app, ids, cnames_in_place(roles, wanted), ctx.deadlines.swap
     )

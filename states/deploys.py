@@ -22,6 +22,8 @@ def put_blue_on(ctx: StepContext, label: str, what: str) -> Environment:
         ctx.beanstalk.deploy_version(blue.id, label)
         note(ctx, f"{what}: deploying {label} to blue", environment=blue.id, version=label)
         condition = deployed(ctx, blue, label)
+    else:
+        note(ctx, f"{what}: blue runs {label} already; not deploying", environment=blue.id)
     snapshot = ctx.waiter.wait_for(
         f"{what}: blue Ready on {label} and healthy",
         ctx.run.target.app,

@@ -30,12 +30,13 @@ def ensure_version(ctx: StepContext) -> None:
     if bundle is None:
         version = _existing_version(ctx)
     else:
-        version = _registered(ctx, bundle, bundle_key(ctx.run.target.app, bundle.path))
+        version = _registered(ctx, bundle, bundle_key(bundle.path))
     _wait_processed(ctx, version)
 
 
-def bundle_key(app: str, path: str) -> str:
-    """Where a bundle goes in its bucket: named by its content, so re-runs find it again."""
+def bundle_key(path: str) -> str:
+    """`bluegreen/bundles/<sha256[:16]>-<file name>`: named by its content, so a re-run finds
+    it again (the convention of cloud.s3.bundle_key, which states/ may not import)."""
     digest = hashlib.sha256()
     try:
         with open(path, "rb") as bundle:
@@ -43,7 +44,7 @@ def bundle_key(app: str, path: str) -> str:
                 digest.update(chunk)
     except OSError as error:
         raise ConfigurationError(f"cannot read bundle {path}: {error.strerror}") from error
-    return f"bluegreen/{app}/{digest.hexdigest()}{Path(path).suffix or '.zip'}"
+    return f"bluegreen/bundles/{digest.hexdigest()[:16]}-{Path(path).name}"
 
 
 def _existing_version(ctx: StepContext) -> ApplicationVersion:

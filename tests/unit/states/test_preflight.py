@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -169,7 +170,8 @@ def test_a_bundle_is_uploaded_under_its_content_hash_and_registered(
     assert preflight.run(world.context(bundle_run)) is Trigger.PREFLIGHT_PASSED
 
     key = bundle_run.facts.bundle_key
-    assert key is not None and key.startswith("bluegreen/shop/") and key.endswith(".zip")
+    digest = hashlib.sha256(b"PK new version").hexdigest()
+    assert key == f"bluegreen/bundles/{digest[:16]}-app.zip"
     assert bundle_run.facts.bundle_bucket == BUCKET
     assert world.artifacts.objects[(BUCKET, key)] == b"PK new version"
     version = world.beanstalk.versions[("shop", "v3")].version
