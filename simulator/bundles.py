@@ -1,7 +1,7 @@
 """Source bundles: the zip an application version points at, and its `simulator.json` manifest.
 
 The manifest says how the simulated app behaves once deployed: HTTP status and body, the EB
-health colour after deployment, extra start-up time, and flapping answers.
+health colour after deployment, extra start-up time, flapping answers and flapping health.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ class Manifest:
     health: str = "Green"
     start_seconds: float = 0.0
     flap: int = 0  # alternate `flap` good answers with `flap` 503s; 0 = steady
+    health_flap: float = 0.0  # EB health alternates with Yellow every so many seconds; 0 = off
 
     def body_for(self, label: str) -> str:
         return self.body if self.body is not None else f"version {label}"
@@ -56,6 +57,7 @@ def _manifest_from(raw: Any) -> Manifest:
             health=str(raw.get("health", "Green")),
             start_seconds=float(raw.get("start_seconds", 0.0)),
             flap=int(raw.get("flap", 0)),
+            health_flap=float(raw.get("health_flap", 0.0)),
         )
     except (TypeError, ValueError) as error:
         raise BundleError(f"invalid {MANIFEST}: {error}") from error
@@ -71,10 +73,17 @@ def make_bundle(
     health: str | None = None,
     start_seconds: float | None = None,
     flap: int | None = None,
+    health_flap: float | None = None,
 ) -> bytes:
     """A zip source bundle whose `simulator.json` describes the app's behaviour."""
     manifest: dict[str, Any] = {"status": status}
-    optional = {"body": body, "health": health, "start_seconds": start_seconds, "flap": flap}
+    optional = {
+        "body": body,
+        "health": health,
+        "start_seconds": start_seconds,
+        "flap": flap,
+        "health_flap": health_flap,
+    }
     manifest.update({key: value for key, value in optional.items() if value is not None})
     _manifest_from(manifest)  # fail early on a bad manifest
     buffer = io.BytesIO()

@@ -78,6 +78,8 @@ def advance(ctx: Context) -> None:
     for env in ctx.state.live_envs():
         if env.recover_at and env.recover_at <= ctx.now and env.op is None:
             _recover(ctx, env)
+        elif env.deployed_at and env.op is None:
+            _flap(ctx, env)
 
 
 def release(ctx: Context, env: Environment) -> bool:
@@ -106,6 +108,7 @@ def _complete(ctx: Context, env: Environment, op: Operation) -> None:
 def _launched(ctx: Context, env: Environment, op: Operation) -> None:
     manifest = manifest_of(ctx, env, op.version)
     env.server.deploy(_behaviour(manifest, op.version))
+    env.deployed_at = ctx.now
     rid = op.request_id
     ctx.event("Instance deployment completed successfully.", env=env, request_id=rid)
     ctx.event(f"Application available at {env.cname}.", env=env, request_id=rid)
@@ -137,6 +140,7 @@ def _updated(ctx: Context, env: Environment, op: Operation) -> None:
     manifest = manifest_of(ctx, env, op.version)
     env.version_label = op.version
     env.recover_at = None
+    env.deployed_at = ctx.now
     env.server.deploy(_behaviour(manifest, op.version))
     rid, label = op.request_id, op.version
     ctx.event(
@@ -170,9 +174,24 @@ def _update_failed(ctx: Context, env: Environment, op: Operation) -> None:
 
 
 def _recover(ctx: Context, env: Environment) -> None:
-    env.recover_at = None
+    env.recover_at, env.deployed_at = None, ctx.now
     manifest = manifest_of(ctx, env, env.version_label)
     health.change(ctx, env, manifest.health, "Instances are running the expected version.", None)
+
+
+def _flap(ctx: Context, env: Environment) -> None:
+    """A version with `health_flap` alternates between its health and Yellow (Warning)."""
+    period = manifest_of(ctx, env, env.version_label).health_flap
+    if not period or env.deployed_at is None:
+        return
+    phase = int((ctx.now - env.deployed_at) / ctx.timing.scaled(period)) % 2
+    steady = manifest_of(ctx, env, env.version_label).health
+    colour = steady if phase == 0 else "Yellow"
+    if colour != env.health:
+        reason = (
+            "Instances are healthy." if phase == 0 else "20.0 % of the requests fail with HTTP 5xx."
+        )
+        health.change(ctx, env, colour, reason, None)
 
 
 def _swapped(ctx: Context, env: Environment, op: Operation) -> None:
@@ -209,6 +228,7 @@ def _terminate_failed(ctx: Context, env: Environment, op: Operation) -> None:
 
 
 def _aborted(ctx: Context, env: Environment, op: Operation) -> None:
+    env.deployed_at = ctx.now
     manifest = manifest_of(ctx, env, env.version_label)
     rid = op.request_id
     ctx.event(

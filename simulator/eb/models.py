@@ -122,6 +122,7 @@ class Environment:
     causes: list[str] = field(default_factory=list)
     op: Operation | None = None
     recover_at: datetime | None = None
+    deployed_at: datetime | None = None  # when the running version deployed successfully
     terminated_at: datetime | None = None
 
     @property

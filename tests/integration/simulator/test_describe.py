@@ -130,3 +130,18 @@ def test_an_app_answers_503_while_launching(stepped: Stepped) -> None:
         200,
         "Elastic Beanstalk sample application",
     )
+
+
+def test_a_version_with_flapping_health_alternates_green_and_yellow(stepped: Stepped) -> None:
+    stepped.app(versions=())
+    stepped.version("flaky", health_flap=30)
+    stepped.advance(5)
+    stepped.launch("shop-blue", version="flaky")
+    assert stepped.env("shop-blue")["Health"] == "Green"
+    stepped.advance(30)
+    env = stepped.env("shop-blue")
+    assert (env["Status"], env["Health"], env["HealthStatus"]) == ("Ready", "Yellow", "Warning")
+    stepped.advance(30)
+    assert stepped.env("shop-blue")["Health"] == "Green"
+    transitions = stepped.messages(EnvironmentName="shop-blue", Severity="WARN")
+    assert transitions[0].startswith("Environment health has transitioned from Ok to Warning.")
