@@ -17,7 +17,7 @@ from cloud.ports import ArtifactStore, Beanstalk, HealthProbe
 from engine.crash import CrashHook, guard_beanstalk
 from engine.exit_codes import ExitCode
 from engine.interrupt import Interrupt, Interrupted
-from engine.journal import RunJournal
+from engine.journal import RetryRelay, RunJournal
 from engine.leases import DEFAULT_LEASE_SECONDS, Heartbeat, new_owner_id
 from engine.machine import FORWARD_STATES, next_state
 from engine.model import EventSource, Mode, Run, State, TransitionRecord, Trigger
@@ -52,6 +52,7 @@ class Services:
     lease_seconds: float = DEFAULT_LEASE_SECONDS
     owner: str = field(default_factory=new_owner_id)
     crash: CrashHook = field(default_factory=CrashHook)
+    retries: RetryRelay = field(default_factory=RetryRelay)
 
 
 def describe_failure(state: State, error: BaseException) -> str:
@@ -103,6 +104,7 @@ class Drive:
     def drive(self) -> Outcome:
         """Act and move until the run rests; the lease is given up when the drive ends."""
         self.start()
+        self._s.retries.attach(self.journal)
         try:
             with Heartbeat(self._s.store, self.run.id, self._s.owner, self._s.lease_seconds) as hb:
                 self._advance(hb)
@@ -166,6 +168,7 @@ class Drive:
         return Outcome(self.run, ExitCode.NEEDS_OPERATOR, message)
 
     def _finish(self, outcome: Outcome) -> Outcome:
+        self._s.retries.detach(self.journal)
         self.journal.flush()
         with contextlib.suppress(StoreError):  # the lease expires on its own
             self._s.store.release(self.run.id, self._s.owner)

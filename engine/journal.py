@@ -77,3 +77,26 @@ class RunJournal:
                 self._store.add_events(pending)
             except StoreError:
                 self._pending = pending + self._pending
+
+
+class RetryRelay:
+    """botocore's retry reports (process-wide) sent to the journals of the drives under way."""
+
+    def __init__(self) -> None:
+        self._journals: list[RunJournal] = []
+        self._lock = threading.Lock()
+
+    def attach(self, journal: RunJournal) -> None:
+        with self._lock:
+            self._journals.append(journal)
+
+    def detach(self, journal: RunJournal) -> None:
+        with self._lock:
+            if journal in self._journals:
+                self._journals.remove(journal)
+
+    def __call__(self, message: str) -> None:
+        with self._lock:
+            journals = list(self._journals)
+        for journal in journals:
+            journal.event(EventSource.AWS, message)

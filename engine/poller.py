@@ -67,13 +67,17 @@ class SharedPoller:
         condition: Condition,
         deadline_seconds: float,
         sink: WaitSink,
+        not_before: datetime | None = None,
     ) -> Snapshot:
-        """Block until the condition holds; raise what the watch ended with."""
+        """Block until the condition holds; raise what the watch ended with. EB events are
+        streamed from a little before the wait (the step's own call), never before
+        `not_before` (the run's start)."""
         self._interrupt.check()
+        since = self._clock.now() - EVENTS_LOOKBACK
         watch = Watch(
             what, application, tuple(dict.fromkeys(environment_ids)), condition,
             deadline_seconds, self._clock.monotonic() + deadline_seconds,
-            self._clock.now() - EVENTS_LOOKBACK, sink,
+            max(since, not_before) if not_before else since, sink,
         )  # fmt: skip
         self._register(watch)
         try:

@@ -83,7 +83,7 @@ class Runner:
             takeover = lock.on_unfinished is OnUnfinished.RESUME
             if takeover and holder.state is not State.AWAITING_CUTOVER:
                 return self._resume(holder, observer, "taken over by a new trigger")
-            raise messages.target_busy(holder, self.services.clock.now())
+            raise self._busy(holder)
         if self._blue_runs(request):
             raise NothingToDo(
                 f"blue {request.target.blue} already runs {request.version_label} and no run is "
@@ -92,6 +92,15 @@ class Runner:
         run = request.new_run(self.services.clock.now())
         self._store.create(run, self.services.owner, self.services.lease_seconds)
         return Drive(self.services, run, observer).drive()
+
+    def _busy(self, holder: Run) -> TargetBusyError:
+        if holder.state is not State.AWAITING_CUTOVER:
+            return messages.target_busy(holder, self.services.clock.now())
+        return TargetBusyError(
+            f"target {holder.target.key} is busy: run {holder.id} waits for cutover; "
+            f"`bluegreen cutover {holder.id}` or `bluegreen rollback {holder.id}` ends it",
+            run_id=holder.id,
+        )
 
     def _blue_runs(self, request: ReleaseRequest) -> bool:
         """Whether blue is live and already on the requested version (cron's no-op case)."""

@@ -118,8 +118,9 @@ class RunWaiter:
         deadline_seconds: float,
     ) -> Snapshot:
         return self._poller.wait(
-            what, application, environment_ids, condition, deadline_seconds, self
-        )
+            what, application, environment_ids, condition, deadline_seconds, self,
+            not_before=self._run.created_at,
+        )  # fmt: skip
 
     def eb_event(self, event: EbEvent) -> None:
         with self._lock:

@@ -1,0 +1,127 @@
+"""How a release command runs: settings, validation, wiring, signals, output, exit code.
+
+Validation happens before anything is opened (no database file, no AWS call), so bad input
+exits 2 with one line and nothing created. Refusals become their documented exit codes.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Mapping
+from typing import Any, NoReturn, TextIO
+
+import click
+
+from cloud.errors import (
+    BlueGreenError,
+    ConfigurationError,
+    RunNotFoundError,
+    StoreError,
+    TargetBusyError,
+)
+from engine.config import Settings, load_settings
+from engine.exit_codes import ExitCode
+from engine.interrupt import Interrupt, Interrupted, install_signal_handlers
+from engine.model import Run
+from engine.observer import NullObserver, Observer, Outcome
+from engine.observers import FanOutObserver
+from engine.runner import NothingToDo, Runner
+
+# What a command does once wired: given the runner and the observer, one drive.
+Operation = Callable[[Runner, Observer], Outcome]
+# What a command prepares from settings, before anything is opened.
+Preparation = Callable[[Settings], Operation]
+
+# CLI option name -> the environment variable it overrides.
+FLAG_VARIABLES = {
+    "app": "BEANSTALK_APP_NAME",
+    "blue": "BLUE_ENV_NAME",
+    "green": "GREEN_ENV_NAME",
+    "version_label": "VERSION_LABEL",
+    "bundle": "BLUEGREEN_BUNDLE",
+    "bucket": "S3_ARTIFACTS_BUCKET",
+    "health_path": "RELEASE_HEALTH_CHECKING_PATH",
+    "region": "AWS_DEFAULT_REGION",
+    "database_url": "BLUEGREEN_DATABASE_URL",
+    "log_format": "BLUEGREEN_LOG_FORMAT",
+    "notify_url": "BLUEGREEN_NOTIFY_URL",
+    "wait_for_lock": "BLUEGREEN_WAIT_FOR_LOCK",
+    "on_unfinished": "BLUEGREEN_ON_UNFINISHED",
+    "lease_seconds": "BLUEGREEN_LEASE_SECONDS",
+}
+
+
+class RunIdPrinter(NullObserver):
+    """Prints `run <id>` first, so a caller (or a script) knows which run this is."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+        self._printed: set[str] = set()
+
+    def run_started(self, run: Run) -> None:
+        if run.id not in self._printed:
+            self._printed.add(run.id)
+            self._stream.write(f"run {run.id}\n")
+            self._stream.flush()
+
+
+def overrides_of(options: Mapping[str, Any]) -> dict[str, object]:
+    return {FLAG_VARIABLES[k]: v for k, v in options.items() if k in FLAG_VARIABLES}
+
+
+def fail(code: ExitCode, message: str) -> NoReturn:
+    click.echo(f"bluegreen: {message}", err=True)
+    sys.exit(int(code))
+
+
+def execute(options: Mapping[str, Any], prepare: Preparation) -> NoReturn:
+    """Run one release command and exit with its code."""
+    try:
+        settings = load_settings(overrides_of(options))
+        operation = prepare(settings)
+    except BlueGreenError as error:
+        fail(ExitCode.USAGE, str(error))
+    interrupt = Interrupt()
+    restore_signals = install_signal_handlers(interrupt)
+    try:
+        sys.exit(_wired(settings, interrupt, operation))
+    finally:
+        restore_signals()
+
+
+def _wired(settings: Settings, interrupt: Interrupt, operation: Operation) -> int:
+    from engine.bootstrap import bootstrap  # the adapters load only for release commands
+
+    try:
+        runtime = bootstrap(settings, interrupt)
+    except BlueGreenError as error:
+        fail(ExitCode.USAGE, str(error))
+    try:
+        observer = _observer(settings, runtime.observers)
+        return _refusals_as_codes(lambda: operation(runtime.runner, observer).exit_code)
+    finally:
+        runtime.close()
+
+
+def _observer(settings: Settings, extra: list[Observer]) -> Observer:
+    from engine.progress import make_observer
+
+    as_json = settings.log_format == "json"
+    progress = make_observer(sys.stdout, settings.log_format, secrets=[settings.notify_url or ""])
+    return FanOutObserver(RunIdPrinter(sys.stderr if as_json else sys.stdout), progress, *extra)
+
+
+def _refusals_as_codes(act: Callable[[], int]) -> int:
+    try:
+        return act()
+    except NothingToDo as done:
+        click.echo(f"bluegreen: {done}")
+        return int(ExitCode.OK)
+    except TargetBusyError as busy:
+        fail(ExitCode.TARGET_BUSY, str(busy))
+    except (ConfigurationError, RunNotFoundError) as error:
+        fail(ExitCode.USAGE, str(error))
+    except Interrupted as stop:
+        fail(ExitCode.INTERRUPTED, f"{stop.reason}; nothing was started")
+    except StoreError as error:
+        fail(ExitCode.NEEDS_OPERATOR, f"the run store failed: {error}")
