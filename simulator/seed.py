@@ -116,17 +116,23 @@ def seed_release_target(
         add_version(clients, app, label, bucket, wait=False, **manifest)
     for label in versions:
         wait_for_version(clients, app, label, timeout)
-    options = {"CNAMEPrefix": cname_prefix} if cname_prefix else {}
-    clients.eb.create_environment(
-        ApplicationName=app,
-        EnvironmentName=blue,
-        SolutionStackName=SOLUTION_STACK,
-        VersionLabel=live_version,
-        **options,
-    )
+    _create_environment(clients, app, blue, live_version, cname_prefix)
     env = wait_for_environment(clients, blue, health="Green", timeout=timeout)
     return ReleaseTarget(
         app, blue, env["EnvironmentId"], env["CNAME"], bucket, live_version, tuple(versions)
+    )
+
+
+def _create_environment(
+    clients: Clients, app: str, name: str, version: str, cname_prefix: str | None
+) -> None:
+    options = {"CNAMEPrefix": cname_prefix} if cname_prefix else {}
+    clients.eb.create_environment(
+        ApplicationName=app,
+        EnvironmentName=name,
+        SolutionStackName=SOLUTION_STACK,
+        VersionLabel=version,
+        **options,
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from typing import Any
+from typing import Any, NamedTuple
 
 from simulator.appserver import AppServer
 from simulator.eb import describe, errors, health
@@ -20,36 +20,51 @@ from simulator.protocol import ApiError
 NAME = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$")
 
 
+class Platform(NamedTuple):
+    """Where an environment's configuration comes from."""
+
+    stack: str
+    arn: str
+    options: list[dict[str, str]]
+    template: str | None
+
+
 def create_environment(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     app = ctx.state.app(params["ApplicationName"]).name
     name = _new_name(ctx, params.get("EnvironmentName"))
-    stack, platform, options, template = _platform(ctx, app, params)
+    platform = _platform(ctx, app, params)
     label = params.get("VersionLabel")
     if label is not None:
         _deployable(ctx, app, label)
-    env_id = "e-" + random_id(10)
-    env = Environment(
+    env = _new_environment(ctx, app, name, platform, params)
+    ctx.state.envs[env.id] = env
+    begin(ctx, env, "launch", version=label)
+    ctx.event("createEnvironment is starting.", env=env, version=label, template=platform.template)
+    return describe.environment(env)
+
+
+def _new_environment(
+    ctx: Context, app: str, name: str, platform: Platform, params: dict[str, Any]
+) -> Environment:
+    env_id, region = "e-" + random_id(10), ctx.state.region
+    return Environment(
         id=env_id,
         name=name,
         app=app,
         arn=ctx.state.arn("environment", f"{app}/{name}"),
         cname=_cname(ctx, name, params.get("CNAMEPrefix")),
-        endpoint=f"awseb-{env_id}-awsebloa-{random_id(12)}.{ctx.state.region}.elb.amazonaws.com",
-        solution_stack=stack,
-        platform_arn=platform,
-        template_name=template,
-        version_label=label,
+        endpoint=f"awseb-{env_id}-awsebloa-{random_id(12)}.{region}.elb.amazonaws.com",
+        solution_stack=platform.stack,
+        platform_arn=platform.arn,
+        template_name=platform.template,
+        version_label=params.get("VersionLabel"),
         description=params.get("Description"),
         created=ctx.now,
         updated=ctx.now,
-        options=merge_options(options, params.get("OptionSettings") or []),
+        options=merge_options(platform.options, params.get("OptionSettings") or []),
         tags={tag["Key"]: tag.get("Value", "") for tag in params.get("Tags") or []},
-        server=AppServer(name),
+        server=AppServer(name),  # last: nothing after it may fail and leak the port
     )
-    ctx.state.envs[env_id] = env
-    begin(ctx, env, "launch", version=label)
-    ctx.event("createEnvironment is starting.", env=env, version=label, template=template)
-    return describe.environment(env)
 
 
 def _new_name(ctx: Context, name: str | None) -> str:
@@ -67,9 +82,7 @@ def _new_name(ctx: Context, name: str | None) -> str:
     return name
 
 
-def _platform(
-    ctx: Context, app: str, params: dict[str, Any]
-) -> tuple[str, str, list[dict[str, str]], str | None]:
+def _platform(ctx: Context, app: str, params: dict[str, Any]) -> Platform:
     name = params.get("TemplateName")
     if name is not None and ("SolutionStackName" in params or "PlatformArn" in params):
         raise errors.combination(
@@ -77,10 +90,14 @@ def _platform(
         )
     if name is not None:
         template = ctx.state.template(app, name)
-        return template.solution_stack, template.platform_arn, list(template.options), name
+        return Platform(
+            template.solution_stack, template.platform_arn, list(template.options), name
+        )
     if "SolutionStackName" in params or "PlatformArn" in params:
         platform = params.get("PlatformArn") or PLATFORM_ARN.format(region=ctx.state.region)
-        return params.get("SolutionStackName") or platform, platform, default_options(), None
+        return Platform(
+            params.get("SolutionStackName") or platform, platform, default_options(), None
+        )
     raise errors.invalid("You must specify a SolutionStackName, a PlatformArn or a TemplateName.")
 
 
