@@ -8,7 +8,7 @@
         eb = sim.client("elasticbeanstalk")      # boto3, aimed at sim.endpoint_url
         sim.get(f"http://{target.cname}/")       # (200, "version v1") through the CNAME router
         sim.faults.throttle_next(3)              # see simulator.faults.Faults
-        os.environ.update(sim.client_env())      # AWS_ENDPOINT_URL, HTTP_PROXY, ... for subprocesses
+        env = sim.client_env()                   # AWS_ENDPOINT_URL, HTTP_PROXY, ... for a child
 
 Bundles carry a `simulator.json` manifest (`simulator.bundles.make_bundle`): status, body,
 health, start_seconds, flap (503s between good answers), health_flap (EB health flapping).
