@@ -11,14 +11,15 @@ from collections.abc import Iterator
 import boto3
 import httpx
 import pytest
+from botocore.config import Config
+from botocore.exceptions import ClientError
 
 BLUEGREEN = [sys.executable, "-c", "from engine.cli import main; main()"]
 SERVE = [*BLUEGREEN, "simulator", "serve", "--speed", "200"]
 
 
-@pytest.fixture
-def served() -> Iterator[tuple[subprocess.Popen[str], dict[str, str]]]:
-    process = subprocess.Popen(SERVE, stdout=subprocess.PIPE, text=True)
+def _serve(*flags: str) -> Iterator[tuple[subprocess.Popen[str], dict[str, str]]]:
+    process = subprocess.Popen([*SERVE, *flags], stdout=subprocess.PIPE, text=True)
     exports: dict[str, str] = {}
     assert process.stdout is not None
     for line in process.stdout:
@@ -33,6 +34,16 @@ def served() -> Iterator[tuple[subprocess.Popen[str], dict[str, str]]]:
             process.kill()
         process.wait(timeout=10)
         process.stdout.close()
+
+
+@pytest.fixture
+def served() -> Iterator[tuple[subprocess.Popen[str], dict[str, str]]]:
+    yield from _serve()
+
+
+@pytest.fixture
+def throttling() -> Iterator[tuple[subprocess.Popen[str], dict[str, str]]]:
+    yield from _serve("--throttle-rate", "1", "--seed", "1")
 
 
 def test_serve_prints_what_a_client_needs(
@@ -59,6 +70,9 @@ def test_a_client_configured_by_the_exports_works_and_sigterm_stops_cleanly(
     eb = boto3.client("elasticbeanstalk")
     eb.create_application(ApplicationName="shop")
     assert [a["ApplicationName"] for a in eb.describe_applications()["Applications"]] == ["shop"]
+    eb.create_environment(  # its app server must stop with the simulator
+        ApplicationName="shop", EnvironmentName="shop-blue", SolutionStackName="any"
+    )
     assert boto3.client("sts").get_caller_identity()["Account"] == "123456789012"
     with httpx.Client() as http:  # picks HTTP_PROXY up from the environment
         assert http.get("http://nowhere.example/").status_code == 502
@@ -89,3 +103,19 @@ def test_demo_shows_the_router_following_the_swap() -> None:
         "200 'version v2, the new one'",
         "200 'version v1'",
     ]
+
+
+def test_serve_fault_flags_apply(
+    throttling: tuple[subprocess.Popen[str], dict[str, str]],
+) -> None:
+    _, exports = throttling
+    eb = boto3.client(
+        "elasticbeanstalk",
+        endpoint_url=exports["AWS_ENDPOINT_URL"],
+        region_name="us-east-1",
+        aws_access_key_id="x",
+        aws_secret_access_key="x",
+        config=Config(retries={"total_max_attempts": 1}),
+    )
+    with pytest.raises(ClientError, match="Rate exceeded"):
+        eb.describe_applications()

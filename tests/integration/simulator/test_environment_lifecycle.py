@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import re
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
+from simulator import Durations, ManualClock, Simulator
 from tests.integration.simulator.conftest import STACK, Stepped, failure
 
 
@@ -148,3 +151,35 @@ def test_terminated_environments_are_gone_for_mutations(stepped: Stepped) -> Non
     env_id = created["EnvironmentId"]
     error = failure(stepped.eb.terminate_environment, EnvironmentId=env_id)
     assert error.message == f"No Environment found for EnvironmentId = '{env_id}'."
+
+
+def test_durations_and_speed_are_configurable() -> None:
+    durations = Durations(launch=20.0)
+    with Simulator(speed=10, durations=durations, clock=ManualClock()) as sim:
+        eb = sim.client("elasticbeanstalk")
+        eb.create_application(ApplicationName="shop")
+        eb.create_environment(
+            ApplicationName="shop", EnvironmentName="shop-blue", SolutionStackName=STACK
+        )
+        assert isinstance(sim.clock, ManualClock)
+        sim.clock.advance(1.9)
+        assert _status(eb) == "Launching"
+        sim.clock.advance(0.1)
+        assert _status(eb) == "Ready"
+        assert sim.client_env()["BLUEGREEN_POLL_INTERVAL"] == "0.125"
+
+
+def _status(eb: Any) -> str:
+    return str(eb.describe_environments()["Environments"][0]["Status"])
+
+
+def test_concurrent_clients_all_get_answers(stepped: Stepped) -> None:
+    stepped.app()
+    stepped.launch("shop-blue")
+
+    def describe(_: int) -> str:
+        client = stepped.sim.client("elasticbeanstalk")
+        return str(client.describe_environments()["Environments"][0]["Status"])
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        assert set(pool.map(describe, range(64))) == {"Ready"}
