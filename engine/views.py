@@ -149,7 +149,8 @@ def run_summary(run: Run, transitions: Sequence[TransitionRecord]) -> dict[str, 
         "created_at": iso(run.created_at),
         "finished_at": iso(run.finished_at) if run.state.is_final else None,
         "duration_seconds": run_duration_seconds(run, transitions),
-        "error": run.error,
+        # The error that ended the release: a rolled-back run keeps it as the rollback's reason.
+        "error": run.error or run.rollback_reason,
     }
 
 
