@@ -1,0 +1,99 @@
+"""The engine wired by its real bootstrap: boto3 adapters against the simulator over HTTP,
+a SQLite (or PostgreSQL) run store, the shared poller. Short health checks and deadlines."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from engine.bootstrap import Runtime, bootstrap
+from engine.config import Settings, load_settings
+from engine.inputs import release_request
+from engine.interrupt import Interrupt
+from engine.model import Mode
+from engine.observer import NullObserver, Outcome
+from engine.runner import Runner
+from simulator import Simulator
+from simulator.seed import ReleaseTarget, seed_release_target
+from storage.ports import RunStore
+from tests.integration.cloud.helpers import point_aws_at
+
+GREEN = "shop-green"
+QUICK = {
+    "BLUEGREEN_HEALTH_INTERVAL": 0.05,
+    "BLUEGREEN_HEALTH_SUCCESSES": 2,
+    "BLUEGREEN_HEALTH_DEADLINE": 2,
+    "BLUEGREEN_HEALTH_GRACE": 0.5,
+    "BLUEGREEN_MAX_ATTEMPTS": 2,
+    "BLUEGREEN_LEASE_SECONDS": 10,
+}
+
+
+@dataclass
+class Wired:
+    """One runner process's worth of wiring, and shortcuts to what tests ask of it."""
+
+    runtime: Runtime
+    settings: Settings
+
+    @property
+    def runner(self) -> Runner:
+        return self.runtime.runner
+
+    @property
+    def store(self) -> RunStore:
+        return self.runtime.store
+
+    def release(self, version: str, mode: Mode = Mode.FULL) -> Outcome:
+        request = release_request(self.settings.model_copy(update={"version_label": version}), mode)
+        return self.runner.release(request, NullObserver())
+
+    def path(self, outcome: Outcome) -> list[str]:
+        return [t.to_state.value for t in self.store.transitions(outcome.run.id)]
+
+
+WiredFactory = Callable[..., Wired]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # The database fixtures (sqlite_url, empty_postgres_url); a no-op when already loaded.
+    config.pluginmanager.import_plugin("tests.db_fixtures")
+
+
+@pytest.fixture
+def target(sim: Simulator, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> ReleaseTarget:
+    """shop-blue Ready on v1; versions v2 (good) and broken (answers 500)."""
+    point_aws_at(sim, tmp_path, monkeypatch)
+    versions = {"v1": {}, "v2": {}, "broken": {"status": 500}}
+    return seed_release_target(sim, versions=versions)
+
+
+@pytest.fixture
+def database_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'runs.db'}"
+
+
+@pytest.fixture
+def wired(sim: Simulator, target: ReleaseTarget, database_url: str) -> Iterator[WiredFactory]:
+    """Makes wirings (each one a runner process's worth); closes them at the end."""
+    made: list[Wired] = []
+
+    def make(**overrides: object) -> Wired:
+        settings = load_settings({
+            "BLUEGREEN_DATABASE_URL": database_url,
+            "BLUEGREEN_POLL_INTERVAL": sim.timing.poll_interval(),
+            "BEANSTALK_APP_NAME": target.app,
+            "BLUE_ENV_NAME": target.blue,
+            "GREEN_ENV_NAME": GREEN,
+            **QUICK,
+            **overrides,
+        })  # fmt: skip
+        made.append(Wired(bootstrap(settings, Interrupt()), settings))
+        return made[-1]
+
+    yield make
+    for each in made:
+        each.runtime.close()
