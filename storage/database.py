@@ -7,6 +7,8 @@ so concurrent runners on one machine queue instead of failing with "database is 
 from __future__ import annotations
 
 import os
+import sqlite3
+import time
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -15,6 +17,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.exc import SQLAlchemyError, StatementError
 from sqlalchemy.pool import ConnectionPoolEntry
+
+from cloud.errors import StoreError
 
 STATE_DIR_MODE = 0o700
 DB_FILE_MODE = 0o600
@@ -54,7 +58,10 @@ def make_engine(url: str | URL) -> Engine:
     if parsed.get_backend_name() != "sqlite":
         return create_engine(parsed, pool_pre_ping=True)
     if parsed.database and parsed.database != ":memory:" and not parsed.query.get("uri"):
-        _create_private_file(Path(parsed.database))
+        try:
+            _create_private_file(Path(parsed.database))
+        except OSError as exc:
+            raise StoreError(f"cannot create the run store {parsed.database}: {exc}") from exc
     engine = create_engine(parsed, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
     event.listen(engine, "connect", _configure_sqlite_connection)
     event.listen(engine, "begin", _begin_sqlite_transaction)
@@ -78,11 +85,26 @@ def _configure_sqlite_connection(dbapi_connection: Any, _record: ConnectionPoolE
     try:
         cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA foreign_keys = ON")
-        # WAL is a property of the file: only switch when needed (switching takes a lock).
-        if cursor.execute("PRAGMA journal_mode").fetchone()[0].lower() not in ("wal", "memory"):
-            cursor.execute("PRAGMA journal_mode = WAL")
+        _switch_to_wal(cursor)
     finally:
         cursor.close()
+
+
+def _switch_to_wal(cursor: Any) -> None:
+    # WAL is a property of the file, so this only runs on a new database; the switch needs
+    # the file to itself and fails at once with "database is locked" (the busy handler does
+    # not apply) while another new connection holds it: retry until the busy timeout.
+    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_MS / 1000
+    pause = 0.005
+    while cursor.execute("PRAGMA journal_mode").fetchone()[0].lower() not in ("wal", "memory"):
+        try:
+            cursor.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+        time.sleep(pause)
+        pause = min(pause * 2, 0.2)
 
 
 def _begin_sqlite_transaction(connection: Connection) -> None:

@@ -1,0 +1,65 @@
+"""Test values for the storage tests: runs, history records and a clock that only moves
+when told to."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from engine.model import (
+    EventRecord,
+    EventSource,
+    HealthCheck,
+    Mode,
+    Run,
+    RunId,
+    State,
+    Target,
+    TransitionRecord,
+)
+
+T0 = datetime(2030, 1, 1, 12, 0, tzinfo=UTC)
+TARGET = Target(region="eu-west-1", app="shop", blue="shop-blue")
+
+
+@dataclass
+class FakeClock:
+    """Aware UTC time that advances only when a test says so."""
+
+    current: datetime = field(default=T0)
+
+    def now(self) -> datetime:
+        return self.current
+
+    def advance(self, seconds: float) -> None:
+        self.current += timedelta(seconds=seconds)
+
+
+def make_run(**changes: Any) -> Run:
+    values: dict[str, Any] = {
+        "id": RunId(uuid.uuid4().hex),
+        "target": TARGET,
+        "green": "shop-green",
+        "mode": Mode.FULL,
+        "version_label": "v2",
+        "health": HealthCheck(),
+        "state": State.PREFLIGHT,
+        "created_at": T0,
+        "updated_at": T0,
+    }
+    return Run(**{**values, **changes})
+
+
+def at(minutes: float) -> datetime:
+    """T0 plus some minutes."""
+    return T0 + timedelta(minutes=minutes)
+
+
+def transition(run: Run, to: State, trigger: str = "next", minutes: float = 1) -> TransitionRecord:
+    return TransitionRecord(run.id, run.state, to, trigger, at(minutes))
+
+
+def event(run: Run, message: str, minutes: float = 1, **data: Any) -> EventRecord:
+    return EventRecord(run.id, at(minutes), EventSource.ENGINE, message, data)
