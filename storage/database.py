@@ -56,7 +56,9 @@ def make_engine(url: str | URL) -> Engine:
     """An engine for `url`; SQLite files are created private (0600 in a 0700 directory)."""
     parsed = normalize_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(parsed, pool_pre_ping=True)
+        # A server that does not answer must not hang a cron runner forever.
+        timeout = {} if "connect_timeout" in parsed.query else {"connect_timeout": 10}
+        return create_engine(parsed, pool_pre_ping=True, connect_args=timeout)
     if parsed.database and parsed.database != ":memory:" and not parsed.query.get("uri"):
         try:
             _create_private_file(Path(parsed.database))

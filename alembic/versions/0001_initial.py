@@ -1,5 +1,4 @@
-"""The initial schema: runs (with leases and the one-unfinished-run-per-target key),
-transitions and events.
+"""Initial schema: runs (leases, one unfinished run per target), transitions, events.
 
 Revision ID: 0001
 Revises:

@@ -1,10 +1,35 @@
-"""The storage tests' fixtures: the database plugin, and the store under contract."""
+"""The storage tests' fixtures: the database plugin, and the RunStore under contract
+(every implementation: memory, SQLite, PostgreSQL) with a clock that moves when told to."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
+
+from storage.memory import InMemoryRunStore
+from storage.ports import RunStore
+from storage.sql import open_store
+from tests.unit.storage.builders import FakeClock
 
 
 def pytest_configure(config: pytest.Config) -> None:
     # Loads tests/db_fixtures.py unless tests/conftest.py already did (a no-op then).
     config.pluginmanager.import_plugin("tests.db_fixtures")
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture(params=["memory", "sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def store(request: pytest.FixtureRequest, clock: FakeClock) -> Iterator[RunStore]:
+    """Each contract test runs once per RunStore implementation."""
+    if request.param == "memory":
+        yield InMemoryRunStore(clock.now)
+        return
+    fixture = "sqlite_url" if request.param == "sqlite" else "empty_postgres_url"
+    sql_store = open_store(request.getfixturevalue(fixture), clock.now)
+    yield sql_store
+    sql_store.close()

@@ -4,7 +4,7 @@ when told to."""
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -19,6 +19,7 @@ from engine.model import (
     Target,
     TransitionRecord,
 )
+from storage.ports import RunStore
 
 T0 = datetime(2030, 1, 1, 12, 0, tzinfo=UTC)
 TARGET = Target(region="eu-west-1", app="shop", blue="shop-blue")
@@ -63,3 +64,13 @@ def transition(run: Run, to: State, trigger: str = "next", minutes: float = 1) -
 
 def event(run: Run, message: str, minutes: float = 1, **data: Any) -> EventRecord:
     return EventRecord(run.id, at(minutes), EventSource.ENGINE, message, data)
+
+
+def finish(store: RunStore, run_id: RunId, state: State, minutes: float = 10) -> None:
+    """Move a run (leased to runner-a) to `state`, finished some minutes after T0."""
+    run = store.get(run_id)
+    store.save(
+        replace(run, state=state, finished_at=at(minutes), updated_at=at(minutes)),
+        "runner-a",
+        transition(run, state, minutes=minutes),
+    )
