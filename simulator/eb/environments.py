@@ -172,6 +172,8 @@ def swap_environment_cnames(ctx: Context, params: dict[str, Any]) -> None:
         _require_ready(env)
     op = begin(ctx, source, "swap", partner=destination.id)
     op.is_source = True
+    if ctx.faults.take("stick", destination.name, "swap"):  # a fault may name either side
+        op.ends = None
     destination.op = replace(op, partner=source.id, is_source=False)
     destination.status, destination.updated = "Updating", ctx.now
     for env in (source, destination):

@@ -157,11 +157,12 @@ def test_abort_without_an_abortable_operation_fails(stepped: Stepped) -> None:
     assert error.code == "InvalidParameterValue"
 
 
-def test_a_stuck_swap_holds_both_environments(stepped: Stepped) -> None:
+@pytest.mark.parametrize("stuck", ["shop-blue", "shop-green"])
+def test_a_stuck_swap_holds_both_environments(stepped: Stepped, stuck: str) -> None:
     stepped.app()
     stepped.launch("shop-blue")
     stepped.launch("shop-green")
-    stepped.sim.faults.stick("shop-blue", ops=("swap",))
+    stepped.sim.faults.stick(stuck, ops=("swap",))
     stepped.eb.swap_environment_cnames(
         SourceEnvironmentName="shop-blue", DestinationEnvironmentName="shop-green"
     )
