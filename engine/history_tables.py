@@ -5,13 +5,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from engine.views import human_duration
+from engine.views import human_duration, utc
 
 STATE_STYLES = {
     "succeeded": "green",
@@ -29,7 +30,10 @@ SOURCE_STYLES = {
 
 
 def _when(at: str | None) -> str:
-    return "-" if at is None else at.replace("T", " ")
+    """An ISO time from a document, to the second (the JSON keeps the microseconds)."""
+    if at is None:
+        return "-"
+    return utc(datetime.fromisoformat(at)).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def _state(state: str) -> Text:
@@ -37,14 +41,15 @@ def _state(state: str) -> Text:
 
 
 def runs_table(rows: Sequence[dict[str, Any]]) -> RenderableType:
-    table = Table("id", "created (UTC)", "app", "blue", "version", "state", "duration", "error")
+    table = Table("id", "created (UTC)", "target", "version", "state", "duration", "error")
+    for column in table.columns[:-1]:
+        column.no_wrap = True
     for row in rows:
         version = f"{row['previous_version_label'] or '?'} -> {row['version_label']}"
         table.add_row(
             Text(row["id"]),
             _when(row["created_at"]),
-            Text(row["app"]),
-            Text(row["blue"]),
+            Text(f"{row['app']}/{row['blue']}"),
             Text(version),
             _state(row["state"]),
             human_duration(row["duration_seconds"]),
@@ -53,7 +58,7 @@ def runs_table(rows: Sequence[dict[str, Any]]) -> RenderableType:
     return table if rows else Text("no runs match")
 
 
-def _short(text: str | None, length: int = 60) -> str:
+def _short(text: str | None, length: int = 40) -> str:
     if not text:
         return ""
     return text if len(text) <= length else text[: length - 1] + "…"
@@ -125,11 +130,17 @@ def events_table(detail: dict[str, Any], title: str = "Events") -> Table:
         style = "bold red" if event["failed"] else SOURCE_STYLES.get(event["source"], "")
         table.add_row(
             _when(event["at"]),
-            human_duration(event["offset_seconds"]),
-            Text(event["source"], style=style),
+            "+" + human_duration(event["offset_seconds"]),
+            Text(_source(event), style=style),
             Text(event["message"] + (" (FAILED)" if event["failed"] else ""), style=style),
         )
     return table
+
+
+def _source(event: dict[str, Any]) -> str:
+    """The source, and for an EB event the environment it is about."""
+    environment = event["data"].get("environment") if event["source"] == "eb" else None
+    return f"eb {environment}" if environment else event["source"]
 
 
 def _ending(detail: dict[str, Any]) -> RenderableType:

@@ -66,8 +66,11 @@ def _transition_text(record: dict[str, Any]) -> str:
 
 
 def _event_text(record: dict[str, Any]) -> str:
+    source = record["source"]
+    environment = record["data"].get("environment") if source == "eb" else None
+    where = f" {environment}" if environment else ""
     marker = " FAILED" if record["failed"] else ""
-    return f"{record['source']}{marker}: {record['message']}"
+    return f"{source}{where}{marker}: {record['message']}"
 
 
 def _environment_text(env: dict[str, Any]) -> str:

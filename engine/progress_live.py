@@ -166,7 +166,7 @@ class LiveObserver:
             parts.append(_environments_table(watch.environments))
         if watch.last_probe:
             style = "red" if watch.last_probe_failed else "green"
-            parts.append(Text(f"last probe: {watch.last_probe}", style=style))
+            parts.append(Text(watch.last_probe, style=style))
         elapsed = human_duration(seconds_between(watch.drive_started_at, now))
         parts.append(Text(f"elapsed {elapsed}", style="dim"))
         return Panel(Group(*parts), title=Text(_title(watch.run)), title_align="left")

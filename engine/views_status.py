@@ -56,14 +56,18 @@ def waits_for(run: Run) -> str:
     return WAITS_FOR.get(run.state, "nothing").format(id=run.id)
 
 
+def _moment(moment: datetime | None) -> str:
+    return "-" if moment is None else utc(moment).strftime("%Y-%m-%d %H:%M:%SZ")
+
+
 def holder_of(run: Run, now: datetime) -> str:
     """Who drives the run now, and what an operator can do when nobody does."""
     lease = lease_status(run, now)
     if lease == "live":
-        return f"{run.lease_owner} (lease until {iso(run.lease_expires_at)})"
+        return f"{run.lease_owner} (lease until {_moment(run.lease_expires_at)})"
     if lease == "expired":
         return (
-            f"nobody: the lease of {run.lease_owner} expired at {iso(run.lease_expires_at)}; "
+            f"nobody: the lease of {run.lease_owner} expired at {_moment(run.lease_expires_at)}; "
             f"`bluegreen resume {run.id}` takes over"
         )
     if run.state in (State.AWAITING_CUTOVER, State.FAILED):
