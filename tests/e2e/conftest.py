@@ -1,0 +1,25 @@
+"""End-to-end fixtures: a seeded release target in the session's simulator, and `bluegreen`
+run as a subprocess with a history database of the test's own."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from simulator import Simulator
+from simulator.seed import ReleaseTarget, seed_release_target
+from tests.e2e.cli import APP, BLUE, Cli
+
+VERSIONS = {"v1": {}, "v2": {}, "broken": {"status": 500, "body": "boom"}}
+
+
+@pytest.fixture
+def target(sim: Simulator) -> ReleaseTarget:
+    """shop-blue Ready on v1; versions v2 (good) and broken (answers 500)."""
+    return seed_release_target(sim, app=APP, blue=BLUE, versions=VERSIONS)
+
+
+@pytest.fixture
+def cli(sim: Simulator, target: ReleaseTarget, tmp_path: Path) -> Cli:
+    return Cli(sim, tmp_path)

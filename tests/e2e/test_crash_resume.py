@@ -1,0 +1,115 @@
+"""The crash test: `bluegreen full` SIGKILLed at every state boundary and inside each action
+(right after its AWS call, before anything about it is committed), then `bluegreen resume`
+reaches the same end state as an uninterrupted run, with exactly one green ever created.
+
+The scenarios run concurrently (each on a target of its own in the shared simulator); each
+one is then checked by its own test.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from simulator import Simulator
+from simulator.seed import seed_release_target
+from tests.e2e.cli import Cli, Done
+from tests.e2e.conftest import VERSIONS
+from tests.integration.engine.world import (
+    Production,
+    assert_blue_serves,
+    assert_clean,
+    production,
+)
+
+# (crash point, version released): a broken version takes the rollback path.
+CRASH_POINTS = [
+    *((f"state:{s}", "v2") for s in (
+        "preflight", "cloning", "swapping", "deploying", "verifying", "cutting_over",
+        "cleaning_up",
+    )),
+    ("cloning:after-call", "v2"),  # the template was created
+    ("cloning:after-call:2", "v2"),  # green's CreateEnvironment was sent
+    ("swapping:after-call", "v2"),
+    ("deploying:after-call", "v2"),
+    ("cutting_over:after-call", "v2"),
+    ("cleaning_up:after-call", "v2"),  # green's TerminateEnvironment was sent
+    ("swapping:before-commit", "v2"),
+    ("state:rolling_back", "broken"),
+    ("rolling_back:after-call", "broken"),
+]  # fmt: skip
+KILLED_LEASE_SECONDS = "3"
+WORKERS = 6
+
+
+@dataclass(frozen=True)
+class Scenario:
+    point: str
+    version: str
+    app: str
+    cname: str
+    killed: Done
+    resumed: Done
+    states: list[str]
+    world: Production
+
+
+def _run_scenario(sim: Simulator, home: Path, index: int, point: str, version: str) -> Scenario:
+    app = f"crash{index}"
+    blue, green = f"{app}-blue", f"{app}-green"
+    target = seed_release_target(sim, app=app, blue=blue, versions=VERSIONS)
+    cli = Cli(sim, home / app)
+    names = {"BEANSTALK_APP_NAME": app, "BLUE_ENV_NAME": blue, "GREEN_ENV_NAME": green}
+    killed = cli.run(
+        "full", **names, VERSION_LABEL=version, BLUEGREEN_TEST_CRASH_AT=point,
+        BLUEGREEN_LEASE_SECONDS=KILLED_LEASE_SECONDS,
+    )  # fmt: skip
+    resumed = cli.run("resume", killed.run_id, "--wait-for-lock", "30", **names)
+    return Scenario(
+        point, version, app, target.cname, killed, resumed, cli.states(killed.run_id),
+        production(sim, app, blue, green, target.cname),
+    )  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def scenarios(
+    running_simulator: Simulator, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[dict[str, Scenario]]:
+    sim = running_simulator
+    sim.reset()
+    home = tmp_path_factory.mktemp("crash")
+    with ThreadPoolExecutor(WORKERS) as pool:
+        futures = [
+            pool.submit(_run_scenario, sim, home, index, point, version)
+            for index, (point, version) in enumerate(CRASH_POINTS)
+        ]
+        done = [future.result() for future in futures]
+    yield {scenario.point: scenario for scenario in done}
+    sim.reset()
+
+
+@pytest.mark.parametrize(("point", "version"), CRASH_POINTS, ids=[p for p, _ in CRASH_POINTS])
+def test_a_run_killed_there_is_resumed_to_the_end_state_of_an_uninterrupted_run(
+    scenarios: dict[str, Scenario], point: str, version: str
+) -> None:
+    scenario = scenarios[point]
+
+    assert scenario.killed.exit_code == -9, scenario.killed
+    if version == "v2":
+        assert scenario.resumed.exit_code == 0, scenario.resumed
+        assert scenario.states[-1] == "succeeded"
+        assert_blue_serves(scenario.world, "v2", scenario.cname)
+    else:
+        assert scenario.resumed.exit_code == 1, scenario.resumed
+        assert scenario.states[-1] == "rolled_back"
+        assert_blue_serves(scenario.world, "v1", scenario.cname)
+    assert_clean(scenario.world, greens_created=1)
+
+
+def test_every_scenario_resumed_the_run_it_killed(scenarios: dict[str, Scenario]) -> None:
+    for scenario in scenarios.values():
+        assert scenario.resumed.run_id == scenario.killed.run_id

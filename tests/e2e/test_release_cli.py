@@ -1,0 +1,130 @@
+"""`bluegreen full | deploy | cutover | rollback` as a user (or the replaced tool's cron job)
+types them, against the simulator."""
+
+from __future__ import annotations
+
+from simulator import Simulator
+from simulator.seed import ReleaseTarget
+from storage.ports import RunQuery
+from tests.e2e.cli import APP, BLUE, GREEN, Cli
+from tests.integration.engine.world import (
+    Production,
+    assert_blue_serves,
+    assert_clean,
+    production,
+)
+
+FLAGS = ("--app", APP, "--blue", BLUE, "--green", GREEN)
+
+
+def world(sim: Simulator, target: ReleaseTarget) -> Production:
+    return production(sim, APP, BLUE, GREEN, target.cname)
+
+
+def test_the_replaced_tools_variables_alone_drive_a_full_release(
+    sim: Simulator, target: ReleaseTarget, cli: Cli
+) -> None:
+    done = cli.run("full", **cli.replaced_tool_env("v2"))
+
+    assert done.exit_code == 0, done
+    assert done.stdout.startswith(f"run {done.run_id}\n")
+    assert cli.states(done.run_id)[-1] == "succeeded"
+    assert_blue_serves(world(sim, target), "v2", target.cname)
+    assert_clean(world(sim, target))
+
+
+def test_a_broken_version_exits_1_and_production_is_as_before(
+    sim: Simulator, target: ReleaseTarget, cli: Cli
+) -> None:
+    done = cli.run("full", *FLAGS, "--version-label", "broken")
+
+    assert done.exit_code == 1, done
+    assert cli.states(done.run_id)[-2:] == ["rolling_back", "rolled_back"]
+    assert_blue_serves(world(sim, target), "v1", target.cname)
+    assert_clean(world(sim, target))
+
+
+def test_deploy_then_cutover_in_two_processes_with_the_replaced_tools_variables(
+    sim: Simulator, target: ReleaseTarget, cli: Cli
+) -> None:
+    deployed = cli.run("deploy", **cli.replaced_tool_env("v2"))
+    assert deployed.exit_code == 0, deployed
+    assert "bluegreen cutover" in deployed.stdout
+    assert world(sim, target).served == (200, "version v1"), "production is on green, v1"
+
+    cut_over = cli.run("cutover", **cli.replaced_tool_env())
+
+    assert cut_over.exit_code == 0, cut_over
+    assert cut_over.run_id == deployed.run_id
+    assert_blue_serves(world(sim, target), "v2", target.cname)
+    assert_clean(world(sim, target))
+
+
+def test_rollback_of_a_waiting_run_restores_production(
+    sim: Simulator, target: ReleaseTarget, cli: Cli
+) -> None:
+    deployed = cli.run("deploy", *FLAGS, "--version-label", "v2")
+    assert deployed.exit_code == 0, deployed
+
+    rolled_back = cli.run("rollback", deployed.run_id)
+
+    assert rolled_back.exit_code == 0, rolled_back
+    assert cli.states(deployed.run_id)[-1] == "rolled_back"
+    assert_blue_serves(world(sim, target), "v1", target.cname)
+    assert_clean(world(sim, target))
+
+
+def test_the_replaced_tools_rollback_mode_undoes_the_targets_waiting_run(
+    sim: Simulator, target: ReleaseTarget, cli: Cli
+) -> None:
+    assert cli.run("deploy", **cli.replaced_tool_env("v2")).exit_code == 0
+
+    rolled_back = cli.run("rollback", **cli.replaced_tool_env())
+
+    assert rolled_back.exit_code == 0, rolled_back
+    assert_blue_serves(world(sim, target), "v1", target.cname)
+    assert_clean(world(sim, target))
+
+
+def test_a_cron_rerun_is_a_no_op_and_rollback_to_version_puts_blue_back(
+    sim: Simulator, target: ReleaseTarget, cli: Cli
+) -> None:
+    assert cli.run("full", **cli.replaced_tool_env("v2")).exit_code == 0
+
+    again = cli.run("full", **cli.replaced_tool_env("v2"))
+    back = cli.run("rollback", "--to-version", "v1", **cli.replaced_tool_env())
+
+    assert again.exit_code == 0 and "nothing to release" in again.stdout, again
+    store = cli.store()
+    assert len(store.list_runs(RunQuery())) == 2
+    store.close()
+    assert back.exit_code == 0, back
+    assert_blue_serves(world(sim, target), "v1", target.cname)
+
+
+def test_bad_input_exits_2_with_one_line_and_creates_nothing(
+    sim: Simulator, target: ReleaseTarget, cli: Cli
+) -> None:
+    bad_name = cli.run("full", *FLAGS[:4], "--green", "g!", "--version-label", "v2")
+    no_version = cli.run("full", **cli.replaced_tool_env())
+    same_envs = cli.run("full", *FLAGS[:4], "--green", BLUE, "--version-label", "v2")
+
+    for done in (bad_name, no_version, same_envs):
+        assert done.exit_code == 2, done
+        assert len(done.stderr.strip().splitlines()) == 1, done
+    assert "--green / GREEN_ENV_NAME" in bad_name.stderr
+    assert "VERSION_LABEL" in no_version.stderr
+    assert not cli.database_path.exists()
+    assert world(sim, target).greens == []
+
+
+def test_a_preflight_refusal_exits_2_and_changes_nothing_in_aws(
+    sim: Simulator, target: ReleaseTarget, cli: Cli
+) -> None:
+    done = cli.run("full", *FLAGS, "--version-label", "v9")
+
+    assert done.exit_code == 2, done
+    assert "v9" in done.stdout
+    assert cli.states(done.run_id) == ["preflight", "rolling_back", "rolled_back"]
+    assert world(sim, target).greens == []
+    assert_blue_serves(world(sim, target), "v1", target.cname)
