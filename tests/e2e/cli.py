@@ -93,8 +93,10 @@ class Cli:
     sim: Simulator
     home: Path
     env: dict[str, str] = field(default_factory=dict)
+    database_url: str = ""  # default: a SQLite file in `home`
 
     def __post_init__(self) -> None:
+        self.database_url = self.database_url or f"sqlite:///{self.database_path}"
         inherited = {
             k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "BLUEGREEN_"))
         }
@@ -116,10 +118,6 @@ class Cli:
     @property
     def database_path(self) -> Path:
         return self.home / "runs.db"
-
-    @property
-    def database_url(self) -> str:
-        return f"sqlite:///{self.database_path}"
 
     def replaced_tool_env(self, version: str | None = None) -> dict[str, str]:
         """The variables the replaced tool's users set (no flags needed)."""

@@ -14,6 +14,11 @@ from tests.e2e.cli import APP, BLUE, Cli
 VERSIONS = {"v1": {}, "v2": {}, "broken": {"status": 500, "body": "boom"}}
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    # The database fixtures (empty_postgres_url); a no-op when already loaded.
+    config.pluginmanager.import_plugin("tests.db_fixtures")
+
+
 @pytest.fixture
 def target(sim: Simulator) -> ReleaseTarget:
     """shop-blue Ready on v1; versions v2 (good) and broken (answers 500)."""
@@ -23,3 +28,13 @@ def target(sim: Simulator) -> ReleaseTarget:
 @pytest.fixture
 def cli(sim: Simulator, target: ReleaseTarget, tmp_path: Path) -> Cli:
     return Cli(sim, tmp_path)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def any_db_cli(
+    request: pytest.FixtureRequest, sim: Simulator, target: ReleaseTarget, tmp_path: Path
+) -> Cli:
+    """The CLI with its history on SQLite, then on PostgreSQL (the shared-history set-up)."""
+    if request.param == "sqlite":
+        return Cli(sim, tmp_path)
+    return Cli(sim, tmp_path, database_url=request.getfixturevalue("empty_postgres_url"))

@@ -1,0 +1,83 @@
+"""Several real runner processes on one target: one proceeds, the other exits 3 or waits;
+SIGTERM stops a runner cleanly (exit 130, resumable); a SIGKILLed runner's lease expires and
+another runner takes the run over."""
+
+from __future__ import annotations
+
+import signal
+
+from simulator import Simulator
+from simulator.seed import ReleaseTarget
+from tests.e2e.cli import BLUE, GREEN, Cli
+from tests.integration.engine.world import assert_blue_serves, assert_clean, production
+
+
+def is_run_line(line: str) -> bool:
+    return line.startswith("run ")
+
+
+def test_a_second_runner_for_a_busy_target_exits_3_and_a_waiting_one_gets_its_turn(
+    sim: Simulator, target: ReleaseTarget, any_db_cli: Cli
+) -> None:
+    cli = any_db_cli
+    sim.faults.stick(GREEN, ops=("launch",))
+    first = cli.start("full", **cli.replaced_tool_env("v2"))
+    run_id = first.wait_for_line(is_run_line).split()[1]
+    first.wait_for_line(lambda line: "waiting for green" in line)
+
+    refused = cli.run("full", **cli.replaced_tool_env("v2"))
+    patient = cli.start("full", "--wait-for-lock", "60", **cli.replaced_tool_env("v2"))
+    sim.release(GREEN)
+    finished, waited = first.finish(), patient.finish()
+
+    assert refused.exit_code == 3, refused
+    assert run_id in refused.stderr and "busy" in refused.stderr
+    assert finished.exit_code == 0, finished
+    assert waited.exit_code == 0, waited
+    assert "nothing to release" in waited.stdout, "it waited, then found v2 released"
+
+
+def test_sigterm_mid_step_exits_130_and_the_run_resumes(
+    sim: Simulator, target: ReleaseTarget, cli: Cli
+) -> None:
+    sim.faults.stick(GREEN, ops=("launch",))
+    running = cli.start("full", **cli.replaced_tool_env("v2"))
+    run_id = running.wait_for_line(is_run_line).split()[1]
+    running.wait_for_line(lambda line: "waiting for green" in line)
+
+    running.process.send_signal(signal.SIGTERM)
+    stopped = running.finish()
+
+    assert stopped.exit_code == 130, stopped
+    assert "interrupted by SIGTERM" in stopped.stdout
+    assert cli.states(run_id)[-1] == "cloning"
+    sim.release(GREEN)
+    resumed = cli.run("resume", run_id)
+    assert resumed.exit_code == 0, resumed
+    world = production(sim, target.app, BLUE, GREEN, target.cname)
+    assert_blue_serves(world, "v2", target.cname)
+    assert_clean(world)
+
+
+def test_a_killed_runners_lease_expires_and_a_new_trigger_takes_the_run_over(
+    sim: Simulator, target: ReleaseTarget, cli: Cli
+) -> None:
+    killed = cli.run(
+        "full", **cli.replaced_tool_env("v2"), BLUEGREEN_TEST_CRASH_AT="state:deploying",
+        BLUEGREEN_LEASE_SECONDS="8",
+    )  # fmt: skip
+    assert killed.exit_code == -9, killed
+
+    too_soon = cli.run("resume", killed.run_id)
+    taken_over = cli.run(
+        "full", "--on-unfinished", "resume", "--wait-for-lock", "30",
+        **cli.replaced_tool_env("v2"),
+    )  # fmt: skip
+
+    assert too_soon.exit_code == 3, too_soon
+    assert "leased to" in too_soon.stderr
+    assert taken_over.exit_code == 0, taken_over
+    assert taken_over.run_id == killed.run_id
+    world = production(sim, target.app, BLUE, GREEN, target.cname)
+    assert_blue_serves(world, "v2", target.cname)
+    assert_clean(world)
