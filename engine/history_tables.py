@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from rich.console import Group, RenderableType
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.table import Table
 from rich.text import Text
 
@@ -40,22 +40,59 @@ def _state(state: str) -> Text:
     return Text(state, style=STATE_STYLES.get(state, "bold"))
 
 
+RUN_COLUMNS = ("id", "state", "version", "target", "created (UTC)", "duration", "error")
+ALWAYS_SHOWN = 4  # id, state, version, target; the others only when the width allows
+ERROR_MIN_WIDTH = 20
+
+
+class RunsTable:
+    """`runs list` as a table that fits the width it gets: no column is cut; the rightmost
+    ones (error, duration, created) are left out when there is no room (`runs show` has all)."""
+
+    def __init__(self, rows: Sequence[dict[str, Any]]) -> None:
+        self.rows = rows
+        self.cells = [_run_cells(row) for row in rows]
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        if not self.rows:
+            yield Text("no runs match")
+            return
+        widths = [
+            max(len(RUN_COLUMNS[index]), *(len(cells[index]) for cells in self.cells))
+            for index in range(len(RUN_COLUMNS))
+        ]
+        widths[-1] = min(widths[-1], ERROR_MIN_WIDTH)
+        shown = len(RUN_COLUMNS)
+        while shown > ALWAYS_SHOWN and sum(widths[:shown]) + 3 * shown + 1 > options.max_width:
+            shown -= 1
+        yield self._table(widths, shown)
+
+    def _table(self, widths: list[int], shown: int) -> Table:
+        table = Table(*RUN_COLUMNS[:shown])
+        for column, width in zip(table.columns, widths, strict=False):
+            column.no_wrap, column.min_width = True, width
+        table.columns[-1].overflow = "ellipsis"
+        for row, cells in zip(self.rows, self.cells, strict=True):
+            texts: list[Text] = [Text(cell) for cell in cells[:shown]]
+            texts[1] = _state(row["state"])
+            table.add_row(*texts)
+        return table
+
+
 def runs_table(rows: Sequence[dict[str, Any]]) -> RenderableType:
-    table = Table("id", "created (UTC)", "target", "version", "state", "duration", "error")
-    for column in table.columns[:-1]:
-        column.no_wrap = True
-    for row in rows:
-        version = f"{row['previous_version_label'] or '?'} -> {row['version_label']}"
-        table.add_row(
-            Text(row["id"]),
-            _when(row["created_at"]),
-            Text(f"{row['app']}/{row['blue']}"),
-            Text(version),
-            _state(row["state"]),
-            human_duration(row["duration_seconds"]),
-            Text(_short(row["error"])),
-        )
-    return table if rows else Text("no runs match")
+    return RunsTable(rows)
+
+
+def _run_cells(row: dict[str, Any]) -> list[str]:
+    return [
+        row["id"],
+        row["state"],
+        f"{row['previous_version_label'] or '?'} -> {row['version_label']}",
+        f"{row['app']}/{row['blue']}",
+        _when(row["created_at"]),
+        human_duration(row["duration_seconds"]),
+        _short(row["error"]),
+    ]
 
 
 def _short(text: str | None, length: int = 40) -> str:
@@ -143,6 +180,12 @@ def _source(event: dict[str, Any]) -> str:
     return f"eb {environment}" if environment else event["source"]
 
 
+def _reason(reason: str | None, error: str | None) -> str:
+    if reason is None:
+        return "asked by an operator; "
+    return "" if reason == error else f"{reason}; "
+
+
 def _ending(detail: dict[str, Any]) -> RenderableType:
     parts: list[RenderableType] = []
     if detail["error"]:
@@ -152,7 +195,7 @@ def _ending(detail: dict[str, Any]) -> RenderableType:
         parts.append(
             Text.assemble(
                 ("Rollback: ", "bold yellow"),
-                f"{rollback['reason'] or 'asked by an operator'}; "
+                _reason(rollback["reason"], detail["error"]),
                 f"from {_when(rollback['started_at'])} to {_when(rollback['ended_at'])} "
                 f"({human_duration(rollback['duration_seconds'])})",
             )

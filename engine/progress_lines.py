@@ -89,7 +89,8 @@ def _finished_text(record: dict[str, Any]) -> str:
         f"finished: {record['outcome']} ({state}exit {record['exit_code']}) "
         f"after {human_duration(record['duration_seconds'])}: {record['summary']}"
     )
-    return f"{line}; error: {record['error']}" if record["error"] else line
+    error = record["error"]
+    return f"{line}; error: {error}" if error and error not in record["summary"] else line
 
 
 _TEXT_BODIES: dict[str, Callable[[dict[str, Any]], str]] = {

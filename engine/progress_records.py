@@ -108,7 +108,7 @@ def finished_record(outcome: Outcome, now: datetime) -> dict[str, Any]:
         "outcome": outcome_name(outcome),
         "exit_code": outcome.exit_code,
         "summary": outcome.summary,
-        "error": run.error,
+        "error": run.error or run.rollback_reason,
         "rollback_reason": run.rollback_reason,
         "created_at": iso(run.created_at),
         "finished_at": iso(run.finished_at) if run.state.is_final else None,
