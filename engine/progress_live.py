@@ -169,7 +169,8 @@ class LiveObserver:
             parts.append(Text(watch.last_probe, style=style))
         elapsed = human_duration(seconds_between(watch.drive_started_at, now))
         parts.append(Text(f"elapsed {elapsed}", style="dim"))
-        return Panel(Group(*parts), title=Text(_title(watch.run)), title_align="left")
+        title = Text(self._redactor.text(_title(watch.run)))
+        return Panel(Group(*parts), title=title, title_align="left")
 
 
 def _title(run: Run) -> str:

@@ -24,6 +24,13 @@ from tests.unit.history.releases import (
 )
 
 LOADER = "loader@test:1"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # The database fixtures (empty_postgres_url); a no-op when already loaded.
+    config.pluginmanager.import_plugin("tests.db_fixtures")
+
+
 NOW = datetime.now(UTC).replace(microsecond=0)
 
 
@@ -82,12 +89,9 @@ class Releases:
         return CliRunner().invoke(group, [*argv, "--database-url", self.url], env=env)
 
 
-@pytest.fixture(scope="session")
-def filled_database(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Releases]:
-    """Eight runs on one SQLite file: finished ones of two apps (one 40 days old), one waiting
-    for cutover, one in progress with a live lease, one whose runner died, one failed."""
-    path = tmp_path_factory.mktemp("history") / "runs.db"
-    url = f"sqlite:///{path}"
+def fill(url: str) -> Releases:
+    """Eight runs: finished ones of two apps (one 40 days old), one waiting for cutover, one
+    in progress with a live lease, one whose runner died, one failed."""
     day = timedelta(days=1)
     old = succeeded_release("0ld5ucce55000001", created_at=NOW - 40 * day)
     succeeded = succeeded_release("5ucce55000000002", created_at=NOW - 2 * day)
@@ -116,7 +120,14 @@ def filled_database(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Rel
     finally:
         store.close()
     histories = (old, succeeded, rolled_back, other_app, waiting, running, abandoned, old_failed)
-    return path, Releases(url, *histories)
+    return Releases(url, *histories)
+
+
+@pytest.fixture(scope="session")
+def filled_database(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Releases]:
+    """The eight runs on one SQLite file, filled once per session."""
+    path = tmp_path_factory.mktemp("history") / "runs.db"
+    return path, fill(f"sqlite:///{path}")
 
 
 @pytest.fixture
