@@ -94,10 +94,11 @@ class Simulator:
         self.backend.reset()
 
     def reset(self) -> None:
-        """Drop all EB state, every S3 bucket (all of moto's state) and every fault."""
+        """Drop all EB state and every S3 bucket (all of moto's state); faults go back to the
+        settings the simulator was given (runtime rules and queued errors are dropped)."""
         self.backend.reset()
         moto_api_backend.reset()
-        self.faults.clear()
+        self.faults.restore()
 
     def __enter__(self) -> Simulator:
         return self.start()

@@ -72,6 +72,7 @@ class Faults:
         self._lock = threading.Lock()
         self._rng = random.Random(seed)
         self._seed = seed
+        self._initial = (throttle_rate, error_rate, error_status)
         self.throttle_rate = throttle_rate
         self.error_rate = error_rate
         self.error_status = error_status
@@ -150,9 +151,14 @@ class Faults:
 
     def clear(self) -> None:
         """Remove every fault: rates back to 0, queues and rules emptied, RNG re-seeded."""
+        self.restore()
         with self._lock:
-            self.throttle_rate = 0.0
-            self.error_rate = 0.0
+            self.throttle_rate = self.error_rate = 0.0
+
+    def restore(self) -> None:
+        """Back to the settings given at construction: their rates, nothing queued, no rules."""
+        with self._lock:
+            self.throttle_rate, self.error_rate, self.error_status = self._initial
             self._queue.clear()
             self._rules.clear()
             self._rng.seed(self._seed)

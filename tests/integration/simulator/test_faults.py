@@ -201,3 +201,13 @@ def test_faults_given_at_start_apply() -> None:
     with Simulator(faults=Faults(throttle_rate=1.0)) as other:
         client = other.client("elasticbeanstalk", config=Config(retries={"total_max_attempts": 1}))
         assert failure(client.describe_applications).code == "Throttling"
+
+
+def test_reset_restores_the_faults_given_at_start() -> None:
+    faults = Faults(throttle_rate=0.5, seed=3)
+    faults.fail_launch()
+    faults.throttle_rate = 0.0
+    with Simulator(faults=faults) as other:
+        other.reset()
+        assert other.faults.throttle_rate == 0.5
+        assert other.faults.take("fail_launch", "shop-blue", "launch") is False
