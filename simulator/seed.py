@@ -137,8 +137,12 @@ def _create_environment(
 
 
 def _ensure_bucket(clients: Clients, bucket: str) -> None:
+    region = clients.s3.meta.region_name
+    where = {} if region == "us-east-1" else {"LocationConstraint": region}
     try:
-        clients.s3.create_bucket(Bucket=bucket)
+        clients.s3.create_bucket(
+            Bucket=bucket, **({"CreateBucketConfiguration": where} if where else {})
+        )
     except ClientError as error:
         if error.response["Error"]["Code"] != "BucketAlreadyOwnedByYou":
             raise

@@ -51,10 +51,8 @@ class BeanstalkApp:
         request_id = str(uuid.uuid4())
         params = {**request.args.to_dict(), **request.form.to_dict()}
         try:
-            status, body = (
-                200,
-                self._answer(params, _region(environ, self.default_region), request_id),
-            )
+            body = self._answer(params, _region(environ, self.default_region), request_id)
+            status = 200
         except ApiError as error:
             status, body = error.status, serialize_error(self.namespace, error, request_id)
         except Exception:

@@ -57,3 +57,12 @@ def test_add_version_registers_a_processed_version(sim: Simulator) -> None:
         ApplicationName="shop", VersionLabels=["v3"]
     )["ApplicationVersions"][0]
     assert version["Status"] == "Processed"
+
+
+def test_another_region_gets_its_own_arns_and_cnames() -> None:
+    with Simulator(speed=1000, region="eu-west-1") as other:
+        target = seed_release_target(other, versions={"v1": {}})
+        assert target.cname.endswith(".eu-west-1.elasticbeanstalk.com")
+        env = other.client("elasticbeanstalk").describe_environments()["Environments"][0]
+        assert env["EnvironmentArn"].startswith("arn:aws:elasticbeanstalk:eu-west-1:")
+        assert other.get(f"http://{target.cname}/") == (200, "version v1")
