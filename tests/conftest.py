@@ -11,6 +11,9 @@ import pytest
 
 from simulator import Simulator
 
+# Database fixtures (SQLite files, the PostgreSQL server) shared by every suite.
+pytest_plugins = ["tests.db_fixtures"]
+
 SIMULATOR_SPEED = 200.0
 REAL_AWS = os.environ.get("BLUEGREEN_REAL_AWS") == "1"
 

@@ -1,4 +1,4 @@
-"""The storage tests' fixtures: the database plugin, and the RunStore under contract
+"""The storage tests' fixtures: the RunStore under contract
 (every implementation: memory, SQLite, PostgreSQL) with a clock that moves when told to."""
 
 from __future__ import annotations
@@ -11,11 +11,6 @@ from storage.memory import InMemoryRunStore
 from storage.ports import RunStore
 from storage.sql import open_store
 from tests.unit.storage.builders import FakeClock
-
-
-def pytest_configure(config: pytest.Config) -> None:
-    # Loads tests/db_fixtures.py unless tests/conftest.py already did (a no-op then).
-    config.pluginmanager.import_plugin("tests.db_fixtures")
 
 
 @pytest.fixture
