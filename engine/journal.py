@@ -67,6 +67,14 @@ class RunJournal:
             self._pending.append(record)
             self.flush()
 
+    def recorded(self, source: EventSource) -> list[EventRecord]:
+        """The run's events from `source` already in the history (empty if unreadable)."""
+        try:
+            stored = self._store.events(self.run.id)
+        except StoreError:
+            return []
+        return [e for e in stored if e.source is source]
+
     def flush(self) -> None:
         """Write buffered events; a store failure keeps them for the next write."""
         with self._lock:

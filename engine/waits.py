@@ -8,7 +8,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Protocol
 
 from cloud.ports import EbEvent, Environment
@@ -92,8 +92,22 @@ def _describe(env_id: str, env: Environment | None) -> str:
     return f"{env.name} ({env_id}): {env.status}, health {health}, version {env.version_label}"
 
 
-def event_key(event: EbEvent) -> tuple[object, ...]:
-    return (event.at, event.message, event.environment_name, event.request_id)
+EventKey = tuple[datetime, str, str | None, str | None]
+
+
+def event_key(event: EbEvent) -> EventKey:
+    return (event.at.astimezone(UTC), event.message, event.environment_name, event.request_id)
+
+
+def recorded_key(record: EventRecord) -> EventKey:
+    """The key of an EB event as the history stored it (see `RunWaiter.eb_event`)."""
+    environment, request = record.data.get("environment"), record.data.get("request_id")
+    return (
+        record.at.astimezone(UTC),
+        record.message,
+        str(environment) if environment else None,
+        str(request) if request else None,
+    )
 
 
 class RunWaiter:
@@ -106,7 +120,7 @@ class RunWaiter:
         self._run = run
         self._journal = journal
         self._observer = observer
-        self._seen: set[tuple[object, ...]] = set()
+        self._seen: set[EventKey] | None = None  # loaded from the history on first use
         self._lock = threading.Lock()
 
     def wait_for(
@@ -123,7 +137,10 @@ class RunWaiter:
         )  # fmt: skip
 
     def eb_event(self, event: EbEvent) -> None:
+        """Journal an EB event once per run, also across resumes by other processes."""
         with self._lock:
+            if self._seen is None:
+                self._seen = {recorded_key(r) for r in self._journal.recorded(EventSource.EB)}
             if event_key(event) in self._seen:
                 return
             self._seen.add(event_key(event))

@@ -240,11 +240,6 @@ def test_no_output_carries_the_secret_key_from_the_environment(releases: Release
         assert DUMMY_SECRET not in invocation.stdout + invocation.stderr, invocation.args
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine: a resumed drive streams the EB events of before the crash into the history "
-    "again (the seen-set of engine/waits.py is per process); remove this mark once fixed",
-)
 def test_the_resumed_run_keeps_each_eb_event_once(releases: Releases) -> None:
     events = show(releases, "resumed")["events"]
     eb = [(e["at"], e["message"], json.dumps(e["data"], sort_keys=True)) for e in events

@@ -96,3 +96,16 @@ def test_eb_events_keep_their_own_time_and_reach_the_history_once() -> None:
         (EventSource.EB, at, "createEnvironment is starting.")
     ]
     assert stored[0].data["environment"] == "shop-green"
+
+
+def test_eb_events_a_previous_drive_recorded_are_not_recorded_again_after_a_resume() -> None:
+    clock = FakeClock()
+    store = InMemoryRunStore(clock.now)
+    journal = journal_for(store, clock)
+    event = EbEvent(clock.now(), "createEnvironment is starting.", "INFO", "shop-green", "req-1")
+    RunWaiter(None, journal.run, journal, RecordingObserver()).eb_event(event)  # type: ignore[arg-type]
+
+    resumed = RunJournal(journal.run, store, OWNER, clock, RecordingObserver())
+    RunWaiter(None, journal.run, resumed, RecordingObserver()).eb_event(event)  # type: ignore[arg-type]
+
+    assert len(store.events(journal.run.id)) == 1
