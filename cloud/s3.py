@@ -1,10 +1,7 @@
-"""Boto3ArtifactStore (the ArtifactStore port over S3) and content-hash names for bundles,
-so that releasing the same bundle twice reuses the upload and the version.
-"""
+"""Boto3ArtifactStore: the ArtifactStore port over S3 (bundle names: cloud.bundles)."""
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
@@ -13,37 +10,18 @@ from botocore.exceptions import ClientError
 
 from cloud.aws import AwsConfig, make_client
 from cloud.aws_calls import CallRecorder, RetryReporter
+from cloud.bundles import bundle_key, version_label_for
 from cloud.errors import ConfigurationError
 from cloud.translate import error_code, translate_errors
+
+__all__ = ["Boto3ArtifactStore", "bundle_key", "version_label_for"]
 
 if TYPE_CHECKING:
     from collections import Counter
 
     from mypy_boto3_s3 import S3Client
 
-BUNDLE_PREFIX = "bluegreen/bundles"
-MAX_VERSION_LABEL = 100  # EB's limit on VersionLabel
 MISSING_OBJECT_CODES = frozenset({"404", "NoSuchKey", "NotFound"})
-
-
-def file_sha256(path: str | Path) -> str:
-    """Hex SHA-256 of a file's content, read in chunks."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as bundle:
-        for chunk in iter(lambda: bundle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def bundle_key(path: str | Path) -> str:
-    """`bluegreen/bundles/<sha256[:16]>-<filename>`: the same content gets the same key."""
-    return f"{BUNDLE_PREFIX}/{file_sha256(path)[:16]}-{Path(path).name}"
-
-
-def version_label_for(path: str | Path) -> str:
-    """`<stem>-<sha256[:12]>`, within EB's 100-character limit on version labels."""
-    suffix = f"-{file_sha256(path)[:12]}"
-    return Path(path).stem[: MAX_VERSION_LABEL - len(suffix)] + suffix
 
 
 class Boto3ArtifactStore:

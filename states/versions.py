@@ -4,9 +4,7 @@ source bundle uploaded under a content-hash key and registered once (re-runs reu
 
 from __future__ import annotations
 
-import hashlib
-from pathlib import Path
-
+from cloud.bundles import bundle_key
 from cloud.errors import (
     ConfigurationError,
     ConflictError,
@@ -32,19 +30,6 @@ def ensure_version(ctx: StepContext) -> None:
     else:
         version = _registered(ctx, bundle, bundle_key(bundle.path))
     _wait_processed(ctx, version)
-
-
-def bundle_key(path: str) -> str:
-    """`bluegreen/bundles/<sha256[:16]>-<file name>`: named by its content, so a re-run finds
-    it again (the convention of cloud.s3.bundle_key, which states/ may not import)."""
-    digest = hashlib.sha256()
-    try:
-        with open(path, "rb") as bundle:
-            for chunk in iter(lambda: bundle.read(1 << 20), b""):
-                digest.update(chunk)
-    except OSError as error:
-        raise ConfigurationError(f"cannot read bundle {path}: {error.strerror}") from error
-    return f"bluegreen/bundles/{digest.hexdigest()[:16]}-{Path(path).name}"
 
 
 def _existing_version(ctx: StepContext) -> ApplicationVersion:
