@@ -7,6 +7,7 @@ Exit codes: 0 done, 1 rolled back, 2 usage/config/preflight, 3 busy, 4 operator,
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from typing import Any
 
@@ -19,7 +20,6 @@ from engine.inputs import lock_policy_of, release_request, restore_request, targ
 from engine.model import Mode, Target
 from engine.restore import restore_version
 from engine.runner import UsageError
-from simulator.cli import simulator_group
 
 Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
 
@@ -65,7 +65,30 @@ def with_options(*groups: list[Decorator]) -> Decorator:
     return apply
 
 
-@click.group()
+class Commands(click.Group):
+    """The command group, with `simulator` loaded only when asked for: it needs the simulator
+    extra (moto), which a production install may leave out, and it is slow to import."""
+
+    LAZY = {"simulator": ("simulator.cli", "simulator_group")}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *self.LAZY])
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in self.LAZY:
+            return super().get_command(ctx, name)
+        module, attribute = self.LAZY[name]
+        try:
+            command: click.Command = getattr(importlib.import_module(module), attribute)
+        except ImportError as error:
+            raise click.ClickException(
+                f"`bluegreen {name}` needs the simulator extra: pip install "
+                f"'beanstalk-bluegreen[simulator]' ({error})"
+            ) from error
+        return command
+
+
+@click.group(cls=Commands)
 @click.version_option(package_name="beanstalk-bluegreen")
 def main() -> None:
     """Blue/green releases for AWS Elastic Beanstalk."""
@@ -144,7 +167,6 @@ def _rollback(settings: Settings, run_id: str | None, to_version: str | None) ->
 
 main.add_command(runs_group)
 main.add_command(status_command)
-main.add_command(simulator_group)
 
 
 if __name__ == "__main__":
