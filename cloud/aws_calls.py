@@ -1,5 +1,8 @@
 """Watches boto3 clients through botocore's event hooks: counts API calls per operation and
-reports every error botocore saw, retried or not, so the engine can keep it for post-mortems.
+reports every transient failure botocore saw (throttling, 5xx, connection errors: what its
+retry modes retry), so the engine can keep it for post-mortems. Client errors such as
+InvalidParameterValue are not reported here: they reach the caller as exceptions, and many
+are expected answers (a lookup of a template that does not exist yet).
 """
 
 from __future__ import annotations
@@ -12,6 +15,8 @@ from typing import Any
 
 from botocore.client import BaseClient
 from botocore.model import OperationModel
+
+from cloud.translate import SERVICE_CODES, THROTTLING_CODES
 
 RetryReporter = Callable[[str], None]
 
@@ -74,14 +79,20 @@ class CallRecorder:
 def attempt_error(
     response: tuple[Any, dict[str, Any]] | None, caught_exception: Exception | None
 ) -> str | None:
-    """`Code: message` of a failed attempt, or None when it succeeded."""
+    """`Code: message` of an attempt that failed transiently, else None."""
     if caught_exception is not None:
         return f"{type(caught_exception).__name__}: {caught_exception}"
     if response is None:
         return None
     http_response, parsed = response
     error = parsed.get("Error") or {}
-    if http_response.status_code < 300 and not error.get("Code"):
+    status = http_response.status_code
+    code = error.get("Code") or f"HTTP {status}"
+    if not is_transient(status, code):
         return None
-    code = error.get("Code") or f"HTTP {http_response.status_code}"
     return f"{code}: {error.get('Message') or ''}".rstrip(": ")
+
+
+def is_transient(status: int, code: str) -> bool:
+    """What botocore's retry modes retry: throttling, 429, 5xx (not other client errors)."""
+    return status == 429 or status >= 500 or code in THROTTLING_CODES | SERVICE_CODES

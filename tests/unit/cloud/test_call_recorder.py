@@ -106,6 +106,16 @@ def test_every_failed_attempt_is_reported_with_operation_code_and_attempt(
     ]
 
 
+def test_client_errors_are_not_reported_as_retries(client: BaseClient) -> None:
+    reports: list[str] = []
+    CallRecorder(reports.append).attach(client)
+
+    missing = {"Error": {"Code": "InvalidParameterValue", "Message": "No Configuration Template"}}
+    attempt(client, 1, 400, missing)
+
+    assert reports == []
+
+
 def test_successful_attempts_are_not_reported(client: BaseClient) -> None:
     reports: list[str] = []
     CallRecorder(reports.append).attach(client)
