@@ -78,6 +78,7 @@ class Runner:
     def _release_once(
         self, request: ReleaseRequest, observer: Observer, lock: LockPolicy
     ) -> Outcome:
+        self.services.interrupt.check()  # stopped while waiting for the lock: start nothing
         holder = self._store.find_unfinished(request.target)
         if holder is not None:
             takeover = lock.on_unfinished is OnUnfinished.RESUME

@@ -13,6 +13,7 @@ from tests.integration.engine.world import (
     assert_clean,
     production,
 )
+from tests.integration.notify.receiver import refused_url, running_receiver
 
 FLAGS = ("--app", APP, "--blue", BLUE, "--green", GREEN)
 
@@ -127,4 +128,23 @@ def test_a_preflight_refusal_exits_2_and_changes_nothing_in_aws(
     assert "v9" in done.stdout
     assert cli.states(done.run_id) == ["preflight", "rolling_back", "rolled_back"]
     assert world(sim, target).greens == []
+    assert_blue_serves(world(sim, target), "v1", target.cname)
+
+
+def test_a_receiver_gets_one_summary_per_finished_run_and_a_dead_one_goes_unnoticed(
+    sim: Simulator, target: ReleaseTarget, cli: Cli
+) -> None:
+    with running_receiver() as receiver:
+        released = cli.run("full", "--notify-url", receiver.url, **cli.replaced_tool_env("v2"))
+        assert receiver.wait_for_requests(1)
+    restored = cli.run(
+        "rollback", "--to-version", "v1", "--notify-url", refused_url(),
+        **cli.replaced_tool_env(),
+    )  # fmt: skip
+
+    assert released.exit_code == 0, released
+    assert [(s["run_id"], s["outcome"]) for s in receiver.accepted] == [
+        (released.run_id, "succeeded")
+    ]
+    assert restored.exit_code == 0, restored
     assert_blue_serves(world(sim, target), "v1", target.cname)
