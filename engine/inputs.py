@@ -6,17 +6,15 @@ naming the flag and variable; nothing here touches AWS or the database.
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
+from cloud.bundles import version_label_for
 from cloud.errors import ConfigurationError
 from engine.config import Settings, setting_name
 from engine.model import Bundle, HealthCheck, Mode, Target
 from engine.requests import LockPolicy, OnUnfinished, ReleaseRequest
 from engine.restore import RestoreRequest
 from states.context import Deadlines
-
-MAX_VERSION_LABEL = 100  # EB's limit on VersionLabel
 
 
 def _required(value: str | None, variable: str, what: str) -> str:
@@ -101,9 +99,4 @@ def _bundle_of(settings: Settings) -> Bundle | None:
 
 def bundle_version_label(path: str) -> str:
     """`<stem>-<sha256[:12]>`: the same bundle always gets the same label (re-runs reuse it)."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as bundle:
-        for chunk in iter(lambda: bundle.read(1 << 20), b""):
-            digest.update(chunk)
-    suffix = f"-{digest.hexdigest()[:12]}"
-    return Path(path).stem[: MAX_VERSION_LABEL - len(suffix)] + suffix
+    return version_label_for(path)

@@ -14,11 +14,6 @@ from tests.e2e.cli import APP, BLUE, Cli
 VERSIONS = {"v1": {}, "v2": {}, "broken": {"status": 500, "body": "boom"}}
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    # The database fixtures (empty_postgres_url); a no-op when already loaded.
-    config.pluginmanager.import_plugin("tests.db_fixtures")
-
-
 @pytest.fixture
 def target(sim: Simulator) -> ReleaseTarget:
     """shop-blue Ready on v1; versions v2 (good) and broken (answers 500)."""

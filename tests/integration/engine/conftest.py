@@ -58,11 +58,6 @@ class Wired:
 WiredFactory = Callable[..., Wired]
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    # The database fixtures (sqlite_url, empty_postgres_url); a no-op when already loaded.
-    config.pluginmanager.import_plugin("tests.db_fixtures")
-
-
 @pytest.fixture
 def target(sim: Simulator, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> ReleaseTarget:
     """shop-blue Ready on v1; versions v2 (good) and broken (answers 500)."""
