@@ -26,11 +26,6 @@ from tests.unit.history.releases import (
 LOADER = "loader@test:1"
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    # The database fixtures (empty_postgres_url); a no-op when already loaded.
-    config.pluginmanager.import_plugin("tests.db_fixtures")
-
-
 NOW = datetime.now(UTC).replace(microsecond=0)
 
 
