@@ -6,12 +6,11 @@ when the runner reports the drive finished (succeeded, rolled back, failed, wait
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from cloud.ports import Environment, Notifier
-from engine.model import EventRecord, Run, State, TransitionRecord
-from engine.observer import Outcome
+from cloud.ports import Notifier
+from engine.model import Run, State
+from engine.observer import NullObserver, Outcome
 
 INTERRUPTED_EXIT_CODE = 130
 
@@ -86,23 +85,11 @@ def _human_duration(seconds: float) -> str:
     return f"{minutes}m{secs:02d}s" if minutes else f"{secs}s"
 
 
-class NotifyingObserver:
+class NotifyingObserver(NullObserver):
     """An Observer that posts the summary of every finished drive; ignores everything else."""
 
     def __init__(self, notifier: Notifier) -> None:
         self._notifier = notifier
-
-    def run_started(self, run: Run) -> None:
-        pass
-
-    def transitioned(self, run: Run, record: TransitionRecord) -> None:
-        pass
-
-    def event(self, record: EventRecord) -> None:
-        pass
-
-    def waiting(self, run: Run, what: str, environments: Sequence[Environment]) -> None:
-        pass
 
     def finished(self, outcome: Outcome) -> None:
         try:
