@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck unit venv bench clean
+.PHONY: demo test test-postgres lint typecheck venv bench clean
 
 venv: $(STAMP)
 
@@ -32,3 +32,10 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) build dist .mypy_cache .pytest_cache .ruff_cache
+
+# The release suites again, with the run history on PostgreSQL (the shared-history set-up).
+POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+test-postgres: $(STAMP)
+	BLUEGREEN_DATABASE_URL=$(POSTGRES_URL) $(BIN)/python -m pytest -q -m "not postgres" \
+		tests/integration/engine tests/e2e/test_release_cli.py tests/e2e/test_crash_resume.py \
+		tests/e2e/test_runners.py $(PYTEST_ARGS)

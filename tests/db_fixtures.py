@@ -1,8 +1,13 @@
 """Database fixtures: SQLite files and PostgreSQL databases of a test's (or session's) own.
 
 A pytest plugin module: `pytest_plugins = ["tests.db_fixtures"]` in tests/conftest.py.
-PostgreSQL comes from BLUEGREEN_TEST_POSTGRES_URL (default: the local server, database
-`test`); when it is unreachable the tests skip, except in CI (CI=true), where they fail.
+PostgreSQL comes from BLUEGREEN_TEST_POSTGRES_URL (else BLUEGREEN_DATABASE_URL when that
+names a PostgreSQL server; default: the local server, database `test`); when it is unreachable
+the tests skip, except in CI (CI=true), where they fail.
+
+The release suites (engine integration, e2e) keep their history where `history_url` says: a
+SQLite file of the test's own, or, when BLUEGREEN_DATABASE_URL points at PostgreSQL, a database
+of the session's own on that server (`make test-postgres` runs them so).
 """
 
 from __future__ import annotations
@@ -22,6 +27,17 @@ from storage.migrate import upgrade
 
 DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 DATABASE_PREFIX = "bluegreen_test_"
+
+
+def _configured_postgres_url() -> str:
+    history = os.environ.get("BLUEGREEN_DATABASE_URL", "")
+    fallback = history if history_on_postgres() else DEFAULT_POSTGRES_URL
+    return os.environ.get("BLUEGREEN_TEST_POSTGRES_URL", fallback)
+
+
+def history_on_postgres() -> bool:
+    """Whether the release suites were asked to keep their history on PostgreSQL."""
+    return os.environ.get("BLUEGREEN_DATABASE_URL", "").startswith("postgres")
 
 
 def _admin(url: URL) -> URL:
@@ -73,7 +89,7 @@ def as_string(url: URL) -> str:
 @pytest.fixture(scope="session")
 def postgres_admin_url() -> URL:
     """The configured server, checked reachable: skip (fail in CI) when it is not."""
-    url = normalize_url(os.environ.get("BLUEGREEN_TEST_POSTGRES_URL", DEFAULT_POSTGRES_URL))
+    url = normalize_url(_configured_postgres_url())
     try:
         _drop_leftovers(url)
     except (SQLAlchemyError, ImportError) as exc:
@@ -122,3 +138,17 @@ def fresh_postgres_url(postgres_admin_url: URL) -> Iterator[str]:
 def sqlite_url(tmp_path: Path) -> str:
     """A SQLite file of this test's own (not created yet: the store creates it)."""
     return f"sqlite:///{tmp_path / 'runs.db'}"
+
+
+@pytest.fixture
+def history_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The release suites' history: SQLite of the test's own, or emptied PostgreSQL."""
+    if history_on_postgres():
+        return str(request.getfixturevalue("empty_postgres_url"))
+    return f"sqlite:///{tmp_path / 'runs.db'}"
+
+
+@pytest.fixture(scope="module")
+def shared_history_url(request: pytest.FixtureRequest) -> str | None:
+    """For module-wide scenarios: the session's PostgreSQL database, or None (SQLite files)."""
+    return str(request.getfixturevalue("postgres_url")) if history_on_postgres() else None

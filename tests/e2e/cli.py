@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from simulator import Simulator
+from storage.ports import RunQuery
 from storage.sql import SqlRunStore, open_store
 
 APP, BLUE, GREEN = "shop", "shop-blue", "shop-green"
@@ -140,6 +141,16 @@ class Cli:
 
     def store(self) -> SqlRunStore:
         return open_store(self.database_url)
+
+    def history_is_empty(self) -> bool:
+        """No run recorded (on SQLite: not even the database file was created)."""
+        if self.database_url.startswith("sqlite"):
+            return not self.database_path.exists()
+        store = self.store()
+        try:
+            return store.list_runs(RunQuery()) == []
+        finally:
+            store.close()
 
     def states(self, run_id: str) -> list[str]:
         store = self.store()

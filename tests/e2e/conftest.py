@@ -21,8 +21,8 @@ def target(sim: Simulator) -> ReleaseTarget:
 
 
 @pytest.fixture
-def cli(sim: Simulator, target: ReleaseTarget, tmp_path: Path) -> Cli:
-    return Cli(sim, tmp_path)
+def cli(sim: Simulator, target: ReleaseTarget, tmp_path: Path, history_url: str) -> Cli:
+    return Cli(sim, tmp_path, database_url=history_url)
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])

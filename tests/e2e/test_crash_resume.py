@@ -58,11 +58,13 @@ class Scenario:
     world: Production
 
 
-def _run_scenario(sim: Simulator, home: Path, index: int, point: str, version: str) -> Scenario:
+def _run_scenario(
+    sim: Simulator, home: Path, history: str | None, index: int, point: str, version: str
+) -> Scenario:
     app = f"crash{index}"
     blue, green = f"{app}-blue", f"{app}-green"
     target = seed_release_target(sim, app=app, blue=blue, versions=VERSIONS)
-    cli = Cli(sim, home / app)
+    cli = Cli(sim, home / app, database_url=history or "")
     names = {"BEANSTALK_APP_NAME": app, "BLUE_ENV_NAME": blue, "GREEN_ENV_NAME": green}
     killed = cli.run(
         "full", **names, VERSION_LABEL=version, BLUEGREEN_TEST_CRASH_AT=point,
@@ -77,14 +79,16 @@ def _run_scenario(sim: Simulator, home: Path, index: int, point: str, version: s
 
 @pytest.fixture(scope="module")
 def scenarios(
-    running_simulator: Simulator, tmp_path_factory: pytest.TempPathFactory
+    running_simulator: Simulator,
+    tmp_path_factory: pytest.TempPathFactory,
+    shared_history_url: str | None,
 ) -> Iterator[dict[str, Scenario]]:
     sim = running_simulator
     sim.reset()
     home = tmp_path_factory.mktemp("crash")
     with ThreadPoolExecutor(WORKERS) as pool:
         futures = [
-            pool.submit(_run_scenario, sim, home, index, point, version)
+            pool.submit(_run_scenario, sim, home, shared_history_url, index, point, version)
             for index, (point, version) in enumerate(CRASH_POINTS)
         ]
         done = [future.result() for future in futures]

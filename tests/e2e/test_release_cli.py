@@ -115,7 +115,7 @@ def test_bad_input_exits_2_with_one_line_and_creates_nothing(
         assert len(done.stderr.strip().splitlines()) == 1, done
     assert "--green / GREEN_ENV_NAME" in bad_name.stderr
     assert "VERSION_LABEL" in no_version.stderr
-    assert not cli.database_path.exists()
+    assert cli.history_is_empty()
     assert world(sim, target).greens == []
 
 

@@ -67,8 +67,8 @@ def target(sim: Simulator, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> R
 
 
 @pytest.fixture
-def database_url(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'runs.db'}"
+def database_url(history_url: str) -> str:
+    return history_url
 
 
 @pytest.fixture
