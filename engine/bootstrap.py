@@ -60,8 +60,13 @@ def aws_config_of(settings: Settings) -> AwsConfig:
 
 
 def open_run_store(settings: Settings) -> RunStore:
-    """The run store alone (history commands, and before any AWS client exists)."""
-    return open_store(settings.database_url)
+    """The run store alone (before any AWS client exists)."""
+    return open_history(settings.database_url)
+
+
+def open_history(database_url: str | None) -> RunStore:
+    """The run store at a URL (default: the SQLite file of this user), migrated."""
+    return open_store(database_url)
 
 
 def bootstrap(settings: Settings, interrupt: Interrupt) -> Runtime:

@@ -39,10 +39,11 @@ class HistoryError(click.ClickException):
 
 
 def _open_sql_store(url: str | None) -> RunStore:
-    # Imported here, not at the top: the CLI's other commands need no database driver.
-    from storage.sql import open_store
+    # The composition root opens stores; imported here so that merely loading the CLI
+    # builds nothing.
+    from engine.bootstrap import open_history
 
-    return open_store(url)
+    return open_history(url)
 
 
 @contextmanager
