@@ -27,6 +27,8 @@ from engine.observer import Observer
 from engine.poller import SharedPoller
 from engine.runner import Runner
 from states.registry import ACTIONS
+from storage.database import missing_sqlite_file
+from storage.memory import InMemoryRunStore
 from storage.ports import RunStore
 from storage.sql import open_store
 
@@ -59,13 +61,11 @@ def aws_config_of(settings: Settings) -> AwsConfig:
     )
 
 
-def open_run_store(settings: Settings) -> RunStore:
-    """The run store alone (before any AWS client exists)."""
-    return open_history(settings.database_url)
-
-
 def open_history(database_url: str | None) -> RunStore:
-    """The run store at a URL (default: the SQLite file of this user), migrated."""
+    """The run store at a URL (default: the SQLite file of this user), migrated; for reading
+    a SQLite history that does not exist yet, an empty store (nothing is created)."""
+    if missing_sqlite_file(database_url) is not None:
+        return InMemoryRunStore()
     return open_store(database_url)
 
 

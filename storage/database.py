@@ -39,6 +39,16 @@ def default_database_url(environ: Mapping[str, str] | None = None) -> str:
     return f"sqlite:///{default_database_path(environ)}"
 
 
+def missing_sqlite_file(url: str | None) -> Path | None:
+    """The SQLite file `url` (None: the default) names, when it does not exist yet; else None
+    (it exists, or the URL is not a SQLite file)."""
+    parsed = make_url(url or default_database_url())
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    path = Path(parsed.database)
+    return None if path.exists() else path
+
+
 def normalize_url(url: str | URL) -> URL:
     """Parse a database URL; PostgreSQL URLs always use the psycopg (3) driver."""
     parsed = make_url(url)
