@@ -14,8 +14,7 @@ from engine.drive import Drive
 from engine.model import Facts, HealthCheck, Run, State, Target
 from engine.observer import Observer, Outcome
 from engine.requests import ReleaseRequest
-from engine.runner import NothingToDo, Runner, UsageError
-from storage import messages
+from engine.runner import NothingToDo, Runner, UsageError, target_busy
 from storage.ports import RunQuery
 
 
@@ -35,7 +34,7 @@ def restore_version(runner: Runner, request: RestoreRequest, observer: Observer)
     services = runner.services
     holder = services.store.find_unfinished(request.target)
     if holder is not None:
-        raise messages.target_busy(holder, services.clock.now())
+        raise target_busy(holder, services.clock.now())
     blue = _live(runner, request.target.app, request.target.blue)
     if blue is None:
         raise UsageError(f"blue {request.target.blue} does not exist in {request.target.app}")

@@ -8,6 +8,7 @@ NothingToDo (exit 0, nothing created).
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import TypeVar
 
 from cloud.errors import ConfigurationError, TargetBusyError
@@ -29,6 +30,18 @@ class UsageError(ConfigurationError):
 
 class NothingToDo(Exception):
     """Nothing needed doing (exit 0); no run was created or changed."""
+
+
+def target_busy(holder: Run, now: datetime) -> TargetBusyError:
+    """Refusing a new run while `holder` is unfinished; a waiting holder is ended by cutover
+    or rollback (resume refuses it), so the message says those."""
+    if holder.state is not State.AWAITING_CUTOVER:
+        return messages.target_busy(holder, now)
+    return TargetBusyError(
+        f"target {holder.target.key} is busy: run {holder.id} waits for cutover; "
+        f"`bluegreen cutover {holder.id}` or `bluegreen rollback {holder.id}` ends it",
+        run_id=holder.id,
+    )
 
 
 class Runner:
@@ -84,7 +97,7 @@ class Runner:
             takeover = lock.on_unfinished is OnUnfinished.RESUME
             if takeover and holder.state is not State.AWAITING_CUTOVER:
                 return self._resume(holder, observer, "taken over by a new trigger")
-            raise self._busy(holder)
+            raise target_busy(holder, self.services.clock.now())
         if self._blue_runs(request):
             raise NothingToDo(
                 f"blue {request.target.blue} already runs {request.version_label} and no run is "
@@ -93,15 +106,6 @@ class Runner:
         run = request.new_run(self.services.clock.now())
         self._store.create(run, self.services.owner, self.services.lease_seconds)
         return Drive(self.services, run, observer).drive()
-
-    def _busy(self, holder: Run) -> TargetBusyError:
-        if holder.state is not State.AWAITING_CUTOVER:
-            return messages.target_busy(holder, self.services.clock.now())
-        return TargetBusyError(
-            f"target {holder.target.key} is busy: run {holder.id} waits for cutover; "
-            f"`bluegreen cutover {holder.id}` or `bluegreen rollback {holder.id}` ends it",
-            run_id=holder.id,
-        )
 
     def _blue_runs(self, request: ReleaseRequest) -> bool:
         """Whether blue is live and already on the requested version (cron's no-op case)."""

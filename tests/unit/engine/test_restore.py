@@ -54,6 +54,17 @@ def test_it_is_refused_while_a_run_holds_the_target() -> None:
         restore_version(h.runner(), restore(h, "v1"), h.observer)
 
 
+def test_a_waiting_holder_is_named_with_cutover_and_rollback_not_resume() -> None:
+    h = Harness()
+    waiting = h.runner().release(replace(h.request, mode=Mode.DEPLOY), h.observer).run
+
+    with pytest.raises(TargetBusyError) as busy:
+        restore_version(h.runner(), restore(h, "v1"), h.observer)
+
+    assert f"bluegreen rollback {waiting.id}" in str(busy.value)
+    assert "resume" not in str(busy.value)
+
+
 def test_a_version_that_does_not_exist_is_a_usage_error() -> None:
     h = Harness()
 
