@@ -9,10 +9,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from cloud.ports import Notifier
+from engine.exit_codes import ExitCode
 from engine.model import Run, State
 from engine.observer import NullObserver, Outcome
-
-INTERRUPTED_EXIT_CODE = 130
 
 _OUTCOME_OF_STATE = {
     State.SUCCEEDED: "succeeded",
@@ -31,7 +30,7 @@ _TEXT_OF_OUTCOME = {
 
 def outcome_name(outcome: Outcome) -> str:
     """succeeded | rolled_back | failed | awaiting_cutover | interrupted."""
-    if outcome.exit_code == INTERRUPTED_EXIT_CODE:
+    if outcome.exit_code == ExitCode.INTERRUPTED:
         return "interrupted"
     return _OUTCOME_OF_STATE.get(outcome.run.state, "failed")
 
