@@ -176,7 +176,10 @@ def report_command(run_id: str, output: Path, database_url: str | None) -> None:
     """Write a self-contained HTML post-mortem of a run (timeline chart, events)."""
     with opened_store(database_url) as store:
         detail = detail_of(store, run_id)
-    write_report(Redactor.from_environment().data(detail), output, now_utc())
+    try:
+        write_report(Redactor.from_environment().data(detail), output, now_utc())
+    except OSError as error:
+        raise HistoryError(f"cannot write {output}: {error.strerror or error}") from error
     click.echo(f"wrote {output} (run {detail['id']}, {detail['state']})")
 
 

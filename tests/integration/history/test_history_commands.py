@@ -1,8 +1,10 @@
-"""`bluegreen runs list/show/export/prune` and `bluegreen status` on a real SQLite history."""
+"""`bluegreen runs list/show/export/report/prune` and `bluegreen status` on a real SQLite
+history."""
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -147,6 +149,16 @@ def test_runs_export_is_the_show_json_document(releases: Releases) -> None:
     run_id = releases.succeeded.run.id
     exported = json.loads(releases.cli("export", run_id).output)
     assert exported == json.loads(releases.cli("show", run_id, "--json").output)
+
+
+def test_runs_report_to_a_missing_directory_is_a_one_line_error(
+    releases: Releases, tmp_path: Path
+) -> None:
+    output = tmp_path / "no-such-directory" / "report.html"
+    result = releases.cli("report", releases.succeeded.run.id, "--output", str(output))
+    assert result.exit_code == 2
+    assert result.output.strip() == f"Error: cannot write {output}: No such file or directory"
+    assert not output.parent.exists()
 
 
 def test_status_lists_only_unfinished_runs_with_what_they_wait_for(releases: Releases) -> None:
