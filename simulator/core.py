@@ -70,9 +70,14 @@ class Simulator:
     # --- lifecycle ---------------------------------------------------------------------------
 
     def start(self) -> Simulator:
-        app = Front(BeanstalkApp(self.backend, self.faults, self.region))
-        self._endpoint = HttpServer(app, port=self._ports[0])
-        self._router = CnameRouter(self.backend.resolve, port=self._ports[1])
+        """Serve the endpoint and the router, start the clock; a failure stops what began."""
+        try:
+            app = Front(BeanstalkApp(self.backend, self.faults, self.region))
+            self._endpoint = HttpServer(app, port=self._ports[0])
+            self._router = CnameRouter(self.backend.resolve, port=self._ports[1])
+        except BaseException:
+            self.stop()
+            raise
         self._stopping.clear()
         self._ticker = threading.Thread(target=self._tick, name="simulator-clock", daemon=True)
         self._ticker.start()
