@@ -28,7 +28,6 @@ from engine.views import iso, run_detail, run_summary
 from engine.views_status import UNFINISHED_STATES, parse_since, status_row
 from storage.ports import RunQuery, RunStore
 
-StoreOpener = Callable[[str | None], RunStore]
 NON_TERMINAL_WIDTH = 160
 
 
@@ -38,22 +37,15 @@ class HistoryError(click.ClickException):
     exit_code = int(ExitCode.USAGE)
 
 
-def _open_sql_store(url: str | None) -> RunStore:
+@contextmanager
+def opened_store(url: str | None) -> Iterator[RunStore]:
+    """The store at `url`, closed after the block; store errors become one-line errors."""
     # The composition root opens stores; imported here so that merely loading the CLI
     # builds nothing.
     from engine.bootstrap import open_history
 
-    return open_history(url)
-
-
-@contextmanager
-def opened_store(url: str | None) -> Iterator[RunStore]:
-    """The store at `url`; a CLI that mounts these commands may pass its own opener as
-    `ctx.obj.open_store` (same signature). Store errors become one-line errors."""
-    context = click.get_current_context(silent=True)
-    opener: StoreOpener = getattr(context and context.obj, "open_store", None) or _open_sql_store
     try:
-        store = opener(url)
+        store = open_history(url)
         try:
             yield store
         finally:
