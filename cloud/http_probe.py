@@ -37,7 +37,7 @@ class HttpxHealthProbe:
             raise ProbeError(f"bad proxy setting in the environment: {error}") from error
 
     def probe(self, url: str, timeout_seconds: float) -> ProbeResult:
-        """Never raises for a bad status, a refused connection or a timeout."""
+        """Never raises for a bad status, a refused connection, a timeout or a garbled body."""
         request = self._request(url, timeout_seconds)
         shown_url = redacted(request.url)
         started = time.perf_counter()
@@ -48,7 +48,7 @@ class HttpxHealthProbe:
             return ProbeResult(shown_url, None, time.perf_counter() - started, error=problem)
         except httpx.ProxyError as error:
             raise ProbeError(f"the HTTP proxy refused {shown_url}: {error}") from error
-        except httpx.TransportError as error:
+        except httpx.RequestError as error:  # transport, or a body that cannot be decoded
             problem = f"{type(error).__name__}: {error}"
             return ProbeResult(shown_url, None, time.perf_counter() - started, error=problem)
         latency = time.perf_counter() - started

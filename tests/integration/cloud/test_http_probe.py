@@ -22,6 +22,7 @@ class Handler(BaseHTTPRequestHandler):
         "/broken": (503, b"not ready"),
         "/moved": (302, b""),
         "/large": (200, b"x" * 100_000),
+        "/garbled": (200, b"not gzip at all"),
     }
 
     def do_GET(self) -> None:
@@ -33,6 +34,8 @@ class Handler(BaseHTTPRequestHandler):
         self.send_response(status)
         if status == 302:
             self.send_header("Location", "/health")
+        if self.path == "/garbled":  # a body that cannot be decoded as it claims to be
+            self.send_header("Content-Encoding", "gzip")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
@@ -95,6 +98,16 @@ def test_a_refused_connection_is_a_result_with_the_error(probe: HttpxHealthProbe
 
     assert result.status is None
     assert result.error is not None and "ConnectError" in result.error
+    assert not result.ok([200])
+
+
+def test_a_body_that_cannot_be_decoded_is_a_result_with_the_error(
+    probe: HttpxHealthProbe, server: str
+) -> None:
+    result = probe.probe(f"{server}/garbled", timeout_seconds=5)
+
+    assert result.status is None
+    assert result.error is not None and "DecodingError" in result.error
     assert not result.ok([200])
 
 
