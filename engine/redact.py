@@ -61,9 +61,6 @@ class Redactor:
         values = [value for name, value in env.items() if _is_credential_variable(name)]
         return cls(secrets=_usable_secrets([*values, *extra]))
 
-    def with_secrets(self, extra: Iterable[str]) -> Redactor:
-        return Redactor(secrets=_usable_secrets([*self.secrets, *extra]))
-
     def text(self, text: str) -> str:
         for secret in self.secrets:
             text = text.replace(secret, MASK)
