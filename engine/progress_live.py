@@ -20,7 +20,7 @@ from rich.text import Text
 from cloud.ports import Environment
 from engine.model import EventRecord, Run, State, TransitionRecord
 from engine.observer import Outcome
-from engine.progress_lines import text_line, utc_now
+from engine.progress_lines import Clock, text_line, utc_now
 from engine.progress_records import (
     environment_record,
     event_record,
@@ -30,7 +30,6 @@ from engine.progress_records import (
 from engine.redact import Redactor
 from engine.views import human_duration, seconds_between
 
-Clock = Callable[[], datetime]
 REFRESHES_PER_SECOND = 2
 _SOURCE_STYLES = {"eb": "cyan", "probe": "green", "engine": "white", "aws": "yellow"}
 
