@@ -15,11 +15,11 @@ import queue
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
-from importlib.metadata import PackageNotFoundError, version
 
 import httpx
 
 from cloud.errors import ConfigurationError
+from cloud.user_agent import USER_AGENT
 
 log = logging.getLogger(__name__)
 
@@ -92,7 +92,7 @@ class WebhookNotifier:
             follow_redirects=False,
             trust_env=not _is_loopback(self._url.host),
             transport=transport,
-            headers={"User-Agent": _user_agent(), "Content-Type": "application/json"},
+            headers={"User-Agent": USER_AGENT, "Content-Type": "application/json"},
         )
         _HTTPX_LOG_SCRUBBER.hide(self._url, self.where)
         self._queue: queue.Queue[bytes | None] = queue.Queue()
@@ -254,10 +254,3 @@ def _is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
-
-
-def _user_agent() -> str:
-    try:
-        return f"beanstalk-bluegreen/{version('beanstalk-bluegreen')}"
-    except PackageNotFoundError:
-        return "beanstalk-bluegreen"
