@@ -26,10 +26,6 @@ class ApiFault:
     message: str
     after: bool = False  # the operation is carried out, only its response is lost
 
-    @property
-    def sender(self) -> bool:
-        return self.status < 500
-
 
 THROTTLING = ApiFault(400, "Throttling", "Rate exceeded")
 SERVER_ERRORS = {

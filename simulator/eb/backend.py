@@ -109,10 +109,10 @@ class Beanstalk:
                     return lifecycle.release(ctx, env)
         return False
 
-    def environment(self, env_name: str, region: str | None = None) -> Environment | None:
+    def environment(self, env_name: str) -> Environment | None:
         """The live environment named `env_name` (for tests and tools; do not mutate it)."""
         with self._lock:
-            states = [self._regions[region]] if region in self._regions else self._regions.values()
+            states = self._regions.values()
             return next((e for s in states if (e := s.live_env(env_name)) is not None), None)
 
     def reset(self) -> None:

@@ -50,9 +50,6 @@ class EventLog:
             result["NextToken"] = f"ev-{page[-1].seq}"
         return result
 
-    def __len__(self) -> int:
-        return len(self._events)
-
 
 def _token_seq(token: str) -> int:
     try:

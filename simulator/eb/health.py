@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from simulator.eb.models import HEALTH_STATUS, Environment
+from simulator.eb.models import Environment
 from simulator.eb.state import Context
 
 WARNING_STATUSES = ("Warning", "Degraded", "Severe")
@@ -34,7 +34,3 @@ def deploying(ctx: Context, env: Environment) -> None:
     change(
         ctx, env, "Green", "Application update in progress on 1 instance.", ctx.request_id, "Info"
     )
-
-
-def status_for(colour: str) -> str:
-    return HEALTH_STATUS[colour]

@@ -50,9 +50,7 @@ def begin(
     fail = fail or not _valid(ctx, env, version)
     extra = manifest_of(ctx, env, version).start_seconds if kind in ("launch", "update") else 0.0
     ends = None if stuck else ctx.now + ctx.timing.of(kind) + ctx.timing.scaled(extra)
-    env.op = Operation(
-        kind, ctx.request_id, ctx.now, ends, fail, version, env.version_label, partner
-    )
+    env.op = Operation(kind, ctx.request_id, ctx.now, ends, fail, version, partner)
     env.status = STATUS_DURING[kind]
     env.updated = ctx.now
     return env.op

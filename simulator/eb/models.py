@@ -87,7 +87,6 @@ class Operation:
     ends: datetime | None  # None: stuck until released or aborted
     fail: bool = False
     version: str | None = None  # the version being deployed (launch/update)
-    previous_version: str | None = None
     partner: str | None = None  # the other environment's id (swap)
     is_source: bool = False  # this side was SwapEnvironmentCNAMEs' source
 
