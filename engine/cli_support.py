@@ -19,7 +19,7 @@ from cloud.errors import (
     StoreError,
     TargetBusyError,
 )
-from engine.config import Settings, load_settings
+from engine.config import FLAG_VARIABLES, Settings, load_settings
 from engine.exit_codes import ExitCode
 from engine.interrupt import Interrupt, Interrupted, install_signal_handlers
 from engine.model import Run
@@ -31,24 +31,6 @@ from engine.runner import NothingToDo, Runner
 Operation = Callable[[Runner, Observer], Outcome]
 # What a command prepares from settings, before anything is opened.
 Preparation = Callable[[Settings], Operation]
-
-# CLI option name -> the environment variable it overrides.
-FLAG_VARIABLES = {
-    "app": "BEANSTALK_APP_NAME",
-    "blue": "BLUE_ENV_NAME",
-    "green": "GREEN_ENV_NAME",
-    "version_label": "VERSION_LABEL",
-    "bundle": "BLUEGREEN_BUNDLE",
-    "bucket": "S3_ARTIFACTS_BUCKET",
-    "health_path": "RELEASE_HEALTH_CHECKING_PATH",
-    "region": "AWS_DEFAULT_REGION",
-    "database_url": "BLUEGREEN_DATABASE_URL",
-    "log_format": "BLUEGREEN_LOG_FORMAT",
-    "notify_url": "BLUEGREEN_NOTIFY_URL",
-    "wait_for_lock": "BLUEGREEN_WAIT_FOR_LOCK",
-    "on_unfinished": "BLUEGREEN_ON_UNFINISHED",
-    "lease_seconds": "BLUEGREEN_LEASE_SECONDS",
-}
 
 
 class RunIdPrinter(NullObserver):

@@ -1,7 +1,7 @@
 """Settings: the replaced tool's environment variables, BLUEGREEN_* ones, and CLI overrides.
 
 `Settings` reads the environment (pydantic-settings); CLI flags are passed in under the same
-names and win. `engine.settings_values` turns Settings into the plain values the engine takes.
+names and win. `engine.inputs` turns Settings into the plain values the engine takes.
 """
 
 from __future__ import annotations
@@ -120,23 +120,25 @@ def load_settings(overrides: Mapping[str, object] | None = None) -> Settings:
         raise ConfigurationError(_one_line(error)) from None
 
 
-# The CLI flag that sets each variable, for error messages.
-FLAGS = {
-    "BEANSTALK_APP_NAME": "--app",
-    "BLUE_ENV_NAME": "--blue",
-    "GREEN_ENV_NAME": "--green",
-    "S3_ARTIFACTS_BUCKET": "--bucket",
-    "VERSION_LABEL": "--version-label",
-    "RELEASE_HEALTH_CHECKING_PATH": "--health-path",
-    "AWS_DEFAULT_REGION": "--region",
-    "BLUEGREEN_BUNDLE": "--bundle",
-    "BLUEGREEN_DATABASE_URL": "--database-url",
-    "BLUEGREEN_NOTIFY_URL": "--notify-url",
-    "BLUEGREEN_LOG_FORMAT": "--log-format",
-    "BLUEGREEN_LEASE_SECONDS": "--lease-seconds",
-    "BLUEGREEN_WAIT_FOR_LOCK": "--wait-for-lock",
-    "BLUEGREEN_ON_UNFINISHED": "--on-unfinished",
+# CLI option name -> the environment variable it overrides (the flag is `--option-name`).
+FLAG_VARIABLES = {
+    "app": "BEANSTALK_APP_NAME",
+    "blue": "BLUE_ENV_NAME",
+    "green": "GREEN_ENV_NAME",
+    "version_label": "VERSION_LABEL",
+    "bundle": "BLUEGREEN_BUNDLE",
+    "bucket": "S3_ARTIFACTS_BUCKET",
+    "health_path": "RELEASE_HEALTH_CHECKING_PATH",
+    "region": "AWS_DEFAULT_REGION",
+    "database_url": "BLUEGREEN_DATABASE_URL",
+    "log_format": "BLUEGREEN_LOG_FORMAT",
+    "notify_url": "BLUEGREEN_NOTIFY_URL",
+    "wait_for_lock": "BLUEGREEN_WAIT_FOR_LOCK",
+    "on_unfinished": "BLUEGREEN_ON_UNFINISHED",
+    "lease_seconds": "BLUEGREEN_LEASE_SECONDS",
 }
+# The CLI flag that sets each variable, for error messages.
+FLAGS = {variable: "--" + option.replace("_", "-") for option, variable in FLAG_VARIABLES.items()}
 
 
 def setting_name(variable: str) -> str:
