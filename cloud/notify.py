@@ -184,21 +184,6 @@ class WebhookNotifier:
         log.warning("notification to %s, attempt %d: %s", self.where, attempt, what)
 
 
-class NullNotifier:
-    """Notifies nobody (no --notify-url)."""
-
-    where = ""
-
-    def notify(self, summary: Mapping[str, object]) -> None:
-        pass
-
-    def flush(self, timeout: float) -> bool:
-        return True
-
-    def close(self, timeout: float = 10.0) -> bool:
-        return True
-
-
 class _HttpxLogScrubber(logging.Filter):
     """httpx logs each request's full URL at INFO: replace the webhook's with its redaction."""
 
