@@ -46,24 +46,21 @@ def load(
     """Write a history as the engine would: create, one save per transition, events, the end;
     then leave the lease to `lease` (owner, expiry) or free it."""
     clock.now = history.run.created_at
-    if True:
-        first = history.transitions[0].to_state
-        start = replace(
-            history.run, state=first, facts=Facts(), error=None, finished_at=None,
-            rollback_reason=None, updated_at=history.run.created_at,
-        )  # fmt: skip
-        store.create(start, LOADER, 3600)
-        for record in history.transitions[1:]:
-            store.save(
-                replace(history.run, state=record.to_state, finished_at=None), LOADER, record
-            )
-        store.add_events(history.events)
-        store.save(history.run, LOADER)
-        store.release(history.run.id, LOADER)
-        if lease is not None:
-            owner, expires = lease
-            clock.now = expires - timedelta(seconds=60)
-            store.acquire(history.run.id, owner, 60)
+    first = history.transitions[0].to_state
+    start = replace(
+        history.run, state=first, facts=Facts(), error=None, finished_at=None,
+        rollback_reason=None, updated_at=history.run.created_at,
+    )  # fmt: skip
+    store.create(start, LOADER, 3600)
+    for record in history.transitions[1:]:
+        store.save(replace(history.run, state=record.to_state, finished_at=None), LOADER, record)
+    store.add_events(history.events)
+    store.save(history.run, LOADER)
+    store.release(history.run.id, LOADER)
+    if lease is not None:
+        owner, expires = lease
+        clock.now = expires - timedelta(seconds=60)
+        store.acquire(history.run.id, owner, 60)
 
 
 @dataclass
