@@ -12,7 +12,7 @@ from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderR
 from rich.table import Table
 from rich.text import Text
 
-from engine.views import human_duration, utc
+from engine.views import health_check_text, human_duration, utc
 
 STATE_STYLES = {
     "succeeded": "green",
@@ -135,10 +135,7 @@ def _inputs(detail: dict[str, Any]) -> dict[str, Any]:
     health = inputs.pop("health_check")
     bundle = inputs.pop("bundle")
     inputs["bundle"] = None if bundle is None else f"{bundle['path']} -> s3://{bundle['bucket']}"
-    inputs["health check"] = (
-        f"{health['path']} expecting {'/'.join(map(str, health['expected_status']))}, "
-        f"{health['successes']} in a row within {human_duration(health['deadline_seconds'])}"
-    )
+    inputs["health check"] = health_check_text(health)
     inputs["created"] = _when(detail["created_at"])
     inputs["finished"] = _when(detail["finished_at"])
     return inputs

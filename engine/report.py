@@ -14,7 +14,7 @@ from string import Template
 from typing import Any
 
 from engine.report_chart import timeline_svg
-from engine.views import human_duration, iso
+from engine.views import health_check_text, human_duration, iso
 
 TEMPLATE_NAME = "report_template.html"
 
@@ -60,11 +60,7 @@ def _input_fields(detail: Mapping[str, Any]) -> dict[str, Any]:
     fields = {k: v for k, v in detail["inputs"].items() if k not in ("health_check", "bundle")}
     bundle = detail["inputs"]["bundle"]
     fields["bundle"] = None if bundle is None else f"{bundle['path']} (s3://{bundle['bucket']})"
-    health = detail["inputs"]["health_check"]
-    fields["health check"] = (
-        f"{health['path']} expecting {'/'.join(map(str, health['expected_status']))}, "
-        f"{health['successes']} in a row, within {human_duration(health['deadline_seconds'])}"
-    )
+    fields["health check"] = health_check_text(detail["inputs"]["health_check"])
     fields["created at"] = detail["created_at"]
     fields["finished at"] = detail["finished_at"]
     fields["lease"] = detail["lease"]["owner"]

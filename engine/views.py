@@ -191,6 +191,15 @@ def inputs_of(run: Run) -> dict[str, Any]:
     }
 
 
+def health_check_text(health: dict[str, Any]) -> str:
+    """An `inputs.health_check` document in words: `/ expecting 200, 3 in a row within 5.0s`."""
+    expected = "/".join(map(str, health["expected_status"]))
+    return (
+        f"{health['path']} expecting {expected}, "
+        f"{health['successes']} in a row within {human_duration(health['deadline_seconds'])}"
+    )
+
+
 def offset_seconds(run: Run, moment: datetime) -> float:
     return seconds_between(run.created_at, moment)
 
