@@ -55,14 +55,6 @@ class Boto3Beanstalk:
     def api_calls(self) -> Counter[str]:
         return self._recorder.api_calls
 
-    @property
-    def on_retry(self) -> RetryReporter | None:
-        return self._recorder.on_retry
-
-    @on_retry.setter
-    def on_retry(self, reporter: RetryReporter | None) -> None:
-        self._recorder.on_retry = reporter
-
     @translate_errors()
     def caller_identity(self) -> str:
         return self._sts.get_caller_identity()["Arn"]
