@@ -10,13 +10,19 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from pydantic import AliasChoices, Field, ValidationError, field_validator
+from pydantic import AliasChoices, Field, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from cloud.errors import ConfigurationError
 
 # EB's EnvironmentName: 4-40 letters, digits and hyphens.
 ENVIRONMENT_NAME = re.compile(r"^[A-Za-z0-9-]{4,40}$")
+# Settings that take one of a few words.
+CHOICES: dict[str, tuple[str, ...]] = {
+    "on_unfinished": ("fail", "resume"),
+    "retry_mode": ("standard", "adaptive"),
+    "log_format": ("auto", "text", "json"),
+}
 
 
 def _env(name: str, *more: str) -> Any:
@@ -83,25 +89,13 @@ class Settings(BaseSettings):
             raise ValueError("must be HTTP status codes separated by commas, e.g. 200,204")
         return value
 
-    @field_validator("on_unfinished")
+    @field_validator(*CHOICES)
     @classmethod
-    def _on_unfinished(cls, value: str) -> str:
-        if value not in ("fail", "resume"):
-            raise ValueError("must be 'fail' or 'resume'")
-        return value
-
-    @field_validator("retry_mode")
-    @classmethod
-    def _retry_mode(cls, value: str) -> str:
-        if value not in ("standard", "adaptive"):
-            raise ValueError("must be 'standard' or 'adaptive'")
-        return value
-
-    @field_validator("log_format")
-    @classmethod
-    def _log_format(cls, value: str) -> str:
-        if value not in ("auto", "text", "json"):
-            raise ValueError("must be 'auto', 'text' or 'json'")
+    def _one_of_choices(cls, value: str, info: ValidationInfo) -> str:
+        choices = CHOICES[str(info.field_name)]
+        if value not in choices:
+            allowed = [f"'{choice}'" for choice in choices]
+            raise ValueError(f"must be {', '.join(allowed[:-1])} or {allowed[-1]}")
         return value
 
     @property

@@ -62,6 +62,14 @@ def test_a_flag_left_unset_does_not_hide_the_variable(replaced_tool_env: None) -
         ({"BLUEGREEN_POLL_INTERVAL": "0"}, "BLUEGREEN_POLL_INTERVAL"),
         ({"BLUEGREEN_HEALTH_EXPECTED_STATUS": "ok"}, "HTTP status codes"),
         ({"BLUEGREEN_ON_UNFINISHED": "wait"}, "'fail' or 'resume'"),
+        (
+            {"BLUEGREEN_RETRY_MODE": "legacy"},
+            "BLUEGREEN_RETRY_MODE: must be 'standard' or 'adaptive'",
+        ),
+        (
+            {"BLUEGREEN_LOG_FORMAT": "xml"},
+            "--log-format / BLUEGREEN_LOG_FORMAT: must be 'auto', 'text' or 'json'",
+        ),
     ],
 )
 def test_invalid_settings_are_one_line_naming_the_flag_or_variable(
