@@ -15,11 +15,13 @@ import boto3
 from botocore.exceptions import ClientError
 
 from simulator.bundles import make_bundle
+from simulator.eb.models import SOLUTION_STACK
 
 if TYPE_CHECKING:
     from simulator.core import Simulator
 
 __all__ = [
+    "SOLUTION_STACK",
     "Clients",
     "ReleaseTarget",
     "SeedTimeout",
@@ -30,7 +32,6 @@ __all__ = [
     "wait_for_version",
 ]
 
-SOLUTION_STACK = "64bit Amazon Linux 2023 v4.3.0 running Python 3.11"
 Manifest = Mapping[str, Any]  # keyword arguments of make_bundle, e.g. {"status": 500}
 
 
