@@ -27,7 +27,7 @@ def _new_application(ctx: Context, name: str, params: dict[str, Any]) -> Applica
         description=params.get("Description"),
         created=ctx.now,
         updated=ctx.now,
-        tags=_tags(params),
+        tags=describe.tags_from(params),
     )
     ctx.state.apps[name] = app
     ctx.event("createApplication completed successfully.", app=name)
@@ -84,7 +84,7 @@ def create_application_version(ctx: Context, params: dict[str, Any]) -> dict[str
         created=ctx.now,
         updated=ctx.now,
         processed_at=ctx.now + ctx.timing.of("process") if process else None,
-        tags=_tags(params),
+        tags=describe.tags_from(params),
     )
     ctx.state.versions[(name, label)] = version
     ctx.event("createApplicationVersion completed successfully.", app=name, version=label)
@@ -133,7 +133,3 @@ def delete_application_version(ctx: Context, params: dict[str, Any]) -> None:
         )
     del ctx.state.versions[(name, label)]
     ctx.event("deleteApplicationVersion completed successfully.", app=name, version=label)
-
-
-def _tags(params: dict[str, Any]) -> dict[str, str]:
-    return {tag["Key"]: tag.get("Value", "") for tag in params.get("Tags") or []}

@@ -101,6 +101,11 @@ def tags(values: dict[str, str]) -> list[dict[str, str]]:
     return [{"Key": key, "Value": value} for key, value in values.items()]
 
 
+def tags_from(params: dict[str, Any]) -> dict[str, str]:
+    """A request's `Tags` list as a dict: the inverse of `tags`."""
+    return {tag["Key"]: tag.get("Value", "") for tag in params.get("Tags") or []}
+
+
 def page(items: list[Any], params: dict[str, Any], key: str) -> dict[str, Any]:
     """MaxRecords/NextToken paging over a list (the token is the next item's index)."""
     token = str(params.get("NextToken", "0"))

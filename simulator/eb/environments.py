@@ -62,7 +62,7 @@ def _new_environment(
         created=ctx.now,
         updated=ctx.now,
         options=merge_options(platform.options, params.get("OptionSettings") or []),
-        tags={tag["Key"]: tag.get("Value", "") for tag in params.get("Tags") or []},
+        tags=describe.tags_from(params),
         server=AppServer(name),  # last: nothing after it may fail and leak the port
     )
 

@@ -25,7 +25,7 @@ def create_configuration_template(ctx: Context, params: dict[str, Any]) -> dict[
         options=merge_options(options, params.get("OptionSettings") or []),
         created=ctx.now,
         updated=ctx.now,
-        tags={tag["Key"]: tag.get("Value", "") for tag in params.get("Tags") or []},
+        tags=describe.tags_from(params),
     )
     ctx.state.templates[(app, name)] = template
     ctx.event("createConfigurationTemplate completed successfully.", app=app, template=name)
