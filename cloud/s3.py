@@ -1,4 +1,4 @@
-"""Boto3ArtifactStore: the ArtifactStore port over S3 (bundle names: cloud.bundles)."""
+"""Boto3ArtifactStore: the ArtifactStore port over S3 (bundle names come from cloud.bundles)."""
 
 from __future__ import annotations
 
@@ -10,11 +10,8 @@ from botocore.exceptions import ClientError
 
 from cloud.aws import AwsConfig, make_client
 from cloud.aws_calls import CallRecorder, RetryReporter
-from cloud.bundles import bundle_key, version_label_for
 from cloud.errors import ConfigurationError
 from cloud.translate import error_code, translate_errors
-
-__all__ = ["Boto3ArtifactStore", "bundle_key", "version_label_for"]
 
 if TYPE_CHECKING:
     from collections import Counter

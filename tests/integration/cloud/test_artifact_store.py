@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from cloud.bundles import bundle_key
 from cloud.errors import ConfigurationError, NotFoundError
-from cloud.s3 import Boto3ArtifactStore, bundle_key
+from cloud.s3 import Boto3ArtifactStore
 from simulator import Simulator, make_bundle
 
 
