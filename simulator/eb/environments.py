@@ -9,9 +9,9 @@ from typing import Any, NamedTuple
 from simulator.appserver import AppServer
 from simulator.eb import describe, errors, health
 from simulator.eb.lifecycle import begin
-from simulator.eb.models import PLATFORM_ARN, Environment, default_options
+from simulator.eb.models import Environment, default_options
 from simulator.eb.state import Context, random_id
-from simulator.eb.templates import merge_options
+from simulator.eb.templates import merge_options, named_platform
 from simulator.protocol import ApiError
 
 # "Must be from 4 to 40 characters in length. The name can contain only letters, numbers, and
@@ -94,10 +94,7 @@ def _platform(ctx: Context, app: str, params: dict[str, Any]) -> Platform:
             template.solution_stack, template.platform_arn, list(template.options), name
         )
     if "SolutionStackName" in params or "PlatformArn" in params:
-        platform = params.get("PlatformArn") or PLATFORM_ARN.format(region=ctx.state.region)
-        return Platform(
-            params.get("SolutionStackName") or platform, platform, default_options(), None
-        )
+        return Platform(*named_platform(ctx, params), default_options(), None)
     raise errors.invalid("You must specify a SolutionStackName, a PlatformArn or a TemplateName.")
 
 

@@ -44,11 +44,16 @@ def _base(ctx: Context, app: str, params: dict[str, Any]) -> tuple[str, str, Opt
         other = ctx.state.template(source.get("ApplicationName", app), source["TemplateName"])
         return other.solution_stack, other.platform_arn, list(other.options)
     if "SolutionStackName" in params or "PlatformArn" in params:
-        platform = params.get("PlatformArn") or PLATFORM_ARN.format(region=ctx.state.region)
-        return params.get("SolutionStackName") or platform, platform, default_options()
+        return *named_platform(ctx, params), default_options()
     raise errors.invalid(
         "You must specify an EnvironmentId, SourceConfiguration, SolutionStackName or PlatformArn."
     )
+
+
+def named_platform(ctx: Context, params: dict[str, Any]) -> tuple[str, str]:
+    """The solution stack and platform ARN a request names (the default ARN for a stack name)."""
+    platform = params.get("PlatformArn") or PLATFORM_ARN.format(region=ctx.state.region)
+    return params.get("SolutionStackName") or platform, platform
 
 
 def merge_options(base: OptionSettings, overrides: list[dict[str, str]]) -> OptionSettings:
