@@ -141,11 +141,11 @@ def sqlite_url(tmp_path: Path) -> str:
 
 
 @pytest.fixture
-def history_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+def history_url(request: pytest.FixtureRequest, sqlite_url: str) -> str:
     """The release suites' history: SQLite of the test's own, or emptied PostgreSQL."""
     if history_on_postgres():
         return str(request.getfixturevalue("empty_postgres_url"))
-    return f"sqlite:///{tmp_path / 'runs.db'}"
+    return sqlite_url
 
 
 @pytest.fixture(scope="module")
