@@ -20,7 +20,7 @@ Each implements the real Protocol (mypy checks the `_: Protocol = Fake(...)` lin
 - FakeHealthProbe: scripted answers per URL (`script(url, 200, 500, None)`: None is a refused
   connection, the last answer repeats); unscripted URLs are routed like the CNAME router:
   the environment holding the host answers `version_answers.get(its version, 200)`.
-- RecordingJournal: facts applied to `run.facts` at once (`facts_log`), events in `events`;
+- RecordingJournal: facts applied to `run.facts` at once, events in `events`;
   `crash_after_facts=N` raises Crash after the N-th record_facts from then on.
 - FakeWaiter: polls FakeBeanstalk synchronously every `interval` seconds of FakeClock until the
   condition holds, raising DeadlineExceeded past the deadline; `waits` lists what it waited for.

@@ -13,7 +13,6 @@ from tests.fakes.crash import Crash
 class RecordingJournal:
     def __init__(self, run: Run, clock: Clock) -> None:
         self.run, self.clock = run, clock
-        self.facts_log: list[dict[str, str | None]] = []
         self.events: list[EventRecord] = []
         self.crash_after_facts: int | None = None
 
@@ -24,7 +23,6 @@ class RecordingJournal:
             raise TypeError(f"unknown facts: {sorted(unknown)}")
         for name, value in changes.items():
             setattr(self.run.facts, name, value)
-        self.facts_log.append(dict(changes))
         if self.crash_after_facts is not None:
             self.crash_after_facts -= 1
             if self.crash_after_facts <= 0:
