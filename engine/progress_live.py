@@ -18,7 +18,8 @@ from rich.table import Table
 from rich.text import Text
 
 from cloud.ports import Environment
-from engine.model import EventRecord, Run, State, TransitionRecord
+from engine.history_tables import SOURCE_STYLES
+from engine.model import EventRecord, EventSource, Run, State, TransitionRecord
 from engine.observer import Outcome
 from engine.progress_lines import Clock, text_line, utc_now
 from engine.progress_records import (
@@ -31,7 +32,6 @@ from engine.redact import Redactor
 from engine.views import human_duration, seconds_between
 
 REFRESHES_PER_SECOND = 2
-_SOURCE_STYLES = {"eb": "cyan", "probe": "green", "engine": "white", "aws": "yellow"}
 
 
 @dataclass
@@ -116,10 +116,10 @@ class LiveObserver:
         watch = self._watch
         expected = watch.run.health.expected_status if watch is not None else ()
         line = event_record(record, expected)
-        if record.source.value == "probe" and watch is not None:
+        if record.source is EventSource.PROBE and watch is not None:
             watch.last_probe = self._redactor.text(record.message)
             watch.last_probe_failed = bool(line["failed"])
-        style = "bold red" if line["failed"] else _SOURCE_STYLES.get(line["source"], "white")
+        style = "bold red" if line["failed"] else SOURCE_STYLES.get(line["source"], "white")
         self._print_line(line, style)
 
     def _waiting(self, run: Run, what: str, environments: Sequence[Environment]) -> None:
