@@ -1,4 +1,4 @@
-"""Boto3ArtifactStore: the ArtifactStore port over S3 (bundle names come from cloud.bundles)."""
+"""Boto3ArtifactStore: the ArtifactStore port over S3 (callers name the keys: cloud.bundles)."""
 
 from __future__ import annotations
 
