@@ -18,6 +18,7 @@ from engine.observer import Outcome
 from engine.progress_records import (
     event_record,
     finished_record,
+    health_text,
     started_record,
     transition_record,
     waiting_record,
@@ -74,8 +75,7 @@ def _event_text(record: dict[str, Any]) -> str:
 
 
 def _environment_text(env: dict[str, Any]) -> str:
-    health = env["health"] + (f"/{env['health_status']}" if env["health_status"] else "")
-    return f"{env['name']} {env['status']} {health} {env['version_label'] or '-'}"
+    return f"{env['name']} {env['status']} {health_text(env)} {env['version_label'] or '-'}"
 
 
 def _waiting_text(record: dict[str, Any]) -> str:

@@ -26,6 +26,7 @@ from engine.progress_records import (
     environment_record,
     event_record,
     finished_record,
+    health_text,
     transition_record,
 )
 from engine.redact import Redactor
@@ -194,12 +195,11 @@ def _steps_table(watch: _Watch, now: datetime) -> Table:
 def _environments_table(environments: Sequence[dict[str, Any]]) -> Table:
     table = Table("environment", "status", "health", "version", "cname", box=None)
     for env in environments:
-        health = env["health"] + (f"/{env['health_status']}" if env["health_status"] else "")
         style = "green" if env["status"] == "Ready" else "yellow"
         table.add_row(
             Text(env["name"]),
             Text(env["status"], style=style),
-            Text(health),
+            Text(health_text(env)),
             Text(env["version_label"] or "-"),
             Text(env["cname"] or "-"),
         )

@@ -77,6 +77,12 @@ def environment_record(environment: Environment) -> dict[str, Any]:
     }
 
 
+def health_text(environment: dict[str, Any]) -> str:
+    """An environment record's health for people: `Green/Ok`, or `Grey` without a status."""
+    health, status = environment["health"], environment["health_status"]
+    return f"{health}/{status}" if status else str(health)
+
+
 def waiting_record(
     run: Run, what: str, environments: Sequence[Environment], now: datetime
 ) -> dict[str, Any]:
