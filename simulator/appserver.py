@@ -9,7 +9,9 @@ from __future__ import annotations
 import itertools
 import threading
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+
+from simulator.serving import Background, QuietThreadingServer, send_text
 
 
 @dataclass(frozen=True)
@@ -26,9 +28,7 @@ LAUNCHING = Behaviour(503, "environment is launching")
 LAUNCH_FAILED = Behaviour(503, "environment launch failed: no healthy instances")
 
 
-class _AppHttpServer(ThreadingHTTPServer):
-    daemon_threads = True
-    block_on_close = False
+class _AppHttpServer(QuietThreadingServer):
     app: AppServer
 
 
@@ -38,15 +38,11 @@ class _Handler(BaseHTTPRequestHandler):
     def _answer(self) -> None:
         app = self.server.app
         status, body = app.next_answer()
-        payload = body.encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "text/plain; charset=utf-8")
-        self.send_header("Content-Length", str(len(payload)))
-        self.send_header("X-Bluegreen-Environment", app.env_name)
-        self.send_header("X-Bluegreen-Version", app.behaviour.version)
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(payload)
+        headers = {
+            "X-Bluegreen-Environment": app.env_name,
+            "X-Bluegreen-Version": app.behaviour.version,
+        }
+        send_text(self, status, body, headers)
 
     do_GET = do_HEAD = do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = _answer  # noqa: N815
 
@@ -54,7 +50,7 @@ class _Handler(BaseHTTPRequestHandler):
         """Quiet: tests and `serve` do not want one line per request."""
 
 
-class AppServer:
+class AppServer(Background[_AppHttpServer]):
     """The app of one environment; `stop()` closes its port."""
 
     def __init__(self, env_name: str, behaviour: Behaviour = LAUNCHING) -> None:
@@ -62,15 +58,9 @@ class AppServer:
         self.behaviour = behaviour
         self._counter = itertools.count()
         self._lock = threading.Lock()
-        self._server = _AppHttpServer(("127.0.0.1", 0), _Handler)
-        self._server.app = self
-        self._thread = threading.Thread(
-            target=self._server.serve_forever,
-            kwargs={"poll_interval": 0.05},
-            name=f"app-{env_name}",
-            daemon=True,
-        )
-        self._thread.start()
+        server = _AppHttpServer(("127.0.0.1", 0), _Handler)
+        server.app = self
+        super().__init__(server, f"app-{env_name}")
 
     @property
     def port(self) -> int:
@@ -91,8 +81,3 @@ class AppServer:
         if behaviour.flap and (index // behaviour.flap) % 2 == 1:
             return 503, f"{behaviour.body} (flapping)"
         return behaviour.status, behaviour.body
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=5)

@@ -9,10 +9,11 @@ gets a 502 and nothing is forwarded off the machine.
 from __future__ import annotations
 
 import http.client
-import threading
 from collections.abc import Callable
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import urlsplit
+
+from simulator.serving import Background, QuietThreadingServer, send_text
 
 Resolver = Callable[[str], int | None]  # host name -> app server port on 127.0.0.1
 
@@ -29,9 +30,7 @@ HOP_BY_HOP = {
 }
 
 
-class _RouterHttpServer(ThreadingHTTPServer):
-    daemon_threads = True
-    block_on_close = False
+class _RouterHttpServer(QuietThreadingServer):
     resolve: Resolver
 
 
@@ -83,38 +82,21 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(payload)
 
     def _fail(self, status: int, message: str) -> None:
-        payload = (message + "\n").encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "text/plain; charset=utf-8")
-        self.send_header("Content-Length", str(len(payload)))
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(payload)
+        send_text(self, status, message + "\n")
 
     def log_message(self, format: str, *args: object) -> None:
         """Quiet: one line per proxied request would drown the output."""
 
 
-class CnameRouter:
+class CnameRouter(Background[_RouterHttpServer]):
     """The proxy server; `url` is what clients put in HTTP_PROXY."""
 
     def __init__(self, resolve: Resolver, host: str = "127.0.0.1", port: int = 0) -> None:
-        self._server = _RouterHttpServer((host, port), _Handler)
-        self._server.resolve = resolve
-        self._thread = threading.Thread(
-            target=self._server.serve_forever,
-            kwargs={"poll_interval": 0.05},
-            name="cname-router",
-            daemon=True,
-        )
-        self._thread.start()
+        server = _RouterHttpServer((host, port), _Handler)
+        server.resolve = resolve
+        super().__init__(server, "cname-router")
 
     @property
     def url(self) -> str:
         host, port = self._server.server_address[:2]
         return f"http://{host!s}:{port}"
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=5)

@@ -7,7 +7,6 @@ from __future__ import annotations
 import io
 import logging
 import re
-import threading
 import uuid
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -19,12 +18,13 @@ from moto.moto_server.werkzeug_app import (
     MotoRequestHandler,
     create_backend_app,
 )
-from werkzeug.serving import make_server
+from werkzeug.serving import BaseWSGIServer, make_server
 from werkzeug.wrappers import Request, Response
 
 from simulator.eb.backend import HANDLERS, Beanstalk
 from simulator.faults import ApiFault, Faults
 from simulator.protocol import ApiError, parse_params, serialize_error, serialize_result, validate
+from simulator.serving import Background
 
 StartResponse = Callable[..., Any]
 WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
@@ -126,21 +126,13 @@ class _QuietHandler(MotoRequestHandler):
         """No access log: one line per AWS call would drown tests and `serve` output."""
 
 
-class HttpServer:
+class HttpServer(Background[BaseWSGIServer]):
     """A threaded werkzeug server on 127.0.0.1 in a daemon thread."""
 
     def __init__(self, app: WsgiApp, host: str = "127.0.0.1", port: int = 0) -> None:
-        self._server = make_server(host, port, app, threaded=True, request_handler=_QuietHandler)
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
-        self._thread.start()
+        server = make_server(host, port, app, threaded=True, request_handler=_QuietHandler)
+        super().__init__(server, "simulator-endpoint")
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self._server.server_port}"
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=5)
