@@ -152,7 +152,16 @@ class Runner:
         return outcome
 
     def _acquired(self, run: Run, observer: Observer) -> Drive:
-        leased = self._store.acquire(run.id, self.services.owner, self.services.lease_seconds)
+        """The run leased to this runner, as it was when the operation looked at it."""
+        owner = self.services.owner
+        leased = self._store.acquire(run.id, owner, self.services.lease_seconds)
+        if leased.state is not run.state:  # another runner drove it in between
+            self._store.release(run.id, owner)
+            raise TargetBusyError(
+                f"run {run.id} moved from {run.state} to {leased.state} meanwhile: another "
+                f"runner drove it; `bluegreen runs show {run.id}` says where it is now",
+                run_id=run.id,
+            )
         return Drive(self.services, leased, observer)
 
     def _chosen(self, run_id: str | None, target: Target | None, what: str) -> Run:

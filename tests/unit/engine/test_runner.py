@@ -15,7 +15,7 @@ from cloud.errors import (
 )
 from engine.exit_codes import ExitCode
 from engine.interrupt import Interrupted
-from engine.model import EventSource, Mode, State, Trigger
+from engine.model import EventSource, Mode, Run, RunId, State, Trigger
 from engine.requests import LockPolicy, OnUnfinished
 from engine.runner import NothingToDo, UsageError
 from states.context import StepContext
@@ -311,3 +311,21 @@ def test_resume_of_a_finished_run_reports_its_outcome_without_driving(h: Harness
     outcome = h.runner().resume(done.id, h.observer)
 
     assert outcome.exit_code == ExitCode.OK and len(h.actions.calls) == calls
+
+
+def test_a_cutover_that_another_runner_finished_first_is_refused_as_busy(
+    h: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    waiting = h.runner().release(replace(h.request, mode=Mode.DEPLOY), h.observer).run
+    acquire = h.store.acquire
+
+    def acquire_after_the_other_cutover(run_id: RunId, owner: str, seconds: float) -> Run:
+        monkeypatch.setattr(h.store, "acquire", acquire)
+        h.runner("host:3:cccccc").cutover(waiting.id, None, h.observer)  # wins the race
+        return acquire(run_id, owner, seconds)
+
+    monkeypatch.setattr(h.store, "acquire", acquire_after_the_other_cutover)
+    with pytest.raises(TargetBusyError, match="succeeded"):
+        h.runner("host:2:bbbbbb").cutover(waiting.id, None, h.observer)
+
+    assert h.store.get(waiting.id).lease_owner is None
