@@ -10,12 +10,13 @@ import pytest
 from storage.memory import InMemoryRunStore
 from storage.ports import RunStore
 from storage.sql import open_store
-from tests.unit.storage.builders import FakeClock
+from tests.fakes import FakeClock
+from tests.unit.storage.builders import T0
 
 
 @pytest.fixture
 def clock() -> FakeClock:
-    return FakeClock()
+    return FakeClock(T0)
 
 
 @pytest.fixture(params=["memory", "sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

@@ -11,7 +11,8 @@ import pytest
 from cloud.errors import LeaseLostError, RunNotFoundError, StoreError, TargetBusyError
 from engine.model import RunId, State
 from storage.ports import RunQuery, RunStore
-from tests.unit.storage.builders import TARGET, FakeClock, at, event, finish, make_run
+from tests.fakes import FakeClock
+from tests.unit.storage.builders import TARGET, at, event, finish, make_run
 
 LEASE = 60.0
 

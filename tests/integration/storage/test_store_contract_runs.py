@@ -11,9 +11,9 @@ import pytest
 from cloud.errors import LeaseLostError, RunNotFoundError, StoreError, TargetBusyError
 from engine.model import Bundle, Facts, HealthCheck, Mode, RunId, State, Target
 from storage.ports import RunQuery, RunStore
+from tests.fakes import FakeClock
 from tests.unit.storage.builders import (
     TARGET,
-    FakeClock,
     at,
     event,
     finish,

@@ -1,10 +1,10 @@
-"""Test values for the storage tests: runs, history records and a clock that only moves
-when told to."""
+"""Test values for the storage tests: runs and history records from T0 (the tests' clock,
+`tests.fakes.FakeClock(T0)`, moves only when told to)."""
 
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -23,19 +23,6 @@ from storage.ports import RunStore
 
 T0 = datetime(2030, 1, 1, 12, 0, tzinfo=UTC)
 TARGET = Target(region="eu-west-1", app="shop", blue="shop-blue")
-
-
-@dataclass
-class FakeClock:
-    """Aware UTC time that advances only when a test says so."""
-
-    current: datetime = field(default=T0)
-
-    def now(self) -> datetime:
-        return self.current
-
-    def advance(self, seconds: float) -> None:
-        self.current += timedelta(seconds=seconds)
 
 
 def make_run(**changes: Any) -> Run:

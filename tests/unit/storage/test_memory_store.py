@@ -9,11 +9,12 @@ from dataclasses import replace
 from cloud.errors import TargetBusyError
 from engine.model import Facts, State
 from storage.memory import InMemoryRunStore
-from tests.unit.storage.builders import FakeClock, make_run
+from tests.fakes import FakeClock
+from tests.unit.storage.builders import T0, make_run
 
 
 def test_runs_handed_out_are_copies_that_do_not_change_the_store() -> None:
-    store = InMemoryRunStore(FakeClock().now)
+    store = InMemoryRunStore(FakeClock(T0).now)
     run = make_run()
     store.create(run, "runner-a", 60)
     run.state = State.FAILED
@@ -23,7 +24,7 @@ def test_runs_handed_out_are_copies_that_do_not_change_the_store() -> None:
 
 
 def test_a_saved_run_is_a_copy_too() -> None:
-    store = InMemoryRunStore(FakeClock().now)
+    store = InMemoryRunStore(FakeClock(T0).now)
     run = make_run()
     store.create(run, "runner-a", 60)
     cloned = replace(run, state=State.CLONING, facts=Facts(blue_env_id="e-1"))
@@ -33,7 +34,7 @@ def test_a_saved_run_is_a_copy_too() -> None:
 
 
 def test_threads_creating_runs_for_one_target_let_exactly_one_win() -> None:
-    store = InMemoryRunStore(FakeClock().now)
+    store = InMemoryRunStore(FakeClock(T0).now)
     start, outcomes = threading.Barrier(8), []
 
     def create(owner: str) -> None:
