@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from simulator.eb import applications, environments, lifecycle, queries, templates
@@ -76,16 +77,15 @@ class Beanstalk:
         _run([action for ctx in contexts for action in ctx.after])
 
     def _advance(self, region: str, request_id: str) -> Context:
+        """Complete what is due (events of no request), then a context for `request_id`."""
         if region not in self._regions:
             self._regions[region] = RegionState(region, self._account)
-        now = self.clock.now()
-        tick = Context(self._regions[region], now, "", self.timing, self.faults, self._bundles)
+        tick = self._context(self._regions[region])
         lifecycle.advance(tick)
-        ctx = Context(
-            self._regions[region], now, request_id, self.timing, self.faults, self._bundles
-        )
-        ctx.after.extend(tick.after)
-        return ctx
+        return replace(tick, request_id=request_id)  # the same time and `after` list
+
+    def _context(self, state: RegionState, request_id: str = "") -> Context:
+        return Context(state, self.clock.now(), request_id, self.timing, self.faults, self._bundles)
 
     def resolve(self, host: str) -> int | None:
         """The app server port for a CNAME or load balancer host name, if an env holds it."""
@@ -103,10 +103,7 @@ class Beanstalk:
             for state in self._regions.values():
                 env = state.live_env(env_name)
                 if env is not None:
-                    ctx = Context(
-                        state, self.clock.now(), "", self.timing, self.faults, self._bundles
-                    )
-                    return lifecycle.release(ctx, env)
+                    return lifecycle.release(self._context(state), env)
         return False
 
     def environment(self, env_name: str) -> Environment | None:
