@@ -7,14 +7,13 @@ JSON lines (`progress_lines`). Everything printed goes through `engine.redact` f
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Literal, TextIO
+from typing import TextIO
 
 from engine.observer import Observer
 from engine.progress_lines import Clock, LinesObserver, json_line, text_line, utc_now
 from engine.progress_live import LiveObserver
 from engine.redact import Redactor
 
-LogFormat = Literal["auto", "text", "json"]
 LOG_FORMATS: tuple[str, ...] = ("auto", "text", "json")
 
 
