@@ -68,16 +68,37 @@ def _restore_run(
     release = ReleaseRequest(request.target, request.green, request.version_label,
                              health=request.health)  # fmt: skip
     run = release.new_run(runner.services.clock.now(), State.ROLLING_BACK)
+    blue_cname, green_cname = _own_cnames(runner, request.target, blue, green)
     run.facts = Facts(
         blue_env_id=blue.id,
-        blue_cname=_original_cname(runner, request.target) or blue.cname,
+        blue_cname=blue_cname,
         previous_version_label=request.version_label,
         green_env_id=green.id if green else None,
-        green_cname=green.cname if green else None,
+        green_cname=green_cname,
         template_name=None,
     )
     run.rollback_reason = f"the operator asked to put blue back on {request.version_label}"
     return run
+
+
+def _own_cnames(
+    runner: Runner, target: Target, blue: Environment, green: Environment | None
+) -> tuple[str | None, str | None]:
+    """Blue's and green's own CNAMEs, which a swap left by an earlier run (or by the replaced
+    tool's `deploy`) has exchanged: blue's as the target's last run recorded it, else EB's
+    default naming (a CNAME starts with its environment's name) tells whether they swapped."""
+    if green is None:
+        return _original_cname(runner, target) or blue.cname, None
+    original = _original_cname(runner, target)
+    if original is not None:
+        swapped = blue.cname != original
+    else:
+        swapped = _named_after(blue.cname, green.name) and _named_after(green.cname, blue.name)
+    return (green.cname, blue.cname) if swapped else (blue.cname, green.cname)
+
+
+def _named_after(cname: str | None, environment_name: str) -> bool:
+    return bool(cname) and str(cname).lower().startswith(f"{environment_name.lower()}.")
 
 
 def _original_cname(runner: Runner, target: Target) -> str | None:

@@ -89,3 +89,38 @@ def test_the_restored_run_rolls_back_with_the_real_rollback_step() -> None:
 
     assert outcome.run.state is State.ROLLED_BACK, outcome.summary
     assert h.world.beanstalk.env("shop-blue").version_label == "v1"
+
+
+def _swap_by_hand(h: Harness, green_name: str) -> None:
+    """What the replaced tool's `deploy` leaves: CNAMEs exchanged, green serving live."""
+    blue, green = h.world.beanstalk.env("shop-blue"), h.world.beanstalk.env(green_name)
+    blue.cname, green.cname = green.cname, blue.cname
+
+
+def test_cnames_left_swapped_by_an_earlier_run_are_swapped_back() -> None:
+    h = Harness(real_steps=True)
+    h.world.probe.latency_seconds = 0.01
+    h.runner().release(h.request, h.observer)  # records blue's own CNAME in the history
+    h.world.beanstalk.add_environment("shop", "shop-green", "v1")
+    _swap_by_hand(h, "shop-green")
+
+    outcome = restore_version(h.runner(), restore(h, "v1"), h.observer)
+
+    blue = h.world.beanstalk.env("shop-blue")
+    assert outcome.run.state is State.ROLLED_BACK, outcome.summary
+    assert blue.cname == "shop-blue.us-east-1.eb.test"
+    assert blue.version_label == "v1"
+    assert h.world.beanstalk.env("shop-green").status == "Terminated"
+
+
+def test_without_history_eb_default_cnames_tell_that_they_were_swapped() -> None:
+    h = Harness(real_steps=True)
+    h.world.probe.latency_seconds = 0.01
+    h.world.beanstalk.add_environment("shop", "shop-green", "v2")
+    _swap_by_hand(h, "shop-green")
+
+    outcome = restore_version(h.runner(), restore(h, "v1"), h.observer)
+
+    assert outcome.run.facts.blue_cname == "shop-blue.us-east-1.eb.test"
+    assert outcome.run.state is State.ROLLED_BACK, outcome.summary
+    assert h.world.beanstalk.env("shop-blue").cname == "shop-blue.us-east-1.eb.test"
