@@ -179,12 +179,11 @@ def _recover(ctx: Context, env: Environment) -> None:
 
 def _flap(ctx: Context, env: Environment) -> None:
     """A version with `health_flap` alternates between its health and Yellow (Warning)."""
-    period = manifest_of(ctx, env, env.version_label).health_flap
-    if not period or env.deployed_at is None:
+    manifest = manifest_of(ctx, env, env.version_label)
+    if not manifest.health_flap or env.deployed_at is None:
         return
-    phase = int((ctx.now - env.deployed_at) / ctx.timing.scaled(period)) % 2
-    steady = manifest_of(ctx, env, env.version_label).health
-    colour = steady if phase == 0 else "Yellow"
+    phase = int((ctx.now - env.deployed_at) / ctx.timing.scaled(manifest.health_flap)) % 2
+    colour = manifest.health if phase == 0 else "Yellow"
     if colour != env.health:
         reason = (
             "Instances are healthy." if phase == 0 else "20.0 % of the requests fail with HTTP 5xx."
