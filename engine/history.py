@@ -11,7 +11,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +25,7 @@ from engine.model import Run, RunId, State
 from engine.redact import Redactor
 from engine.report import write_report
 from engine.views import iso, run_detail, run_summary
-from engine.views_status import UNFINISHED_STATES, parse_since, status_row
+from engine.views_status import UNFINISHED_STATES, ago, parse_since, status_row
 from storage.ports import RunQuery, RunStore
 
 NON_TERMINAL_WIDTH = 160
@@ -187,7 +187,7 @@ def report_command(run_id: str, output: Path, database_url: str | None) -> None:
 @database_url_option
 def prune_command(days: float, database_url: str | None) -> None:
     """Delete old finished runs and their history; unfinished runs are always kept."""
-    cutoff = now_utc() - timedelta(days=days)
+    cutoff = ago(now_utc(), days=days)
     with opened_store(database_url) as store:
         deleted = store.prune(cutoff)
     noun = "run" if deleted == 1 else "runs"

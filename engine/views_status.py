@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from engine.model import Run, State, TransitionRecord
@@ -28,6 +28,16 @@ WAITS_FOR: dict[State, str] = {
 _RELATIVE = re.compile(r"^\s*(\d+)\s*([smhdw])\s*$", re.IGNORECASE)
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 UNFINISHED_STATES: tuple[State, ...] = tuple(state for state in State if state.is_unfinished)
+EARLIEST = datetime.min.replace(tzinfo=UTC)
+
+
+def ago(now: datetime, **amount: float) -> datetime:
+    """`now` minus an amount (`days=7`); the earliest time there is when that reaches further
+    back than the calendar does (`--since 9999999d` means everything)."""
+    try:
+        return utc(now) - timedelta(**amount)
+    except OverflowError:
+        return EARLIEST
 
 
 def parse_since(text: str, now: datetime) -> datetime:
@@ -35,7 +45,7 @@ def parse_since(text: str, now: datetime) -> datetime:
     relative = _RELATIVE.match(text)
     if relative:
         amount, unit = int(relative.group(1)), relative.group(2).lower()
-        return utc(now) - timedelta(**{_UNITS[unit]: amount})
+        return ago(now, **{_UNITS[unit]: amount})
     try:
         return utc(datetime.fromisoformat(text.strip()))
     except ValueError:

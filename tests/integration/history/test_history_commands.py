@@ -200,6 +200,13 @@ def test_prune_deletes_old_finished_runs_and_keeps_unfinished_ones(releases: Rel
     assert shown.exit_code == 2
 
 
+def test_prune_older_than_the_calendar_deletes_nothing(releases: Releases) -> None:
+    result = releases.cli("prune", "--older-than", "1e7")
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == "deleted 0 runs finished before 0001-01-01T00:00:00Z"
+    assert len(ids(releases.cli("list", "--json"))) == 8
+
+
 def test_prune_refuses_a_negative_age(releases: Releases) -> None:
     result = releases.cli("prune", "--older-than", "-1")
     assert result.exit_code == 2

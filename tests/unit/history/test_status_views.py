@@ -79,6 +79,11 @@ def test_since_reads_ages_and_iso_times(text: str, expected: datetime) -> None:
     assert parse_since(text, NOW) == expected
 
 
+@pytest.mark.parametrize("text", ["9999999d", "99999999999999w"])
+def test_since_an_age_older_than_the_calendar_means_everything(text: str) -> None:
+    assert parse_since(text, NOW) == datetime.min.replace(tzinfo=UTC)
+
+
 @pytest.mark.parametrize("text", ["yesterday", "7x", "", "-3d"])
 def test_since_refuses_what_it_cannot_read_with_a_clear_message(text: str) -> None:
     with pytest.raises(ValueError, match="use an ISO date/time"):
