@@ -15,10 +15,10 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, Connection, make_url
-from sqlalchemy.exc import SQLAlchemyError, StatementError
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError, StatementError
 from sqlalchemy.pool import ConnectionPoolEntry
 
-from cloud.errors import StoreError
+from cloud.errors import ConfigurationError, StoreError
 
 STATE_DIR_MODE = 0o700
 DB_FILE_MODE = 0o600
@@ -42,16 +42,28 @@ def default_database_url(environ: Mapping[str, str] | None = None) -> str:
 def missing_sqlite_file(url: str | None) -> Path | None:
     """The SQLite file `url` (None: the default) names, when it does not exist yet; else None
     (it exists, or the URL is not a SQLite file)."""
-    parsed = make_url(url or default_database_url())
+    parsed = parse_url(url or default_database_url())
     if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
         return None
     path = Path(parsed.database)
     return None if path.exists() else path
 
 
+def parse_url(url: str | URL) -> URL:
+    """A database URL parsed; ConfigurationError (without the text: it may hold a password)
+    when it is not one."""
+    try:
+        return make_url(url)
+    except ArgumentError:
+        raise ConfigurationError(
+            "the database URL is not a SQLAlchemy URL: use e.g. sqlite:////path/to/runs.db "
+            "or postgresql://user@host/database"
+        ) from None
+
+
 def normalize_url(url: str | URL) -> URL:
     """Parse a database URL; PostgreSQL URLs always use the psycopg (3) driver."""
-    parsed = make_url(url)
+    parsed = parse_url(url)
     if parsed.drivername in ("postgres", "postgresql"):
         return parsed.set(drivername="postgresql+psycopg")
     return parsed
@@ -63,8 +75,16 @@ def safe_url(url: str | URL) -> str:
 
 
 def make_engine(url: str | URL) -> Engine:
-    """An engine for `url`; SQLite files are created private (0600 in a 0700 directory)."""
+    """An engine for `url`; SQLite files are created private (0600 in a 0700 directory).
+    ConfigurationError when the URL names a database or driver that is not installed."""
     parsed = normalize_url(url)
+    try:
+        return _make_engine(parsed)
+    except (ArgumentError, ImportError) as exc:
+        raise ConfigurationError(f"cannot use the database URL {safe_url(parsed)}: {exc}") from exc
+
+
+def _make_engine(parsed: URL) -> Engine:
     if parsed.get_backend_name() != "sqlite":
         # A server that does not answer must not hang a cron runner forever.
         timeout = {} if "connect_timeout" in parsed.query else {"connect_timeout": 10}

@@ -7,7 +7,9 @@ import json
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from engine.history import runs_group
 from tests.integration.history.conftest import Releases
 
 
@@ -143,6 +145,13 @@ def test_runs_show_of_an_unknown_run_is_a_one_line_error(releases: Releases) -> 
     result = releases.cli("show", "nosuchrun")
     assert result.exit_code == 2
     assert result.output.strip() == "Error: no run 'nosuchrun'"
+
+
+def test_a_database_url_that_is_no_url_is_a_one_line_error() -> None:
+    result = CliRunner().invoke(runs_group, ["list", "--database-url", "no url at all"])
+    assert result.exit_code == 2
+    assert result.output.startswith("Error: the database URL is not a SQLAlchemy URL")
+    assert len(result.output.strip().splitlines()) == 1
 
 
 def test_runs_export_is_the_show_json_document(releases: Releases) -> None:

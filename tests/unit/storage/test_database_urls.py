@@ -1,4 +1,5 @@
-"""Database URLs: the default location, the PostgreSQL driver, and masked passwords."""
+"""Database URLs: the default location, the PostgreSQL driver, masked passwords, and URLs
+that cannot be used."""
 
 from __future__ import annotations
 
@@ -6,7 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from storage.database import default_database_path, default_database_url, normalize_url, safe_url
+from cloud.errors import ConfigurationError
+from storage.database import (
+    default_database_path,
+    default_database_url,
+    make_engine,
+    missing_sqlite_file,
+    normalize_url,
+    safe_url,
+)
 
 
 def test_the_default_database_lives_under_xdg_state_home() -> None:
@@ -42,3 +51,26 @@ def test_sqlite_urls_are_left_alone() -> None:
 def test_a_url_shown_to_people_has_its_password_masked() -> None:
     shown = safe_url("postgresql://deployer:s3cret@db.internal:5432/history")
     assert shown == "postgresql://deployer:***@db.internal:5432/history"
+
+
+@pytest.mark.parametrize("read", [normalize_url, missing_sqlite_file, make_engine])
+def test_text_that_is_no_url_is_a_configuration_error_that_does_not_repeat_it(read) -> None:
+    with pytest.raises(ConfigurationError, match="not a SQLAlchemy URL") as raised:
+        read("deployer:s3cret at db.internal")
+    assert "s3cret" not in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    ("url", "named"),
+    [
+        ("nosuchdb://deployer:s3cret@db.internal/history", "nosuchdb"),
+        ("postgresql+nosuchdriver://deployer:s3cret@db.internal/history", "nosuchdriver"),
+    ],
+)
+def test_a_database_or_driver_that_is_not_installed_is_a_configuration_error(
+    url: str, named: str
+) -> None:
+    with pytest.raises(ConfigurationError, match="cannot use the database URL") as raised:
+        make_engine(url)
+    assert named in str(raised.value)
+    assert "s3cret" not in str(raised.value)
