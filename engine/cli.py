@@ -46,12 +46,15 @@ RUN_OPTIONS: list[Decorator] = [
         type=click.FloatRange(min=0),
         help="Seconds to wait for a busy target (BLUEGREEN_WAIT_FOR_LOCK).",
     ),
+    click.option("--lease-seconds", type=click.FloatRange(min=3), help="Lease length."),
+]
+# Only for the triggers that start a run (full, deploy).
+TRIGGER_OPTIONS: list[Decorator] = [
     click.option(
         "--on-unfinished",
         type=click.Choice(["fail", "resume"]),
         help="An unfinished run holds the target: exit 3, or take it over if its lease expired.",
     ),
-    click.option("--lease-seconds", type=click.FloatRange(min=3), help="Lease length."),
 ]
 
 
@@ -95,14 +98,14 @@ def main() -> None:
 
 
 @main.command()
-@with_options(TARGET_OPTIONS, RUN_OPTIONS)
+@with_options(TARGET_OPTIONS, RUN_OPTIONS, TRIGGER_OPTIONS)
 def full(**options: Any) -> None:
     """Release a version: preflight, clone, swap, deploy, verify, cut over, clean up."""
     execute(options, lambda s: _release(s, Mode.FULL))
 
 
 @main.command()
-@with_options(TARGET_OPTIONS, RUN_OPTIONS)
+@with_options(TARGET_OPTIONS, RUN_OPTIONS, TRIGGER_OPTIONS)
 def deploy(**options: Any) -> None:
     """Release up to the deployment, then wait for `bluegreen cutover`."""
     execute(options, lambda s: _release(s, Mode.DEPLOY))
@@ -151,8 +154,8 @@ def _release(settings: Settings, mode: Mode) -> Operation:
 
 
 def _cutover(settings: Settings, run_id: str | None) -> Operation:
-    target = None if run_id else target_of(settings)
-    return lambda runner, observer: runner.cutover(run_id, target, observer)
+    target, lock = None if run_id else target_of(settings), lock_policy_of(settings)
+    return lambda runner, observer: runner.cutover(run_id, target, observer, lock)
 
 
 def _rollback(settings: Settings, run_id: str | None, to_version: str | None) -> Operation:
@@ -162,7 +165,8 @@ def _rollback(settings: Settings, run_id: str | None, to_version: str | None) ->
         request = restore_request(settings, to_version)
         return lambda runner, observer: restore_version(runner, request, observer)
     target: Target | None = None if run_id else target_of(settings)
-    return lambda runner, observer: runner.rollback(run_id, target, observer)
+    lock = lock_policy_of(settings)
+    return lambda runner, observer: runner.rollback(run_id, target, observer, lock)
 
 
 main.add_command(runs_group)

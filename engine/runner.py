@@ -63,8 +63,27 @@ class Runner:
             lock, lambda: self._resume(self._store.get(RunId(run_id)), observer, "resumed")
         )
 
-    def cutover(self, run_id: str | None, target: Target | None, observer: Observer) -> Outcome:
+    def cutover(
+        self,
+        run_id: str | None,
+        target: Target | None,
+        observer: Observer,
+        lock: LockPolicy = NO_WAIT,
+    ) -> Outcome:
         """Continue a run that waits for cutover: verify, swap back, clean up."""
+        return self._waiting_for_lock(lock, lambda: self._cutover(run_id, target, observer))
+
+    def rollback(
+        self,
+        run_id: str | None,
+        target: Target | None,
+        observer: Observer,
+        lock: LockPolicy = NO_WAIT,
+    ) -> Outcome:
+        """Undo a waiting, failed or unfinished run from its recorded facts."""
+        return self._waiting_for_lock(lock, lambda: self._rollback(run_id, target, observer))
+
+    def _cutover(self, run_id: str | None, target: Target | None, observer: Observer) -> Outcome:
         run = self._chosen(run_id, target, "waits for cutover")
         if run.state is not State.AWAITING_CUTOVER:
             raise UsageError(
@@ -74,8 +93,7 @@ class Runner:
         drive.operator("cutover requested", Trigger.CUTOVER)
         return drive.drive()
 
-    def rollback(self, run_id: str | None, target: Target | None, observer: Observer) -> Outcome:
-        """Undo a waiting, failed or unfinished run from its recorded facts."""
+    def _rollback(self, run_id: str | None, target: Target | None, observer: Observer) -> Outcome:
         run = self._chosen(run_id, target, "could be rolled back")
         if run.state in (State.SUCCEEDED, State.ROLLED_BACK):
             raise UsageError(

@@ -248,6 +248,28 @@ def test_waiting_for_the_lock_gives_up_after_the_wait(h: Harness) -> None:
     assert h.world.clock.monotonic() - before >= 5
 
 
+def test_a_cutover_waiting_for_the_lock_proceeds_once_the_holders_lease_expires(
+    h: Harness,
+) -> None:
+    waiting = h.runner().release(replace(h.request, mode=Mode.DEPLOY), h.observer).run
+    h.store.acquire(waiting.id, "host:1:dead00", 60)  # a runner that died holding it
+
+    outcome = h.runner("host:2:bbbbbb").cutover(
+        waiting.id, None, h.observer, LockPolicy(wait_seconds=120)
+    )
+
+    assert outcome.exit_code == ExitCode.OK
+    assert outcome.run.state is S.SUCCEEDED
+
+
+def test_a_rollback_without_a_wait_is_refused_while_the_holder_lives(h: Harness) -> None:
+    waiting = h.runner().release(replace(h.request, mode=Mode.DEPLOY), h.observer).run
+    h.store.acquire(waiting.id, "host:1:alive0", 60)
+
+    with pytest.raises(TargetBusyError, match="host:1:alive0"):
+        h.runner("host:2:bbbbbb").rollback(waiting.id, None, h.observer)
+
+
 def test_on_unfinished_resume_takes_over_a_run_whose_lease_expired(h: Harness) -> None:
     h.actions.on(S.SWAPPING, fail_with(Interrupted("interrupted by SIGTERM")))
     dead = h.runner().release(h.request, h.observer).run
