@@ -27,6 +27,13 @@ def world_of(sim: Simulator, target: ReleaseTarget) -> Production:
     return production(sim, target.app, target.blue, GREEN, target.cname)
 
 
+def assert_production_untouched(sim: Simulator, target: ReleaseTarget) -> None:
+    """Blue serves v1 at its own CNAME, and no green or template is left."""
+    world = world_of(sim, target)
+    assert_blue_serves(world, "v1", target.cname)
+    assert_clean(world)
+
+
 def test_a_good_version_is_released_and_blue_keeps_its_cname(
     sim: Simulator, target: ReleaseTarget, wired: WiredFactory
 ) -> None:
@@ -52,9 +59,7 @@ def test_a_version_answering_500_is_rolled_back_and_production_is_untouched(
 
     assert outcome.exit_code == ExitCode.ROLLED_BACK, outcome.summary
     assert engine.path(outcome)[-3:] == ["verifying", "rolling_back", "rolled_back"]
-    world = world_of(sim, target)
-    assert_blue_serves(world, "v1", target.cname)
-    assert_clean(world)
+    assert_production_untouched(sim, target)
 
 
 def test_a_green_that_launches_red_is_rolled_back(
@@ -66,9 +71,7 @@ def test_a_green_that_launches_red_is_rolled_back(
 
     assert outcome.exit_code == ExitCode.ROLLED_BACK, outcome.summary
     assert "cloning failed" in (outcome.run.rollback_reason or "")
-    world = world_of(sim, target)
-    assert_blue_serves(world, "v1", target.cname)
-    assert_clean(world)
+    assert_production_untouched(sim, target)
 
 
 def test_a_failed_deployment_to_blue_is_rolled_back(
@@ -80,9 +83,7 @@ def test_a_failed_deployment_to_blue_is_rolled_back(
 
     assert outcome.exit_code == ExitCode.ROLLED_BACK, outcome.summary
     assert "deploying failed" in (outcome.run.rollback_reason or "")
-    world = world_of(sim, target)
-    assert_blue_serves(world, "v1", target.cname)
-    assert_clean(world)
+    assert_production_untouched(sim, target)
 
 
 def test_a_swap_that_aws_refuses_is_rolled_back(
@@ -94,9 +95,7 @@ def test_a_swap_that_aws_refuses_is_rolled_back(
 
     assert outcome.exit_code == ExitCode.ROLLED_BACK, outcome.summary
     assert "swapping failed" in (outcome.run.rollback_reason or "")
-    world = world_of(sim, target)
-    assert_blue_serves(world, "v1", target.cname)
-    assert_clean(world)
+    assert_production_untouched(sim, target)
 
 
 def test_a_swap_that_never_finishes_fails_for_an_operator_and_resume_then_undoes_it(
@@ -116,9 +115,7 @@ def test_a_swap_that_never_finishes_fails_for_an_operator_and_resume_then_undoes
     resumed = wired().runner.resume(failed.run.id, NullObserver())
 
     assert resumed.exit_code == ExitCode.ROLLED_BACK, resumed.summary
-    world = world_of(sim, target)
-    assert_blue_serves(world, "v1", target.cname)
-    assert_clean(world)
+    assert_production_untouched(sim, target)
 
 
 def test_a_terminate_that_keeps_failing_leaves_a_failed_run_that_resume_cleans_up(
