@@ -17,13 +17,13 @@ from datetime import UTC, datetime
 
 from cloud.aws import AwsConfig, make_session
 from cloud.beanstalk import Boto3Beanstalk
-from cloud.ports import EbEvent, Environment
-from engine.clock import SystemClock
-from engine.interrupt import Interrupt
-from engine.poller import SharedPoller
+from engine.domain.ports.cloud import EbEvent, Environment
+from engine.domain.ports.runtime import Condition, Snapshot
+from engine.release.clock import SystemClock
+from engine.release.interrupt import Interrupt
+from engine.release.poller import SharedPoller
 from simulator import Simulator
 from simulator.seed import SOLUTION_STACK, seed_release_target
-from states.context import Condition, Snapshot
 
 SPEED = 30.0  # a launch takes 6 s
 POLL_INTERVAL = 1.0  # the production default

@@ -13,9 +13,9 @@ from botocore.client import BaseClient
 from botocore.config import Config as BotoConfig
 from botocore.exceptions import ProfileNotFound
 
-from cloud.errors import ConfigurationError
 from cloud.translate import translate_errors
 from cloud.user_agent import USER_AGENT
+from engine.domain.errors import ConfigurationError
 
 AuthMethod = Literal["default", "SSO"]
 RetryMode = Literal["standard", "adaptive"]

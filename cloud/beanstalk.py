@@ -1,6 +1,6 @@
 """Boto3Beanstalk: the Beanstalk port over boto3 (Elastic Beanstalk, plus STS for identity).
 
-Every method translates botocore errors into `cloud.errors`; list calls follow NextToken.
+Every method translates botocore errors into `engine.domain.errors`; list calls follow NextToken.
 """
 
 from __future__ import annotations
@@ -21,9 +21,14 @@ from cloud.beanstalk_mapping import (
     to_event,
     to_version,
 )
-from cloud.errors import NotFoundError
-from cloud.ports import ApplicationVersion, CreateEnvironmentRequest, EbEvent, Environment
 from cloud.translate import translate_errors
+from engine.domain.errors import NotFoundError
+from engine.domain.ports.cloud import (
+    ApplicationVersion,
+    CreateEnvironmentRequest,
+    EbEvent,
+    Environment,
+)
 
 if TYPE_CHECKING:
     from collections import Counter

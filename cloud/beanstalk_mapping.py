@@ -1,4 +1,5 @@
-"""Elastic Beanstalk API shapes (as boto3 returns them) mapped to the values of cloud.ports."""
+"""Elastic Beanstalk API shapes (as boto3 returns them) mapped to the cloud
+ports' values (engine.domain.ports.cloud)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,12 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from cloud.ports import ApplicationVersion, CreateEnvironmentRequest, EbEvent, Environment
+from engine.domain.ports.cloud import (
+    ApplicationVersion,
+    CreateEnvironmentRequest,
+    EbEvent,
+    Environment,
+)
 
 
 def to_environment(description: Mapping[str, Any]) -> Environment:

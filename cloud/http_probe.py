@@ -13,9 +13,9 @@ from types import TracebackType
 
 import httpx
 
-from cloud.errors import ProbeError
-from cloud.ports import ProbeResult
 from cloud.user_agent import USER_AGENT
+from engine.domain.errors import ProbeError
+from engine.domain.ports.cloud import ProbeResult
 
 EXCERPT_CHARS = 200
 READ_LIMIT_BYTES = 4096  # a health page is small; never download a whole large one

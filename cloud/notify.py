@@ -1,8 +1,9 @@
 """Run summaries posted to a webhook (Slack-compatible) with httpx, off the release's thread.
 
-`WebhookNotifier` implements `cloud.ports.Notifier`: `notify` only queues; a daemon thread posts
-with retries; `flush`/`close` give the CLI a bounded wait at exit. The URL's secrets (path,
-user:password, query) never reach a log line or an error: only `scheme://host/…` does.
+`WebhookNotifier` implements `engine.domain.ports.cloud.Notifier`: `notify` only queues; a
+daemon thread posts with retries; `flush`/`close` give the CLI a bounded wait at exit. The
+URL's secrets (path, user:password, query) never reach a log line or an error: only
+`scheme://host/…` does.
 """
 
 from __future__ import annotations
@@ -18,8 +19,8 @@ from dataclasses import dataclass
 
 import httpx
 
-from cloud.errors import ConfigurationError
 from cloud.user_agent import USER_AGENT
+from engine.domain.errors import ConfigurationError
 
 log = logging.getLogger(__name__)
 

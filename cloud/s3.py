@@ -1,4 +1,5 @@
-"""Boto3ArtifactStore: the ArtifactStore port over S3 (callers name the keys: cloud.bundles)."""
+"""Boto3ArtifactStore: the ArtifactStore port over S3 (callers name the
+keys: engine.domain.bundles)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,8 @@ from botocore.exceptions import ClientError
 
 from cloud.aws import AwsConfig, make_client
 from cloud.aws_calls import CallRecorder, RetryReporter
-from cloud.errors import ConfigurationError
 from cloud.translate import error_code, translate_errors
+from engine.domain.errors import ConfigurationError
 
 if TYPE_CHECKING:
     from collections import Counter

@@ -1,4 +1,5 @@
-"""Translate botocore errors into `cloud.errors` at the boundary, keeping AWS's code and text.
+"""Translate botocore errors into `engine.domain.errors` at the boundary,
+keeping AWS's code and text.
 
 `translate(error)` is the pure mapping; `translate_errors()` applies it as a context manager
 or decorator around every adapter call.
@@ -13,7 +14,7 @@ from typing import Any
 from boto3.exceptions import S3UploadFailedError
 from botocore import exceptions as bc
 
-from cloud.errors import (
+from engine.domain.errors import (
     BlueGreenError,
     CloudError,
     ConfigurationError,
@@ -115,7 +116,7 @@ def translate(error: bc.ClientError | bc.BotoCoreError | S3UploadFailedError) ->
 
 @contextmanager
 def translate_errors() -> Iterator[None]:
-    """Raise botocore errors as `cloud.errors` (usable as `with` or as a decorator)."""
+    """Raise botocore errors as `engine.domain.errors` (usable as `with` or as a decorator)."""
     try:
         yield
     except (bc.ClientError, bc.BotoCoreError, S3UploadFailedError) as error:

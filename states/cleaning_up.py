@@ -4,9 +4,9 @@ this run's configuration template.
 
 from __future__ import annotations
 
-from engine.model import Trigger
-from states.context import StepContext
-from states.teardown import remove_green, remove_template
+from engine.domain.model import Trigger
+from engine.domain.step import StepContext
+from states.shared.removal import remove_green, remove_template
 
 
 def run(ctx: StepContext) -> Trigger:

@@ -4,10 +4,12 @@ blue's previous version, and wait until green is Ready and healthy.
 
 from __future__ import annotations
 
-from cloud.errors import ConflictError, StepFailed
-from cloud.ports import CreateEnvironmentRequest, Environment
-from engine.model import Trigger
-from states.common import (
+from engine.domain.errors import ConflictError, StepFailed
+from engine.domain.model import Trigger
+from engine.domain.ports.cloud import CreateEnvironmentRequest, Environment
+from engine.domain.step import StepContext
+from states.shared.conditions import present, ready_and_healthy
+from states.shared.resources import (
     find_own_green,
     green_tags,
     is_gone,
@@ -15,8 +17,6 @@ from states.common import (
     require,
     template_name,
 )
-from states.conditions import present, ready_and_healthy
-from states.context import StepContext
 
 
 def run(ctx: StepContext) -> Trigger:

@@ -4,9 +4,9 @@ is Ready, runs that version and is healthy. Mode deploy then pauses for the cuto
 
 from __future__ import annotations
 
-from engine.model import Mode, Trigger
-from states.context import StepContext
-from states.deploys import put_blue_on
+from engine.domain.model import Mode, Trigger
+from engine.domain.step import StepContext
+from states.shared.blue_version import put_blue_on
 
 
 def run(ctx: StepContext) -> Trigger:

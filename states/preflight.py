@@ -6,13 +6,20 @@ from __future__ import annotations
 
 import re
 
-from cloud.errors import ConfigurationError, CredentialsError
-from cloud.ports import Environment
-from engine.model import Trigger
-from states.common import describe_by_id, is_gone, is_own_green, live_named, note, template_name
-from states.conditions import health_text
-from states.context import StepContext
-from states.versions import ensure_version
+from engine.domain.errors import ConfigurationError, CredentialsError
+from engine.domain.model import Trigger
+from engine.domain.ports.cloud import Environment
+from engine.domain.step import StepContext
+from states.shared.app_versions import ensure_version
+from states.shared.conditions import health_text
+from states.shared.resources import (
+    describe_by_id,
+    is_gone,
+    is_own_green,
+    live_named,
+    note,
+    template_name,
+)
 
 # CreateEnvironment's EnvironmentName: 4-40 letters, digits and hyphens, no hyphen at the ends.
 ENVIRONMENT_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{2,38}[A-Za-z0-9]$")

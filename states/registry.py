@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 
-from engine.model import State, Trigger
+from engine.domain.model import State
+from engine.domain.step import Action
 from states import (
     cleaning_up,
     cloning,
@@ -15,9 +16,6 @@ from states import (
     swapping,
     verifying,
 )
-from states.context import StepContext
-
-Action = Callable[[StepContext], Trigger]
 
 ACTIONS: Mapping[State, Action] = {
     State.PREFLIGHT: preflight.run,  # -> PREFLIGHT_PASSED

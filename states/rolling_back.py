@@ -5,13 +5,13 @@ deleted. UNDONE only when production is exactly where it was.
 
 from __future__ import annotations
 
-from cloud.errors import ConflictError, StepFailed
-from engine.model import Trigger
-from states.cnames import put_cnames
-from states.common import current_blue, find_own_green, is_gone, note, require
-from states.context import StepContext
-from states.deploys import put_blue_on
-from states.teardown import remove_green, remove_template
+from engine.domain.errors import ConflictError, StepFailed
+from engine.domain.model import Trigger
+from engine.domain.step import StepContext
+from states.shared.blue_version import put_blue_on
+from states.shared.cnames import put_cnames
+from states.shared.removal import remove_green, remove_template
+from states.shared.resources import current_blue, find_own_green, is_gone, note, require
 
 
 def run(ctx: StepContext) -> Trigger:

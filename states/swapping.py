@@ -4,9 +4,9 @@ deployed to while green serves; skipped when an earlier attempt already swapped 
 
 from __future__ import annotations
 
-from engine.model import Trigger
-from states.cnames import put_cnames
-from states.context import StepContext
+from engine.domain.model import Trigger
+from engine.domain.step import StepContext
+from states.shared.cnames import put_cnames
 
 
 def run(ctx: StepContext) -> Trigger:

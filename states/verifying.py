@@ -4,12 +4,12 @@ expected several times in a row, within the run's deadline, while EB's own healt
 
 from __future__ import annotations
 
-from cloud.errors import ProbeError, StepFailed
-from cloud.ports import ProbeResult
-from engine.model import EventSource, Trigger
-from states.common import current_blue, health_url, note
-from states.conditions import health_text
-from states.context import StepContext
+from engine.domain.errors import ProbeError, StepFailed
+from engine.domain.model import EventSource, Trigger
+from engine.domain.ports.cloud import ProbeResult
+from engine.domain.step import StepContext
+from states.shared.conditions import health_text
+from states.shared.resources import current_blue, health_url, note
 
 
 def run(ctx: StepContext) -> Trigger:

@@ -18,7 +18,7 @@ from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError, StatementError
 from sqlalchemy.pool import ConnectionPoolEntry
 
-from cloud.errors import ConfigurationError, StoreError
+from engine.domain.errors import ConfigurationError, StoreError
 
 STATE_DIR_MODE = 0o700
 DB_FILE_MODE = 0o600

@@ -1,4 +1,5 @@
-"""Between rows and domain values: `engine.model` never sees a row, the tables never a Run."""
+"""Between rows and domain values: `engine.domain.model` never sees a row, the tables
+never a Run."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import json
 from dataclasses import asdict
 from typing import Any
 
-from engine.model import (
+from engine.domain.model import (
     Bundle,
     EventRecord,
     EventSource,

@@ -16,7 +16,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import SQLAlchemyError
 
-from cloud.errors import StoreError
+from engine.domain.errors import StoreError
 from storage.database import SQLITE_BEGIN_OPTION, describe, make_engine, safe_url
 
 # pg_advisory_xact_lock key shared by every runner migrating the same database ("bluegre").

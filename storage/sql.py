@@ -16,10 +16,11 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.sql.dml import ReturningUpdate, Update
 
-from cloud.errors import StoreError
-from engine.model import EventRecord, Run, RunId, Target, TransitionRecord
-from storage import messages
-from storage.clock import Clock, utc_now
+from engine.domain import refusals
+from engine.domain.errors import StoreError
+from engine.domain.model import EventRecord, Run, RunId, Target, TransitionRecord
+from engine.domain.ports.runtime import Now, utc_now
+from engine.domain.ports.store import RunQuery
 from storage.database import SQLITE_BEGIN_OPTION, default_database_url, describe, make_engine
 from storage.mapping import (
     FINISHED_STATES,
@@ -34,10 +35,9 @@ from storage.mapping import (
 )
 from storage.migrate import upgrade
 from storage.models import EventRow, RunRow, TransitionRow
-from storage.ports import RunQuery
 
 
-def open_store(url: str | None = None, clock: Clock = utc_now) -> SqlRunStore:
+def open_store(url: str | None = None, clock: Now = utc_now) -> SqlRunStore:
     """The run store at `url` (default: the SQLite file), its schema migrated to the head."""
     engine = make_engine(url or default_database_url())
     try:
@@ -55,7 +55,7 @@ class _Conflict(StoreError):
 class SqlRunStore:
     """Runs, transitions, events and leases in a SQL database (schema: storage.models)."""
 
-    def __init__(self, engine: Engine, clock: Clock = utc_now) -> None:
+    def __init__(self, engine: Engine, clock: Now = utc_now) -> None:
         self._engine = engine
         self._clock = clock
         self._writers = sessionmaker(engine, expire_on_commit=False)
@@ -103,7 +103,7 @@ class SqlRunStore:
             with self._uow() as session:
                 session.add_all([event_row(e) for e in events])
         except _Conflict:
-            raise messages.run_not_found(events[0].run_id) from None
+            raise refusals.run_not_found(events[0].run_id) from None
 
     def get(self, run_id: RunId) -> Run:
         with self._uow(read_only=True) as session:
@@ -127,9 +127,9 @@ class SqlRunStore:
             taken = _changed(session, update(RunRow).where(RunRow.id == run_id, free).values(lease))
             row = session.get(RunRow, run_id)
             if row is None:
-                raise messages.run_not_found(run_id)
+                raise refusals.run_not_found(run_id)
             if not taken:
-                raise messages.lease_busy(run_from_row(row), now)
+                raise refusals.lease_busy(run_from_row(row), now)
             return run_from_row(row)
 
     def renew(self, run_id: RunId, owner: str, lease_seconds: float) -> None:
@@ -201,7 +201,7 @@ class SqlRunStore:
             if session.get(RunRow, run.id) is not None:
                 return StoreError(f"a run with id {run.id} exists already")
             holder = session.scalar(select(RunRow).where(RunRow.active_target == run.target.key))
-            return messages.target_busy(run_from_row(holder), self._clock()) if holder else None
+            return refusals.target_busy(run_from_row(holder), self._clock()) if holder else None
 
 
 _NO_SYNC = {"synchronize_session": False}
@@ -216,20 +216,20 @@ def _changed(session: Session, statement: Update | ReturningUpdate[Any]) -> int:
 def _lost(session: Session, run_id: RunId, owner: str) -> StoreError:
     row = session.get(RunRow, run_id)
     if row is None:
-        return messages.run_not_found(run_id)
-    return messages.lease_lost(run_id, owner, row.lease_owner)
+        return refusals.run_not_found(run_id)
+    return refusals.lease_lost(run_id, owner, row.lease_owner)
 
 
 def _by_prefix(session: Session, prefix: str) -> RunRow:
-    if len(prefix) < messages.MIN_PREFIX:
-        raise messages.run_not_found(prefix)
+    if len(prefix) < refusals.MIN_PREFIX:
+        raise refusals.run_not_found(prefix)
     # substr, not LIKE: SQLite's LIKE ignores case and treats _ and % as wildcards.
     matching = select(RunRow).where(func.substr(RunRow.id, 1, len(prefix)) == prefix)
     rows = session.scalars(matching.order_by(RunRow.id).limit(4)).all()
     if not rows:
-        raise messages.run_not_found(prefix)
+        raise refusals.run_not_found(prefix)
     if len(rows) > 1:
-        raise messages.ambiguous_prefix(prefix, [r.id for r in rows])
+        raise refusals.ambiguous_prefix(prefix, [r.id for r in rows])
     return rows[0]
 
 

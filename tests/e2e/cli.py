@@ -16,8 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from engine.domain.ports.store import RunQuery
 from simulator import Simulator
-from storage.ports import RunQuery
 from storage.sql import SqlRunStore, open_store
 
 APP, BLUE, GREEN = "shop", "shop-blue", "shop-green"
@@ -26,7 +26,7 @@ TIMEOUT = 60.0
 
 def command_line(*args: str) -> list[str]:
     script = Path(sys.executable).parent / "bluegreen"
-    prefix = [str(script)] if script.exists() else [sys.executable, "-m", "engine.cli"]
+    prefix = [str(script)] if script.exists() else [sys.executable, "-m", "engine.operator.cli"]
     return [*prefix, *args]
 
 

@@ -60,7 +60,7 @@ class Releases:
 
 def _cli() -> list[str]:
     script = Path(sys.executable).parent / "bluegreen"
-    return [str(script)] if script.exists() else [sys.executable, "-m", "engine.cli"]
+    return [str(script)] if script.exists() else [sys.executable, "-m", "engine.operator.cli"]
 
 
 def _environment(sim: Simulator, home: Path) -> dict[str, str]:

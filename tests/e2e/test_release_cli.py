@@ -3,9 +3,9 @@ types them, against the simulator."""
 
 from __future__ import annotations
 
+from engine.domain.ports.store import RunQuery
 from simulator import Simulator
 from simulator.seed import ReleaseTarget
-from storage.ports import RunQuery
 from tests.e2e.cli import APP, BLUE, GREEN, Cli
 from tests.integration.engine.world import (
     Production,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from cloud.errors import NotFoundError
+from engine.domain.errors import NotFoundError
 from tests.fakes.crash import Crash
 
 

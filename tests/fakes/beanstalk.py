@@ -7,8 +7,13 @@ import re
 from collections.abc import Sequence
 from datetime import datetime
 
-from cloud.errors import ConflictError, CredentialsError, NotFoundError
-from cloud.ports import ApplicationVersion, CreateEnvironmentRequest, EbEvent, Environment
+from engine.domain.errors import ConflictError, CredentialsError, NotFoundError
+from engine.domain.ports.cloud import (
+    ApplicationVersion,
+    CreateEnvironmentRequest,
+    EbEvent,
+    Environment,
+)
 from tests.fakes.environment import ACCOUNT, FakeEnvironment, _Version
 from tests.fakes.lifecycle import EnvironmentLifecycle
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from cloud.ports import ApplicationVersion, Environment
+from engine.domain.ports.cloud import ApplicationVersion, Environment
 
 REGION = "us-east-1"
 ACCOUNT = "123456789012"

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import fields
 from typing import Any
 
-from engine.model import EventRecord, EventSource, Facts, Run
-from states.context import Clock
+from engine.domain.model import EventRecord, EventSource, Facts, Run
+from engine.domain.ports.runtime import Clock
 from tests.fakes.crash import Crash
 
 

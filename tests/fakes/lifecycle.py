@@ -8,8 +8,8 @@ from collections import Counter
 from dataclasses import replace
 from typing import TypeVar
 
-from cloud.errors import CloudError
-from cloud.ports import EbEvent
+from engine.domain.errors import CloudError
+from engine.domain.ports.cloud import EbEvent
 from tests.fakes.artifacts import FakeArtifactStore
 from tests.fakes.clock import FakeClock
 from tests.fakes.crash import Crash

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from cloud.ports import ProbeResult
+from engine.domain.ports.cloud import ProbeResult
 from tests.fakes.beanstalk import FakeBeanstalk
 from tests.fakes.clock import FakeClock
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from cloud.errors import DeadlineExceeded
-from states.context import Condition, Snapshot
+from engine.domain.errors import DeadlineExceeded
+from engine.domain.ports.runtime import Condition, Snapshot
 from tests.fakes.beanstalk import FakeBeanstalk
 from tests.fakes.clock import FakeClock
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from cloud.ports import ArtifactStore, Beanstalk, HealthProbe
-from engine.model import Bundle, HealthCheck, Mode, Run, RunId, State, Target
-from states.context import Clock, Deadlines, Journal, StepContext, Waiter
+from engine.domain.model import Bundle, HealthCheck, Mode, Run, RunId, State, Target
+from engine.domain.ports.cloud import ArtifactStore, Beanstalk, HealthProbe
+from engine.domain.ports.runtime import Clock, Deadlines, Journal, Waiter
+from engine.domain.step import StepContext
 from tests.fakes.artifacts import FakeArtifactStore
 from tests.fakes.beanstalk import FakeBeanstalk
 from tests.fakes.clock import FakeClock

@@ -11,7 +11,7 @@ import pytest
 
 from cloud.aws import AwsConfig, make_session
 from cloud.beanstalk import Boto3Beanstalk
-from cloud.ports import Environment
+from engine.domain.ports.cloud import Environment
 from simulator import Simulator
 
 POLL_SECONDS = 0.02

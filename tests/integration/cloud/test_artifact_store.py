@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from cloud.bundles import bundle_key
-from cloud.errors import ConfigurationError, NotFoundError
 from cloud.s3 import Boto3ArtifactStore
+from engine.domain.bundles import bundle_key
+from engine.domain.errors import ConfigurationError, NotFoundError
 from simulator import Simulator, make_bundle
 
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from cloud.beanstalk import Boto3Beanstalk
-from cloud.bundles import bundle_key, version_label_for
-from cloud.ports import CreateEnvironmentRequest, Environment
 from cloud.s3 import Boto3ArtifactStore
+from engine.domain.bundles import bundle_key, version_label_for
+from engine.domain.ports.cloud import CreateEnvironmentRequest, Environment
 from simulator import Simulator, make_bundle
 from simulator.seed import ReleaseTarget
 from tests.integration.cloud.helpers import ready, terminated, version_processed, wait_for

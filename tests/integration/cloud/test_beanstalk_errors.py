@@ -1,4 +1,4 @@
-"""Real simulator errors come out of Boto3Beanstalk as cloud.errors, and every failed
+"""Real simulator errors come out of Boto3Beanstalk as engine.domain.errors, and every failed
 attempt botocore made is reported to on_retry."""
 
 from __future__ import annotations
@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 import pytest
 
 from cloud.beanstalk import Boto3Beanstalk
-from cloud.errors import ConflictError, NotFoundError, ServiceError, ThrottledError
-from cloud.ports import CreateEnvironmentRequest
+from engine.domain.errors import ConflictError, NotFoundError, ServiceError, ThrottledError
+from engine.domain.ports.cloud import CreateEnvironmentRequest
 from simulator import Simulator
 from simulator.seed import ReleaseTarget, add_version
 from tests.integration.cloud.helpers import MAX_ATTEMPTS

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 import pytest
 
 from cloud.beanstalk import Boto3Beanstalk
-from cloud.ports import CreateEnvironmentRequest, Environment
+from engine.domain.ports.cloud import CreateEnvironmentRequest, Environment
 from simulator import Simulator
 from simulator.seed import ReleaseTarget, seed_release_target
 from tests.integration.cloud.helpers import beanstalk_for, point_aws_at, ready, wait_for

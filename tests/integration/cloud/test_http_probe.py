@@ -9,8 +9,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from cloud.errors import ProbeError
 from cloud.http_probe import HttpxHealthProbe
+from engine.domain.errors import ProbeError
 
 PROXY_VARIABLES = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy")
 RELEASE_SLOW_RESPONSE = threading.Event()

@@ -9,7 +9,7 @@ import pytest
 
 from cloud.beanstalk import Boto3Beanstalk
 from cloud.http_probe import HttpxHealthProbe
-from cloud.ports import CreateEnvironmentRequest
+from engine.domain.ports.cloud import CreateEnvironmentRequest
 from simulator import Simulator
 from simulator.seed import ReleaseTarget
 from tests.integration.cloud.helpers import ready, wait_for

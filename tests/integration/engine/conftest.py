@@ -9,16 +9,16 @@ from pathlib import Path
 
 import pytest
 
-from engine.bootstrap import Runtime, bootstrap
-from engine.config import Settings, load_settings
-from engine.inputs import release_request
-from engine.interrupt import Interrupt
-from engine.model import Mode
-from engine.observer import NullObserver, Outcome
-from engine.runner import Runner
+from engine.domain.model import Mode
+from engine.domain.ports.store import RunStore
+from engine.operator.bootstrap import Runtime, bootstrap
+from engine.operator.inputs import release_request
+from engine.operator.settings import Settings, load_settings
+from engine.release.interrupt import Interrupt
+from engine.release.observer import NullObserver, Outcome
+from engine.release.runner import Runner
 from simulator import Simulator
 from simulator.seed import ReleaseTarget, seed_release_target
-from storage.ports import RunStore
 from tests.integration.cloud.helpers import point_aws_at
 
 GREEN = "shop-green"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from engine.exit_codes import ExitCode
-from engine.model import Mode, State
-from engine.observer import NullObserver
+from engine.domain.exit_codes import ExitCode
+from engine.domain.model import Mode, State
+from engine.release.observer import NullObserver
 from simulator import Simulator
 from simulator.seed import ReleaseTarget
 from tests.integration.engine.conftest import GREEN, WiredFactory

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from engine.history import runs_group, status_command
-from engine.model import Facts, State
-from storage.ports import RunStore
+from engine.domain.model import Facts, State
+from engine.domain.ports.store import RunStore
+from engine.operator.runs_commands import runs_group, status_command
 from storage.sql import open_store
 from tests.unit.history.releases import (
     History,

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from engine.history import runs_group
+from engine.operator.runs_commands import runs_group
 from tests.integration.history.conftest import Releases
 
 

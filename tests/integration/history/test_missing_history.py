@@ -7,7 +7,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from engine.cli import main
+from engine.operator.cli import main
 
 
 def test_reading_a_history_that_does_not_exist_creates_no_database(tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.report_chart import MARKER_COLOURS, ROW, STATE_COLOURS, TOP
+from engine.operator.views.report_chart import MARKER_COLOURS, ROW, STATE_COLOURS, TOP
 from tests.integration.history.conftest import Releases
 from tests.integration.history.png import hex_colour, read_pixels, size
 

@@ -9,9 +9,9 @@ from collections.abc import Iterator
 import pytest
 
 from cloud.notify import WebhookNotifier
-from engine.model import State
-from engine.notify_summary import summary_for
-from engine.observer import Outcome
+from engine.domain.model import State
+from engine.operator.notifications import summary_for
+from engine.release.observer import Outcome
 from tests.integration.notify.receiver import Receiver, refused_url, running_receiver
 from tests.unit.notify.runs import finished_run
 
@@ -47,8 +47,10 @@ def test_a_summary_arrives_as_json_with_every_field(receiver: Receiver) -> None:
     assert path == "/hook"
     assert headers["Content-Type"] == "application/json"
     assert payload["outcome"] == "awaiting_cutover"
-    assert payload["target"] == {"region": "eu-west-1", "app": "shop", "blue": "shop-blue"}
-    for name in ("run_id", "green", "version", "previous_version", "exit_code", "error"):
+    target = {key: payload[key] for key in ("region", "app", "blue")}
+    assert target == {"region": "eu-west-1", "app": "shop", "blue": "shop-blue"}
+    names = ("run_id", "green", "version_label", "previous_version_label", "exit_code", "error")
+    for name in names:
         assert name in payload
     assert payload["text"].startswith("bluegreen: release of v2 to shop/shop-blue")
 

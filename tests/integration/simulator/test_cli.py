@@ -14,7 +14,7 @@ import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-BLUEGREEN = [sys.executable, "-c", "from engine.cli import main; main()"]
+BLUEGREEN = [sys.executable, "-c", "from engine.operator.cli import main; main()"]
 SERVE = [*BLUEGREEN, "simulator", "serve", "--speed", "200"]
 
 

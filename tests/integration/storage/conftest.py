@@ -7,10 +7,10 @@ from collections.abc import Iterator
 
 import pytest
 
-from storage.memory import InMemoryRunStore
-from storage.ports import RunStore
+from engine.domain.ports.store import RunStore
 from storage.sql import open_store
 from tests.fakes import FakeClock
+from tests.fakes.store import InMemoryRunStore
 from tests.unit.storage.builders import T0
 
 

@@ -8,10 +8,10 @@ from multiprocessing.queues import Queue
 from multiprocessing.synchronize import Barrier
 from typing import Any
 
-from cloud.errors import TargetBusyError
-from engine.model import RunId, State
+from engine.domain.errors import TargetBusyError
+from engine.domain.model import RunId, State
+from engine.domain.ports.store import RunQuery
 from storage.migrate import upgrade
-from storage.ports import RunQuery
 from storage.sql import open_store
 from tests.unit.storage.builders import TARGET, at, event, make_run, transition
 

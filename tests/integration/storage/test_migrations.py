@@ -11,7 +11,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
 
-from engine.model import State
+from engine.domain.model import State
 from storage.database import make_engine
 from storage.migrate import alembic_config, current_revisions, head_revisions, script_location
 from storage.migrate import upgrade as migrate

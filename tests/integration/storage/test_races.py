@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from engine.model import RunId
-from storage.ports import RunQuery
+from engine.domain.model import RunId
+from engine.domain.ports.store import RunQuery
 from storage.sql import open_store
 from tests.integration.storage import race_workers
 

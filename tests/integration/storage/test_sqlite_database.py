@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from sqlalchemy import event
 
-from cloud.errors import StoreError
+from engine.domain.errors import StoreError
 from storage.database import default_database_path
 from storage.sql import SqlRunStore, open_store
 from tests.unit.storage.builders import event as history_event

@@ -8,9 +8,9 @@ from datetime import timedelta, timezone
 
 import pytest
 
-from cloud.errors import LeaseLostError, RunNotFoundError, StoreError, TargetBusyError
-from engine.model import RunId, State
-from storage.ports import RunQuery, RunStore
+from engine.domain.errors import LeaseLostError, RunNotFoundError, StoreError, TargetBusyError
+from engine.domain.model import RunId, State
+from engine.domain.ports.store import RunQuery, RunStore
 from tests.fakes import FakeClock
 from tests.unit.storage.builders import TARGET, at, event, finish, make_run
 

@@ -8,9 +8,9 @@ from datetime import timedelta
 
 import pytest
 
-from cloud.errors import LeaseLostError, RunNotFoundError, StoreError, TargetBusyError
-from engine.model import Bundle, Facts, HealthCheck, Mode, RunId, State, Target
-from storage.ports import RunQuery, RunStore
+from engine.domain.errors import LeaseLostError, RunNotFoundError, StoreError, TargetBusyError
+from engine.domain.model import Bundle, Facts, HealthCheck, Mode, RunId, State, Target
+from engine.domain.ports.store import RunQuery, RunStore
 from tests.fakes import FakeClock
 from tests.unit.storage.builders import (
     TARGET,

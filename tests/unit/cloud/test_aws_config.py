@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from cloud.aws import AwsConfig, make_client, make_session
-from cloud.errors import ConfigurationError
+from engine.domain.errors import ConfigurationError
 
 AWS_VARIABLES = (
     "AWS_PROFILE",

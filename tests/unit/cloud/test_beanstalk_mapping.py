@@ -12,7 +12,7 @@ from cloud.beanstalk_mapping import (
     to_event,
     to_version,
 )
-from cloud.ports import CreateEnvironmentRequest, EbEvent
+from engine.domain.ports.cloud import CreateEnvironmentRequest, EbEvent
 
 UPDATED = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
 

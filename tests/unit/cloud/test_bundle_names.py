@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from cloud.bundles import bundle_key, version_label_for
+from engine.domain.bundles import bundle_key, version_label_for
 
 
 def write(path: Path, content: bytes) -> Path:

@@ -6,7 +6,8 @@ import pytest
 from boto3.exceptions import S3UploadFailedError
 from botocore import exceptions as bc
 
-from cloud.errors import (
+from cloud.translate import translate, translate_errors
+from engine.domain.errors import (
     BlueGreenError,
     CloudError,
     ConfigurationError,
@@ -16,7 +17,6 @@ from cloud.errors import (
     ServiceError,
     ThrottledError,
 )
-from cloud.translate import translate, translate_errors
 
 
 def client_error(

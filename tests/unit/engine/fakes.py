@@ -9,10 +9,10 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from cloud.errors import ThrottledError
-from cloud.ports import EbEvent, Environment
-from engine.model import EventRecord, Run, TransitionRecord
-from engine.observer import Outcome
+from engine.domain.errors import ThrottledError
+from engine.domain.model import EventRecord, Run, TransitionRecord
+from engine.domain.ports.cloud import EbEvent, Environment
+from engine.release.observer import Outcome
 
 
 class ManualClock:

@@ -6,17 +6,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 
-from engine.drive import Services
-from engine.interrupt import Interrupt
-from engine.journal import RunJournal
-from engine.model import Run, State, Trigger
-from engine.observer import Observer
-from engine.requests import ReleaseRequest
-from engine.runner import Runner
-from states.context import StepContext, Waiter
-from storage.memory import InMemoryRunStore
-from storage.ports import RunQuery
+from engine.domain.model import Mode, Run, State, Trigger
+from engine.domain.ports.runtime import Waiter
+from engine.domain.ports.store import RunQuery
+from engine.domain.step import StepContext
+from engine.release.drive import Services
+from engine.release.interrupt import Interrupt
+from engine.release.journal import RunJournal
+from engine.release.observer import Observer
+from engine.release.requests import ReleaseRequest
+from engine.release.runner import Runner
 from tests.fakes import FakeWaiter, FakeWorld
+from tests.fakes.store import InMemoryRunStore
 from tests.unit.engine.fakes import RecordingObserver
 
 HAPPY: dict[State, Trigger] = {
@@ -63,6 +64,8 @@ class ScriptedActions:
         queued = self.script.get(state)
         if queued:
             return queued.pop(0)(ctx)
+        if state is State.DEPLOYING and ctx.run.mode is Mode.DEPLOY:
+            return Trigger.PAUSE  # as states.deploying decides it
         return HAPPY[state]
 
     @property

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from cloud.errors import ConfigurationError
-from engine.config import load_settings
-from engine.inputs import bundle_version_label, release_request, target_of
-from engine.model import Mode
-from engine.requests import OnUnfinished
+from engine.domain.errors import ConfigurationError
+from engine.domain.model import Mode
+from engine.operator.inputs import bundle_version_label, release_request, target_of
+from engine.operator.settings import load_settings
+from engine.release.requests import OnUnfinished
 
 REPLACED_TOOL = {
     "BEANSTALK_APP_NAME": "shop",

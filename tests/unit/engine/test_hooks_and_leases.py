@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from engine.crash import CrashHook, CrashingBeanstalk, guard_beanstalk
-from engine.leases import Heartbeat, new_owner_id
-from engine.model import RunId, State
-from storage.memory import InMemoryRunStore
+from engine.domain.model import RunId, State
+from engine.release.leases import Heartbeat, new_owner_id
+from engine.testing.crash_hook import CrashHook, CrashingBeanstalk
 from tests.fakes import FakeBeanstalk, FakeClock, make_run
+from tests.fakes.store import InMemoryRunStore
 from tests.unit.engine.fakes import eventually
 
 
@@ -27,7 +27,7 @@ def test_the_crash_hook_is_inert_when_the_variable_is_unset() -> None:
     beanstalk = FakeBeanstalk(FakeClock())
 
     assert not hook.active
-    assert guard_beanstalk(beanstalk, hook, lambda: State.CLONING) is beanstalk
+    assert hook.wrap(beanstalk, lambda: State.CLONING) is beanstalk
     hook.reached("state:cloning")  # nothing happens
 
 

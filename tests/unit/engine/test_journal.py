@@ -7,13 +7,13 @@ from datetime import timedelta
 
 import pytest
 
-from cloud.errors import LeaseLostError, StoreError
-from cloud.ports import EbEvent
-from engine.journal import RunJournal
-from engine.model import EventRecord, EventSource
-from engine.waits import RunWaiter
-from storage.memory import InMemoryRunStore
+from engine.domain.errors import LeaseLostError, StoreError
+from engine.domain.model import EventRecord, EventSource
+from engine.domain.ports.cloud import EbEvent
+from engine.release.journal import RunJournal
+from engine.release.waits import RunWaiter
 from tests.fakes import FakeClock, make_run
+from tests.fakes.store import InMemoryRunStore
 from tests.unit.engine.fakes import RecordingObserver
 
 OWNER = "host:1:aaaaaa"

@@ -6,13 +6,13 @@ import itertools
 
 import pytest
 
-from engine.machine import InvalidTransition, allowed_triggers, bind, fire, next_state
-from engine.model import State, Trigger
+from engine.domain.model import State, Trigger
+from engine.release.machine import InvalidTransition, allowed_triggers, bind, fire, next_state
 
 S, T = State, Trigger
 FORWARD = (S.PREFLIGHT, S.CLONING, S.SWAPPING, S.DEPLOYING, S.VERIFYING, S.CUTTING_OVER)
 
-# Written out by hand from the design, independently of engine.machine's table.
+# Written out by hand from the design, independently of engine.release.machine's table.
 EXPECTED: dict[tuple[State, Trigger], State] = {
     (S.PREFLIGHT, T.PREFLIGHT_PASSED): S.CLONING,
     (S.CLONING, T.CLONED): S.SWAPPING,

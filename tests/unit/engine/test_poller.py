@@ -7,11 +7,11 @@ from datetime import timedelta
 
 import pytest
 
-from cloud.errors import DeadlineExceeded, StepFailed
-from cloud.ports import EbEvent
-from engine.interrupt import Interrupt, Interrupted
-from engine.poller import SharedPoller
-from states.context import Condition, Snapshot
+from engine.domain.errors import DeadlineExceeded, StepFailed
+from engine.domain.ports.cloud import EbEvent
+from engine.domain.ports.runtime import Condition, Snapshot
+from engine.release.interrupt import Interrupt, Interrupted
+from engine.release.poller import SharedPoller
 from tests.unit.engine.fakes import (
     ManualClock,
     PollingBeanstalk,

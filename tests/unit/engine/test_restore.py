@@ -6,11 +6,11 @@ from dataclasses import replace
 
 import pytest
 
-from cloud.errors import TargetBusyError
-from engine.exit_codes import ExitCode
-from engine.model import EventSource, Mode, State
-from engine.restore import RestoreRequest, restore_version
-from engine.runner import NothingToDo, UsageError
+from engine.domain.errors import TargetBusyError
+from engine.domain.exit_codes import ExitCode
+from engine.domain.model import EventSource, Mode, State
+from engine.release.restore import RestoreRequest, restore_version
+from engine.release.runner import NothingToDo, UsageError
 from tests.unit.engine.harness import Harness
 
 

@@ -6,20 +6,20 @@ from dataclasses import replace
 
 import pytest
 
-from cloud.errors import (
+from engine.domain.errors import (
     ConfigurationError,
     LeaseLostError,
     ServiceError,
     StepFailed,
     TargetBusyError,
 )
-from engine.exit_codes import ExitCode
-from engine.interrupt import Interrupted
-from engine.model import EventSource, Mode, Run, RunId, State, Trigger
-from engine.requests import LockPolicy, OnUnfinished
-from engine.runner import NothingToDo, UsageError
-from states.context import StepContext
-from storage.ports import RunQuery
+from engine.domain.exit_codes import ExitCode
+from engine.domain.model import EventSource, Mode, Run, RunId, State, Trigger
+from engine.domain.ports.store import RunQuery
+from engine.domain.step import StepContext
+from engine.release.interrupt import Interrupted
+from engine.release.requests import LockPolicy, OnUnfinished
+from engine.release.runner import NothingToDo, UsageError
 from tests.unit.engine.harness import Harness, fail_with
 
 S = State

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from engine.exit_codes import ExitCode
-from engine.model import State
+from engine.domain.exit_codes import ExitCode
+from engine.domain.model import State
 from tests.unit.engine.harness import Harness
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from engine.model import (
+from engine.domain.model import (
     EventRecord,
     EventSource,
     Facts,

@@ -10,13 +10,13 @@ from datetime import timedelta
 import pytest
 from rich.console import Console
 
-from cloud.ports import Environment
-from engine.model import EventRecord, EventSource, State
-from engine.observer import Outcome
-from engine.progress import make_observer
-from engine.progress_lines import LinesObserver
-from engine.progress_live import LiveObserver
-from engine.redact import Redactor
+from engine.domain.model import EventRecord, EventSource, State
+from engine.domain.ports.cloud import Environment
+from engine.operator.progress import make_observer
+from engine.operator.progress.lines import LinesObserver
+from engine.operator.progress.live import LiveObserver
+from engine.release.observer import Outcome
+from engine.release.redact import Redactor
 from tests.unit.history.releases import T0, rolled_back_release
 
 SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzzDUMMYKEY"

@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from engine.model import State
-from engine.views_status import (
+from engine.domain.model import State
+from engine.operator.views.status import (
     UNFINISHED_STATES,
     lease_status,
     parse_since,

@@ -7,8 +7,8 @@ import io
 import pytest
 from rich.console import Console
 
-from engine.history_tables import run_view, runs_table, status_table
-from engine.views import run_detail, run_summary
+from engine.operator.views.history import run_detail, run_summary
+from engine.operator.views.tables import run_view, runs_table, status_table
 from tests.unit.history.releases import rolled_back_release, succeeded_release
 
 

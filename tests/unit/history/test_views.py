@@ -9,8 +9,8 @@ from datetime import timedelta
 
 import pytest
 
-from engine.model import EventRecord, EventSource, RunId, State, TransitionRecord
-from engine.views import (
+from engine.domain.model import EventRecord, EventSource, RunId, State, TransitionRecord
+from engine.operator.views.history import (
     human_duration,
     is_failure,
     run_detail,

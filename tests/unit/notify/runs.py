@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from engine.model import Facts, HealthCheck, Mode, Run, RunId, State, Target
+from engine.domain.model import Facts, HealthCheck, Mode, Run, RunId, State, Target
 
 STARTED = datetime(2025, 5, 20, 12, 0, tzinfo=UTC)
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from engine.model import State
-from engine.notify_summary import NotifyingObserver
-from engine.observer import Outcome
+from engine.domain.model import State
+from engine.operator.notifications import NotifyingObserver
+from engine.release.observer import Outcome
 from tests.unit.notify.runs import finished_run
 
 

@@ -7,9 +7,9 @@ from datetime import timedelta
 
 import pytest
 
-from engine.model import State
-from engine.notify_summary import summary_for
-from engine.observer import Outcome
+from engine.domain.model import State
+from engine.operator.notifications import summary_for
+from engine.release.observer import Outcome
 from tests.unit.notify.runs import STARTED, finished_run
 
 
@@ -38,10 +38,11 @@ def test_a_summary_names_the_run_target_versions_and_duration() -> None:
     summary = summary_for(Outcome(finished_run(State.SUCCEEDED), 0, "released v2"))
 
     assert summary["run_id"] == "run-7f3a"
-    assert summary["target"] == {"region": "eu-west-1", "app": "shop", "blue": "shop-blue"}
+    target = {key: summary[key] for key in ("region", "app", "blue")}
+    assert target == {"region": "eu-west-1", "app": "shop", "blue": "shop-blue"}
     assert summary["green"] == "shop-green"
-    assert summary["version"] == "v2"
-    assert summary["previous_version"] == "v1"
+    assert summary["version_label"] == "v2"
+    assert summary["previous_version_label"] == "v1"
     assert summary["duration_seconds"] == 754.0
     assert summary["error"] is None
     assert summary["summary"] == "released v2"

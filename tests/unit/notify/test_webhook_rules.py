@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from cloud.errors import ConfigurationError
 from cloud.notify import RetryPolicy, redact_url, validated_webhook_url
+from engine.domain.errors import ConfigurationError
 
 
 @pytest.mark.parametrize(

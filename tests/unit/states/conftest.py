@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine.model import Run, State
+from engine.domain.model import Run, State
 from states.registry import ACTIONS
 from tests.fakes import FakeEnvironment, FakeWorld
 

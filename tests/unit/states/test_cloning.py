@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from cloud.errors import DeadlineExceeded, StepFailed
-from engine.model import Run, State, Trigger
+from engine.domain.errors import DeadlineExceeded, StepFailed
+from engine.domain.model import Run, State, Trigger
 from states import cloning
 from tests.fakes import Crash, FakeWorld
 from tests.unit.states.conftest import drive, greens

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine.model import Run, State, Trigger
+from engine.domain.model import Run, State, Trigger
 from states import rolling_back
 from states.registry import ACTIONS
 from tests.fakes import Crash, FakeWorld

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from cloud.errors import ConflictError, DeadlineExceeded, NotFoundError, ThrottledError
-from cloud.ports import CreateEnvironmentRequest
-from engine.model import EventSource, Run
-from states.conditions import ready
+from engine.domain.errors import ConflictError, DeadlineExceeded, NotFoundError, ThrottledError
+from engine.domain.model import EventSource, Run
+from engine.domain.ports.cloud import CreateEnvironmentRequest
+from states.shared.conditions import ready
 from tests.fakes import Crash, FakeWorld
 
 

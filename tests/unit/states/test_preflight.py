@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from cloud.errors import ConfigurationError, DeadlineExceeded, StepFailed
-from engine.model import Bundle, Run, Trigger
+from engine.domain.errors import ConfigurationError, DeadlineExceeded, StepFailed
+from engine.domain.model import Bundle, Run, Trigger
 from states import preflight
 from tests.fakes import Crash, FakeDurations, FakeWorld, make_run
 from tests.unit.states.conftest import BLUE_CNAME, mutations

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine.model import Mode, Run, State, Trigger
+from engine.domain.model import Mode, Run, State, Trigger
 from states.registry import ACTIONS, action_for
 from tests.fakes import FakeWorld
 from tests.unit.states.conftest import BLUE_CNAME, HAPPY_PATH, assert_released, drive, mutations

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from cloud.errors import StepFailed
-from engine.model import Run, State, Trigger
+from engine.domain.errors import StepFailed
+from engine.domain.model import Run, State, Trigger
 from states import rolling_back
 from tests.fakes import FakeWorld, make_run
 from tests.unit.states.conftest import (

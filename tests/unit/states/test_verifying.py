@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from cloud.errors import StepFailed
-from engine.model import EventSource, HealthCheck, Run, State, Trigger
+from engine.domain.errors import StepFailed
+from engine.domain.model import EventSource, HealthCheck, Run, State, Trigger
 from states import verifying
 from tests.fakes import FakeWorld, make_run
 from tests.unit.states.conftest import drive

@@ -8,7 +8,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from engine.model import (
+from engine.domain.model import (
     EventRecord,
     EventSource,
     HealthCheck,
@@ -19,7 +19,7 @@ from engine.model import (
     Target,
     TransitionRecord,
 )
-from storage.ports import RunStore
+from engine.domain.ports.store import RunStore
 
 T0 = datetime(2030, 1, 1, 12, 0, tzinfo=UTC)
 TARGET = Target(region="eu-west-1", app="shop", blue="shop-blue")

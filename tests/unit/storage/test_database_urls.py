@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from cloud.errors import ConfigurationError
+from engine.domain.errors import ConfigurationError
 from storage.database import (
     default_database_path,
     default_database_url,

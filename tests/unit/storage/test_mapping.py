@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import pytest
 
-from engine.model import Bundle, Facts, HealthCheck, Mode, State
+from engine.domain.model import Bundle, Facts, HealthCheck, Mode, State
 from storage.mapping import (
     active_target,
     event_from_row,

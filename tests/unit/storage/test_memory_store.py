@@ -6,10 +6,10 @@ from __future__ import annotations
 import threading
 from dataclasses import replace
 
-from cloud.errors import TargetBusyError
-from engine.model import Facts, State
-from storage.memory import InMemoryRunStore
+from engine.domain.errors import TargetBusyError
+from engine.domain.model import Facts, State
 from tests.fakes import FakeClock
+from tests.fakes.store import InMemoryRunStore
 from tests.unit.storage.builders import T0, make_run
 
 

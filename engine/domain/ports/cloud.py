@@ -1,0 +1,171 @@
+"""The ports to the cloud: what the engine needs from Elastic Beanstalk, S3 and HTTP.
+
+Adapters (boto3, httpx) implement these Protocols; tests use fakes that implement them too.
+Every method raises only the errors of `engine.domain.errors`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Protocol
+
+
+@dataclass(frozen=True)
+class Environment:
+    """What DescribeEnvironments says about one environment."""
+
+    id: str
+    name: str
+    application: str
+    status: str  # Launching | Updating | Ready | Terminating | Terminated | Aborting ...
+    health: str  # Green | Yellow | Red | Grey
+    version_label: str | None
+    cname: str | None
+    arn: str = ""
+    health_status: str | None = None  # enhanced health: Ok | Warning | Degraded | Severe ...
+    template_name: str | None = None
+    endpoint_url: str | None = None
+    date_updated: datetime | None = None
+    abortable: bool = False
+
+    @property
+    def is_ready(self) -> bool:
+        return self.status == "Ready"
+
+    @property
+    def is_healthy(self) -> bool:
+        """Green, and enhanced health (when reported) Ok."""
+        return self.health == "Green" and self.health_status in (None, "Ok", "Info")
+
+    @property
+    def is_terminated(self) -> bool:
+        return self.status == "Terminated"
+
+
+@dataclass(frozen=True)
+class ApplicationVersion:
+    """An application version and its processing status."""
+
+    application: str
+    label: str
+    status: str  # Processed | Unprocessed | Failed | Processing | Building
+    source_bucket: str | None = None
+    source_key: str | None = None
+
+
+@dataclass(frozen=True)
+class EbEvent:
+    """One entry of DescribeEvents."""
+
+    at: datetime
+    message: str
+    severity: str
+    environment_name: str | None = None
+    request_id: str | None = None
+    version_label: str | None = None
+
+
+@dataclass(frozen=True)
+class ProbeResult:
+    """One HTTP health probe: what was asked, what came back, how long it took."""
+
+    url: str
+    status: int | None
+    latency_seconds: float
+    error: str | None = None
+    body_excerpt: str = ""
+
+    def ok(self, expected: Sequence[int]) -> bool:
+        return self.error is None and self.status in expected
+
+
+@dataclass(frozen=True)
+class CreateEnvironmentRequest:
+    """The parameters of CreateEnvironment that a release uses."""
+
+    application: str
+    name: str
+    template_name: str
+    version_label: str
+    tags: Mapping[str, str] = field(default_factory=dict)
+    cname_prefix: str | None = None
+
+
+class Beanstalk(Protocol):
+    """Elastic Beanstalk (plus STS for the credentials check), one region."""
+
+    def caller_identity(self) -> str:
+        """The ARN the credentials belong to; raises CredentialsError."""
+        ...
+
+    def application_exists(self, application: str) -> bool: ...
+
+    def describe_environments(
+        self,
+        application: str | None = None,
+        names: Sequence[str] = (),
+        ids: Sequence[str] = (),
+        include_deleted: bool = False,
+    ) -> list[Environment]:
+        """One DescribeEnvironments call (paginated); empty filters mean all."""
+        ...
+
+    def environment_tags(self, environment_arn: str) -> dict[str, str]: ...
+
+    def get_version(self, application: str, label: str) -> ApplicationVersion | None: ...
+
+    def create_version(
+        self, application: str, label: str, bucket: str, key: str, description: str
+    ) -> ApplicationVersion:
+        """Register a source bundle as a version and ask EB to process it."""
+        ...
+
+    def template_exists(self, application: str, template_name: str) -> bool: ...
+
+    def create_template(
+        self, application: str, template_name: str, environment_id: str, description: str
+    ) -> None: ...
+
+    def delete_template(self, application: str, template_name: str) -> None: ...
+
+    def create_environment(self, request: CreateEnvironmentRequest) -> Environment: ...
+
+    def deploy_version(self, environment_id: str, version_label: str) -> None:
+        """UpdateEnvironment with a new VersionLabel."""
+        ...
+
+    def swap_cnames(self, source_environment_id: str, destination_environment_id: str) -> None: ...
+
+    def terminate_environment(self, environment_id: str) -> None: ...
+
+    def abort_update(self, environment_id: str) -> None: ...
+
+    def events(
+        self, application: str, since: datetime, environment_names: Sequence[str] = ()
+    ) -> list[EbEvent]:
+        """Events of the application's environments since a time, oldest first."""
+        ...
+
+
+class ArtifactStore(Protocol):
+    """S3, for source bundles."""
+
+    def object_exists(self, bucket: str, key: str) -> bool: ...
+
+    def upload(self, bucket: str, key: str, path: str) -> None: ...
+
+
+class HealthProbe(Protocol):
+    """One HTTP GET; the verifying step decides what the answers mean."""
+
+    def probe(self, url: str, timeout_seconds: float) -> ProbeResult:
+        """Never raises for a bad status or a refused connection: that is in the result."""
+        ...
+
+
+class Notifier(Protocol):
+    """Posts a run summary somewhere; never raises, never blocks the release for long."""
+
+    def notify(self, summary: Mapping[str, object]) -> None: ...

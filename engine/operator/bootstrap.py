@@ -1,0 +1,114 @@
+"""The composition root: the one place that turns settings into adapters and a Runner.
+
+Only this module of engine/ imports the adapter modules of cloud/ and storage/.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from cloud.aws import AwsConfig, make_session
+from cloud.beanstalk import Boto3Beanstalk
+from cloud.http_probe import HttpxHealthProbe
+from cloud.notify import WebhookNotifier
+from cloud.s3 import Boto3ArtifactStore
+from engine.domain.ports.store import RunStore
+from engine.operator.inputs import deadlines_of
+from engine.operator.notifications import NotifyingObserver
+from engine.operator.settings import Settings
+from engine.release.clock import SystemClock
+from engine.release.drive import Services
+from engine.release.hooks import CRASH_ENV_VAR, DriveHooks, NoHooks
+from engine.release.interrupt import Interrupt
+from engine.release.journal import RetryRelay
+from engine.release.leases import new_owner_id
+from engine.release.observer import Observer
+from engine.release.poller import SharedPoller
+from engine.release.runner import Runner
+from states.registry import ACTIONS
+from storage.sql import open_store
+
+NOTIFY_FLUSH_SECONDS = 10.0
+
+
+@dataclass
+class Runtime:
+    """A wired runner, the observers it adds (notifications), and what to close at exit."""
+
+    runner: Runner
+    store: RunStore
+    observers: list[Observer] = field(default_factory=list)
+    closers: list[Callable[[], object]] = field(default_factory=list)
+
+    def close(self) -> None:
+        for close in reversed(self.closers):
+            with contextlib.suppress(Exception):
+                close()
+
+
+def aws_config_of(settings: Settings) -> AwsConfig:
+    sso = settings.auth_method.strip().upper() == "SSO"
+    return AwsConfig(
+        region=settings.region,
+        auth_method="SSO" if sso else "default",
+        sso_profile=settings.sso_profile,
+        retry_mode="adaptive" if settings.retry_mode == "adaptive" else "standard",
+        max_attempts=settings.max_attempts,
+    )
+
+
+def bootstrap(settings: Settings, interrupt: Interrupt) -> Runtime:
+    """Everything a release needs, from settings; raises ConfigurationError or StoreError."""
+    aws = aws_config_of(settings)
+    session = make_session(aws)
+    retries = RetryRelay()
+    beanstalk = Boto3Beanstalk(session, aws, on_retry=retries)
+    probe = HttpxHealthProbe()
+    store = open_store(settings.database_url)
+    runtime = Runtime(Runner(Services(
+        store=store,
+        beanstalk=beanstalk,
+        artifacts=Boto3ArtifactStore(session, aws, on_retry=retries),
+        probe=probe,
+        poller=_poller(settings, beanstalk, interrupt),
+        clock=SystemClock(interrupt),
+        interrupt=interrupt,
+        actions=ACTIONS,
+        deadlines=deadlines_of(settings),
+        lease_seconds=settings.lease_seconds,
+        owner=new_owner_id(),
+        hooks=_drive_hooks(),
+        retries=retries,
+    )), store, closers=[store.close, probe.close])  # fmt: skip
+    _add_notifier(runtime, settings.notify_url)
+    return runtime
+
+
+def _poller(settings: Settings, beanstalk: Boto3Beanstalk, interrupt: Interrupt) -> SharedPoller:
+    return SharedPoller(
+        beanstalk,
+        SystemClock(interrupt),
+        interrupt,
+        base_interval=settings.poll_interval,
+        max_interval=max(settings.max_poll_interval, settings.poll_interval),
+    )
+
+
+def _add_notifier(runtime: Runtime, url: str | None) -> None:
+    if not url:
+        return
+    notifier = WebhookNotifier(url)
+    runtime.observers.append(NotifyingObserver(notifier))
+    runtime.closers.append(lambda: notifier.close(NOTIFY_FLUSH_SECONDS))
+
+
+def _drive_hooks() -> DriveHooks:
+    """The crash tests' SIGKILL hook when they ask for it (a test adapter), else none."""
+    if not os.environ.get(CRASH_ENV_VAR):
+        return NoHooks()
+    from engine.testing.crash_hook import CrashHook
+
+    return CrashHook.from_environ()

@@ -1,0 +1,177 @@
+"""The `bluegreen` command line: thin commands that call the engine.
+
+Flags override the environment variables the replaced tool read (BLUE_ENV_NAME, ...), so
+`bluegreen full` with those variables and no flags does what the old image did.
+Exit codes: 0 done, 1 rolled back, 2 usage/config/preflight, 3 busy, 4 operator, 130 stopped.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from engine.domain.model import Mode, Target
+from engine.operator.execution import Operation, execute
+from engine.operator.inputs import lock_policy_of, release_request, restore_request, target_of
+from engine.operator.runs_commands import runs_group, status_command
+from engine.operator.settings import Settings
+from engine.release.restore import restore_version
+from engine.release.runner import UsageError
+
+Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
+
+TARGET_OPTIONS: list[Decorator] = [
+    click.option("--app", help="EB application (BEANSTALK_APP_NAME)."),
+    click.option("--blue", help="Live environment (BLUE_ENV_NAME)."),
+    click.option("--green", help="Temporary environment (GREEN_ENV_NAME)."),
+    click.option("--version-label", help="Version to release (VERSION_LABEL)."),
+    click.option("--bundle", help="Source bundle to upload and release (BLUEGREEN_BUNDLE)."),
+    click.option("--bucket", help="Bucket for bundles (S3_ARTIFACTS_BUCKET)."),
+    click.option("--health-path", help="Health check path or URL (RELEASE_HEALTH_CHECKING_PATH)."),
+    click.option("--region", help="AWS region (AWS_DEFAULT_REGION)."),
+    click.option("--database-url", help="Run history database (BLUEGREEN_DATABASE_URL)."),
+]
+RUN_OPTIONS: list[Decorator] = [
+    click.option(
+        "--log-format",
+        type=click.Choice(["auto", "text", "json"]),
+        help="Progress output (BLUEGREEN_LOG_FORMAT; auto: live view on a terminal).",
+    ),
+    click.option("--notify-url", help="Webhook for run summaries (BLUEGREEN_NOTIFY_URL)."),
+    click.option(
+        "--wait-for-lock",
+        type=click.FloatRange(min=0),
+        help="Seconds to wait for a busy target (BLUEGREEN_WAIT_FOR_LOCK).",
+    ),
+    click.option("--lease-seconds", type=click.FloatRange(min=3), help="Lease length."),
+]
+# Only for the triggers that start a run (full, deploy).
+TRIGGER_OPTIONS: list[Decorator] = [
+    click.option(
+        "--on-unfinished",
+        type=click.Choice(["fail", "resume"]),
+        help="An unfinished run holds the target: exit 3, or take it over if its lease expired.",
+    ),
+]
+
+
+def with_options(*groups: list[Decorator]) -> Decorator:
+    def apply(command: Callable[..., Any]) -> Callable[..., Any]:
+        for group in reversed(groups):
+            for option in reversed(group):
+                command = option(command)
+        return command
+
+    return apply
+
+
+class Commands(click.Group):
+    """The command group, with `simulator` loaded only when asked for: it needs the simulator
+    extra (moto), which a production install may leave out, and it is slow to import."""
+
+    LAZY = {"simulator": ("simulator.cli", "simulator_group")}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *self.LAZY])
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in self.LAZY:
+            return super().get_command(ctx, name)
+        module, attribute = self.LAZY[name]
+        try:
+            command: click.Command = getattr(importlib.import_module(module), attribute)
+        except ImportError as error:
+            raise click.ClickException(
+                f"`bluegreen {name}` needs the simulator extra: pip install "
+                f"'beanstalk-bluegreen[simulator]' ({error})"
+            ) from error
+        return command
+
+
+@click.group(cls=Commands)
+@click.version_option(package_name="beanstalk-bluegreen")
+def main() -> None:
+    """Blue/green releases for AWS Elastic Beanstalk."""
+
+
+@main.command()
+@with_options(TARGET_OPTIONS, RUN_OPTIONS, TRIGGER_OPTIONS)
+def full(**options: Any) -> None:
+    """Release a version: preflight, clone, swap, deploy, verify, cut over, clean up."""
+    execute(options, lambda s: _release(s, Mode.FULL))
+
+
+@main.command()
+@with_options(TARGET_OPTIONS, RUN_OPTIONS, TRIGGER_OPTIONS)
+def deploy(**options: Any) -> None:
+    """Release up to the deployment, then wait for `bluegreen cutover`."""
+    execute(options, lambda s: _release(s, Mode.DEPLOY))
+
+
+@main.command()
+@click.argument("run_id", required=False)
+@with_options(TARGET_OPTIONS, RUN_OPTIONS)
+def cutover(run_id: str | None, **options: Any) -> None:
+    """Verify and go live with a run waiting for cutover (default: the target's)."""
+    execute(options, lambda s: _cutover(s, run_id))
+
+
+@main.command()
+@click.argument("run_id", required=False)
+@click.option("--to-version", help="With no unfinished run: put blue on this version.")
+@with_options(TARGET_OPTIONS, RUN_OPTIONS)
+def rollback(run_id: str | None, to_version: str | None, **options: Any) -> None:
+    """Undo a waiting, failed or interrupted run (default: the target's unfinished run)."""
+    execute(options, lambda s: _rollback(s, run_id, to_version))
+
+
+@main.command()
+@click.argument("run_id")
+@with_options(TARGET_OPTIONS, RUN_OPTIONS)
+def resume(run_id: str, **options: Any) -> None:
+    """Continue a run from where it stopped (a failed one retries what failed)."""
+    execute(
+        options,
+        lambda s: lambda runner, observer: runner.resume(run_id, observer, lock_policy_of(s)),
+    )
+
+
+@main.command()
+@click.option("--speed", default=100.0, show_default=True, help="Simulator time scale.")
+def demo(speed: float) -> None:
+    """Three releases against an embedded simulator: good, broken, killed and resumed."""
+    from engine.operator.demo import run_demo
+
+    raise SystemExit(run_demo(speed))
+
+
+def _release(settings: Settings, mode: Mode) -> Operation:
+    request, lock = release_request(settings, mode), lock_policy_of(settings)
+    return lambda runner, observer: runner.release(request, observer, lock)
+
+
+def _cutover(settings: Settings, run_id: str | None) -> Operation:
+    target, lock = None if run_id else target_of(settings), lock_policy_of(settings)
+    return lambda runner, observer: runner.cutover(run_id, target, observer, lock)
+
+
+def _rollback(settings: Settings, run_id: str | None, to_version: str | None) -> Operation:
+    if to_version and run_id:
+        raise UsageError("--to-version puts blue on a version without a run: give no RUN_ID")
+    if to_version:
+        request = restore_request(settings, to_version)
+        return lambda runner, observer: restore_version(runner, request, observer)
+    target: Target | None = None if run_id else target_of(settings)
+    lock = lock_policy_of(settings)
+    return lambda runner, observer: runner.rollback(run_id, target, observer, lock)
+
+
+main.add_command(runs_group)
+main.add_command(status_command)
+
+
+if __name__ == "__main__":
+    main()

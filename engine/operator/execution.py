@@ -1,0 +1,109 @@
+"""How a release command runs: settings, validation, wiring, signals, output, exit code.
+
+Validation happens before anything is opened (no database file, no AWS call), so bad input
+exits 2 with one line and nothing created. Refusals become their documented exit codes.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Mapping
+from typing import Any, NoReturn, TextIO
+
+import click
+
+from engine.domain.errors import (
+    BlueGreenError,
+    ConfigurationError,
+    RunNotFoundError,
+    StoreError,
+    TargetBusyError,
+)
+from engine.domain.exit_codes import ExitCode
+from engine.domain.model import Run
+from engine.operator.settings import FLAG_VARIABLES, Settings, load_settings
+from engine.release.interrupt import Interrupt, Interrupted, install_signal_handlers
+from engine.release.observer import NullObserver, Observer, Outcome
+from engine.release.observer_guard import FanOutObserver
+from engine.release.runner import NothingToDo, Runner
+
+# What a command does once wired: given the runner and the observer, one drive.
+Operation = Callable[[Runner, Observer], Outcome]
+# What a command prepares from settings, before anything is opened.
+Preparation = Callable[[Settings], Operation]
+
+
+class RunIdPrinter(NullObserver):
+    """Prints `run <id>` first, so a caller (or a script) knows which run this is."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+        self._printed: set[str] = set()
+
+    def run_started(self, run: Run) -> None:
+        if run.id not in self._printed:
+            self._printed.add(run.id)
+            self._stream.write(f"run {run.id}\n")
+            self._stream.flush()
+
+
+def overrides_of(options: Mapping[str, Any]) -> dict[str, object]:
+    return {FLAG_VARIABLES[k]: v for k, v in options.items() if k in FLAG_VARIABLES}
+
+
+def fail(code: ExitCode, message: str) -> NoReturn:
+    click.echo(f"bluegreen: {message}", err=True)
+    sys.exit(int(code))
+
+
+def execute(options: Mapping[str, Any], prepare: Preparation) -> NoReturn:
+    """Run one release command and exit with its code."""
+    try:
+        settings = load_settings(overrides_of(options))
+        operation = prepare(settings)
+    except BlueGreenError as error:
+        fail(ExitCode.USAGE, str(error))
+    interrupt = Interrupt()
+    restore_signals = install_signal_handlers(interrupt)
+    try:
+        sys.exit(_wired(settings, interrupt, operation))
+    finally:
+        restore_signals()
+
+
+def _wired(settings: Settings, interrupt: Interrupt, operation: Operation) -> int:
+    from engine.operator.bootstrap import bootstrap  # the adapters load only for release commands
+
+    try:
+        runtime = bootstrap(settings, interrupt)
+    except BlueGreenError as error:
+        fail(ExitCode.USAGE, str(error))
+    try:
+        observer = _observer(settings, runtime.observers)
+        return _refusals_as_codes(lambda: operation(runtime.runner, observer).exit_code)
+    finally:
+        runtime.close()
+
+
+def _observer(settings: Settings, extra: list[Observer]) -> Observer:
+    from engine.operator.progress import make_observer
+
+    as_json = settings.log_format == "json"
+    progress = make_observer(sys.stdout, settings.log_format, secrets=[settings.notify_url or ""])
+    return FanOutObserver(RunIdPrinter(sys.stderr if as_json else sys.stdout), progress, *extra)
+
+
+def _refusals_as_codes(act: Callable[[], int]) -> int:
+    try:
+        return act()
+    except NothingToDo as done:
+        click.echo(f"bluegreen: {done}")
+        return int(ExitCode.OK)
+    except TargetBusyError as busy:
+        fail(ExitCode.TARGET_BUSY, str(busy))
+    except (ConfigurationError, RunNotFoundError) as error:
+        fail(ExitCode.USAGE, str(error))
+    except Interrupted as stop:
+        fail(ExitCode.INTERRUPTED, f"{stop.reason}; nothing was started")
+    except StoreError as error:
+        fail(ExitCode.NEEDS_OPERATOR, f"the run store failed: {error}")

@@ -1,0 +1,208 @@
+"""`bluegreen runs ...` and `bluegreen status`: read (and prune) the run history.
+
+Thin click commands: the documents come from `engine.operator.views.history`, the tables from
+`engine.operator.views.tables`, the page from `engine.operator.views.report`. Everything
+printed is redacted.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console, RenderableType
+
+from engine.domain.errors import BlueGreenError
+from engine.domain.exit_codes import ExitCode
+from engine.domain.model import Run, RunId, State
+from engine.domain.ports.store import RunHistory, RunQuery
+from engine.operator.views.document import iso
+from engine.operator.views.history import run_detail, run_summary
+from engine.operator.views.report import write_report
+from engine.operator.views.status import UNFINISHED_STATES, ago, parse_since, status_row
+from engine.operator.views.tables import run_view, runs_table, status_table
+from engine.release.redact import Redactor
+
+NON_TERMINAL_WIDTH = 160
+
+
+class HistoryError(click.ClickException):
+    """A one-line error of a history command (unknown run, unreachable database)."""
+
+    exit_code = int(ExitCode.USAGE)
+
+
+@contextmanager
+def opened_store(url: str | None) -> Iterator[RunHistory]:
+    """The store at `url`, closed after the block; store errors become one-line errors."""
+    # The database adapter loads only when a command reads the history (not for --help).
+    from storage.history import open_history
+
+    try:
+        store = open_history(url)
+        try:
+            yield store
+        finally:
+            store.close()
+    except BlueGreenError as error:
+        raise HistoryError(str(error)) from error
+
+
+def now_utc() -> datetime:
+    return datetime.now(UTC)
+
+
+def emit(document: Any, as_json: bool, table: Callable[[Any], RenderableType]) -> None:
+    """Print a document redacted, as JSON or as a Rich table."""
+    safe = Redactor.from_environment().data(document)
+    if as_json:
+        click.echo(json.dumps(safe, indent=2))
+        return
+    terminal = sys.stdout.isatty()
+    width = None if terminal or os.environ.get("COLUMNS") else NON_TERMINAL_WIDTH
+    Console(file=sys.stdout, width=width, highlight=False).print(table(safe))
+
+
+def summary_of(store: RunHistory, run: Run) -> dict[str, Any]:
+    # Only a run without finished_at needs its transitions to know how long it lasted.
+    finished = run.state.is_final and run.finished_at is not None
+    return run_summary(run, [] if finished else store.transitions(run.id))
+
+
+def detail_of(store: RunHistory, run_id: str) -> dict[str, Any]:
+    run = store.get(RunId(run_id))
+    return run_detail(run, store.transitions(run.id), store.events(run.id))
+
+
+database_url_option = click.option(
+    "--database-url",
+    envvar="BLUEGREEN_DATABASE_URL",
+    metavar="URL",
+    help="Run history database (SQLAlchemy URL); default: SQLite under $XDG_STATE_HOME.",
+)
+json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+
+
+def _since(_ctx: click.Context, _param: click.Parameter, value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        return parse_since(value, now_utc())
+    except ValueError as error:
+        raise click.BadParameter(str(error)) from None
+
+
+@click.group("runs")
+def runs_group() -> None:
+    """The history of releases: list, show, report, export, prune."""
+
+
+@runs_group.command("list")
+@click.option("--app", help="Only runs of this EB application.")
+@click.option("--blue", help="Only runs releasing to this (blue) environment.")
+@click.option(
+    "--state",
+    "states",
+    multiple=True,
+    type=click.Choice([state.value for state in State]),
+    help="Only runs in this state (repeatable).",
+)
+@click.option("--since", callback=_since, help="Only runs created since: 7d, 12h, or a date.")
+@click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True)
+@json_option
+@database_url_option
+def list_command(
+    app: str | None,
+    blue: str | None,
+    states: tuple[str, ...],
+    since: datetime | None,
+    limit: int,
+    as_json: bool,
+    database_url: str | None,
+) -> None:
+    """List runs, newest first."""
+    query = RunQuery(app, blue, tuple(State(s) for s in states), since, limit)
+    with opened_store(database_url) as store:
+        rows = [summary_of(store, run) for run in store.list_runs(query)]
+    emit(rows, as_json, runs_table)
+
+
+@runs_group.command("show")
+@click.argument("run_id")
+@json_option
+@database_url_option
+def show_command(run_id: str, as_json: bool, database_url: str | None) -> None:
+    """A run's inputs, facts, timeline of steps, events, error and rollback."""
+    with opened_store(database_url) as store:
+        detail = detail_of(store, run_id)
+    emit(detail, as_json, run_view)
+
+
+@runs_group.command("export")
+@click.argument("run_id")
+@database_url_option
+def export_command(run_id: str, database_url: str | None) -> None:
+    """A run's whole history as JSON (the same document as `runs show --json`)."""
+    with opened_store(database_url) as store:
+        detail = detail_of(store, run_id)
+    emit(detail, True, run_view)
+
+
+@runs_group.command("report")
+@click.argument("run_id")
+@click.option(
+    "--output",
+    "-o",
+    required=True,
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="The HTML file to write.",
+)
+@database_url_option
+def report_command(run_id: str, output: Path, database_url: str | None) -> None:
+    """Write a self-contained HTML post-mortem of a run (timeline chart, events)."""
+    with opened_store(database_url) as store:
+        detail = detail_of(store, run_id)
+    try:
+        write_report(Redactor.from_environment().data(detail), output, now_utc())
+    except OSError as error:
+        raise HistoryError(f"cannot write {output}: {error.strerror or error}") from error
+    click.echo(f"wrote {output} (run {detail['id']}, {detail['state']})")
+
+
+@runs_group.command("prune")
+@click.option(
+    "--older-than",
+    "days",
+    required=True,
+    type=click.FloatRange(min=0),
+    metavar="DAYS",
+    help="Delete finished runs that finished more than DAYS days ago.",
+)
+@database_url_option
+def prune_command(days: float, database_url: str | None) -> None:
+    """Delete old finished runs and their history; unfinished runs are always kept."""
+    cutoff = ago(now_utc(), days=days)
+    with opened_store(database_url) as store:
+        deleted = store.prune(cutoff)
+    noun = "run" if deleted == 1 else "runs"
+    click.echo(f"deleted {deleted} {noun} finished before {iso(cutoff)}")
+
+
+@click.command("status")
+@click.option("--app", help="Only runs of this EB application.")
+@json_option
+@database_url_option
+def status_command(app: str | None, as_json: bool, database_url: str | None) -> None:
+    """Unfinished and waiting runs: what each waits for and who holds it."""
+    query = RunQuery(app=app, states=UNFINISHED_STATES, limit=None)
+    now = now_utc()
+    with opened_store(database_url) as store:
+        rows = [status_row(run, store.transitions(run.id), now) for run in store.list_runs(query)]
+    emit(rows, as_json, status_table)

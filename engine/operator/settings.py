@@ -1,0 +1,150 @@
+"""Settings: the replaced tool's environment variables, BLUEGREEN_* ones, and CLI overrides.
+
+`Settings` reads the environment (pydantic-settings); CLI flags are passed in under the same
+names and win. `engine.operator.inputs` turns Settings into the plain values the engine takes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import AliasChoices, Field, ValidationError, ValidationInfo, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from engine.domain.errors import ConfigurationError
+
+# EB's EnvironmentName: 4-40 letters, digits and hyphens.
+ENVIRONMENT_NAME = re.compile(r"^[A-Za-z0-9-]{4,40}$")
+# Settings that take one of a few words.
+CHOICES: dict[str, tuple[str, ...]] = {
+    "on_unfinished": ("fail", "resume"),
+    "retry_mode": ("standard", "adaptive"),
+    "log_format": ("auto", "text", "json"),
+}
+
+
+def _env(name: str, *more: str) -> Any:
+    return AliasChoices(name, *more) if more else name
+
+
+class Settings(BaseSettings):
+    """Everything a runner can be told, by environment variable (the alias) or by flag."""
+
+    model_config = SettingsConfigDict(case_sensitive=True, extra="ignore", env_ignore_empty=True)
+
+    # The replaced tool's variables.
+    app: str | None = Field(None, validation_alias=_env("BEANSTALK_APP_NAME"))
+    blue: str | None = Field(None, validation_alias=_env("BLUE_ENV_NAME"))
+    green: str | None = Field(None, validation_alias=_env("GREEN_ENV_NAME"))
+    bucket: str | None = Field(None, validation_alias=_env("S3_ARTIFACTS_BUCKET"))
+    version_label: str | None = Field(None, validation_alias=_env("VERSION_LABEL"))
+    health_path: str = Field("/", validation_alias=_env("RELEASE_HEALTH_CHECKING_PATH"))
+    auth_method: str = Field("default", validation_alias=_env("AUTH_METHOD"))
+    sso_profile: str | None = Field(None, validation_alias=_env("SSO_PROFILE"))
+    region: str | None = Field(None, validation_alias=_env("AWS_DEFAULT_REGION", "AWS_REGION"))
+    # This tool's own.
+    bundle: str | None = Field(None, validation_alias=_env("BLUEGREEN_BUNDLE"))
+    database_url: str | None = Field(None, validation_alias=_env("BLUEGREEN_DATABASE_URL"))
+    notify_url: str | None = Field(None, validation_alias=_env("BLUEGREEN_NOTIFY_URL"))
+    log_format: str = Field("auto", validation_alias=_env("BLUEGREEN_LOG_FORMAT"))
+    poll_interval: float = Field(1.0, gt=0, validation_alias=_env("BLUEGREEN_POLL_INTERVAL"))
+    max_poll_interval: float = Field(
+        20.0, gt=0, validation_alias=_env("BLUEGREEN_MAX_POLL_INTERVAL")
+    )
+    lease_seconds: float = Field(60.0, ge=3, validation_alias=_env("BLUEGREEN_LEASE_SECONDS"))
+    wait_for_lock: float = Field(0.0, ge=0, validation_alias=_env("BLUEGREEN_WAIT_FOR_LOCK"))
+    on_unfinished: str = Field("fail", validation_alias=_env("BLUEGREEN_ON_UNFINISHED"))
+    retry_mode: str = Field("standard", validation_alias=_env("BLUEGREEN_RETRY_MODE"))
+    max_attempts: int = Field(8, ge=1, validation_alias=_env("BLUEGREEN_MAX_ATTEMPTS"))
+    launch_deadline: float = Field(1800, gt=0, validation_alias=_env("BLUEGREEN_LAUNCH_DEADLINE"))
+    update_deadline: float = Field(1200, gt=0, validation_alias=_env("BLUEGREEN_UPDATE_DEADLINE"))
+    swap_deadline: float = Field(600, gt=0, validation_alias=_env("BLUEGREEN_SWAP_DEADLINE"))
+    terminate_deadline: float = Field(
+        1800, gt=0, validation_alias=_env("BLUEGREEN_TERMINATE_DEADLINE")
+    )
+    version_deadline: float = Field(600, gt=0, validation_alias=_env("BLUEGREEN_VERSION_DEADLINE"))
+    health_grace: float = Field(120, ge=0, validation_alias=_env("BLUEGREEN_HEALTH_GRACE"))
+    health_successes: int = Field(3, ge=1, validation_alias=_env("BLUEGREEN_HEALTH_SUCCESSES"))
+    health_interval: float = Field(2.0, ge=0, validation_alias=_env("BLUEGREEN_HEALTH_INTERVAL"))
+    health_timeout: float = Field(5.0, gt=0, validation_alias=_env("BLUEGREEN_HEALTH_TIMEOUT"))
+    health_deadline: float = Field(120, gt=0, validation_alias=_env("BLUEGREEN_HEALTH_DEADLINE"))
+    health_expected_status: str = Field(
+        "200", validation_alias=_env("BLUEGREEN_HEALTH_EXPECTED_STATUS")
+    )
+
+    @field_validator("blue", "green")
+    @classmethod
+    def _environment_name(cls, value: str | None) -> str | None:
+        if value is not None and not ENVIRONMENT_NAME.match(value):
+            raise ValueError("must be 4-40 letters, digits or hyphens")
+        return value
+
+    @field_validator("health_expected_status")
+    @classmethod
+    def _status_codes(cls, value: str) -> str:
+        codes = [part.strip() for part in value.split(",") if part.strip()]
+        if not codes or not all(c.isdigit() and 100 <= int(c) <= 599 for c in codes):
+            raise ValueError("must be HTTP status codes separated by commas, e.g. 200,204")
+        return value
+
+    @field_validator(*CHOICES)
+    @classmethod
+    def _one_of_choices(cls, value: str, info: ValidationInfo) -> str:
+        choices = CHOICES[str(info.field_name)]
+        if value not in choices:
+            allowed = [f"'{choice}'" for choice in choices]
+            raise ValueError(f"must be {', '.join(allowed[:-1])} or {allowed[-1]}")
+        return value
+
+    @property
+    def expected_status(self) -> tuple[int, ...]:
+        return tuple(int(c) for c in self.health_expected_status.split(",") if c.strip())
+
+
+def load_settings(overrides: Mapping[str, object] | None = None) -> Settings:
+    """Settings from the environment, with `overrides` (flags, by variable name) on top.
+
+    Raises ConfigurationError with one line naming the variable and what is wrong."""
+    given: dict[str, Any] = {k: v for k, v in (overrides or {}).items() if v is not None}
+    try:
+        return Settings(**given)
+    except ValidationError as error:
+        raise ConfigurationError(_one_line(error)) from None
+
+
+# CLI option name -> the environment variable it overrides (the flag is `--option-name`).
+FLAG_VARIABLES = {
+    "app": "BEANSTALK_APP_NAME",
+    "blue": "BLUE_ENV_NAME",
+    "green": "GREEN_ENV_NAME",
+    "version_label": "VERSION_LABEL",
+    "bundle": "BLUEGREEN_BUNDLE",
+    "bucket": "S3_ARTIFACTS_BUCKET",
+    "health_path": "RELEASE_HEALTH_CHECKING_PATH",
+    "region": "AWS_DEFAULT_REGION",
+    "database_url": "BLUEGREEN_DATABASE_URL",
+    "log_format": "BLUEGREEN_LOG_FORMAT",
+    "notify_url": "BLUEGREEN_NOTIFY_URL",
+    "wait_for_lock": "BLUEGREEN_WAIT_FOR_LOCK",
+    "on_unfinished": "BLUEGREEN_ON_UNFINISHED",
+    "lease_seconds": "BLUEGREEN_LEASE_SECONDS",
+}
+# The CLI flag that sets each variable, for error messages.
+FLAGS = {variable: "--" + option.replace("_", "-") for option, variable in FLAG_VARIABLES.items()}
+
+
+def setting_name(variable: str) -> str:
+    """`--blue / BLUE_ENV_NAME`: how a user can set it."""
+    flag = FLAGS.get(variable)
+    return f"{flag} / {variable}" if flag else variable
+
+
+def _one_line(error: ValidationError) -> str:
+    problems = []
+    for problem in error.errors():
+        where = setting_name(".".join(str(part) for part in problem["loc"]) or "settings")
+        message = str(problem["msg"]).removeprefix("Value error, ")
+        problems.append(f"{where}: {message}")
+    return "invalid settings: " + "; ".join(problems)

@@ -1,0 +1,257 @@
+"""Views of run history: the timeline of a run's steps and the JSON documents `runs` prints.
+
+Pure functions over `engine.domain.model` records (no click, no storage, no I/O). The table, the
+JSON output and the HTML report are all rendered from the same documents built here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from typing import Any
+
+from engine.domain.exit_codes import ExitCode
+from engine.domain.model import EventRecord, EventSource, Run, State, TransitionRecord
+from engine.operator.views.document import iso, run_document, utc, without
+
+# What each resting state means to an operator, and the exit code the CLI gives it.
+OUTCOMES: dict[State, tuple[ExitCode, str]] = {
+    State.SUCCEEDED: (ExitCode.OK, "released: blue runs the new version on its own CNAME"),
+    State.AWAITING_CUTOVER: (
+        ExitCode.OK,
+        "deployed; waiting for `bluegreen cutover` (or `rollback`)",
+    ),
+    State.ROLLED_BACK: (
+        ExitCode.ROLLED_BACK,
+        "release failed and was rolled back; production untouched",
+    ),
+    State.FAILED: (
+        ExitCode.NEEDS_OPERATOR,
+        "failed and could not fully undo; needs an operator (`bluegreen resume`)",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Step:
+    """A stretch of time the run spent in one state; `ended_at` is None while it lasts."""
+
+    state: State
+    started_at: datetime
+    ended_at: datetime | None
+
+    @property
+    def duration_seconds(self) -> float | None:
+        if self.ended_at is None:
+            return None
+        return seconds_between(self.started_at, self.ended_at)
+
+
+def human_duration(seconds: float | None) -> str:
+    """3.2s, 42s, 4m12s, 1h02m, 3d04h: how long something took, for people."""
+    if seconds is None:
+        return "-"
+    if seconds < 10:
+        return f"{seconds:.1f}s"
+    minutes, secs = divmod(round(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    if hours >= 48:
+        return f"{hours // 24}d{hours % 24:02d}h"
+    if hours:
+        return f"{hours}h{minutes:02d}m"
+    return f"{minutes}m{secs:02d}s" if minutes else f"{secs}s"
+
+
+def seconds_between(start: datetime, end: datetime) -> float:
+    return round((utc(end) - utc(start)).total_seconds(), 6)
+
+
+def run_end(run: Run, transitions: Sequence[TransitionRecord]) -> datetime:
+    """Where the run's duration stops: finished_at, or its last transition while unfinished."""
+    start = utc(run.created_at)
+    if run.state.is_final and run.finished_at is not None:
+        return max(start, utc(run.finished_at))
+    moments = [utc(record.at) for record in transitions]
+    return max([start, *moments])
+
+
+def run_duration_seconds(run: Run, transitions: Sequence[TransitionRecord]) -> float:
+    return seconds_between(run.created_at, run_end(run, transitions))
+
+
+def steps_of(run: Run, transitions: Sequence[TransitionRecord]) -> list[Step]:
+    """The run's steps in order; the closed ones add up exactly to the run's duration."""
+    entries = _state_entries(run, transitions)
+    finished = run.state.is_final and bool(entries) and entries[-1][0].is_final
+    end = run_end(run, transitions)
+    steps: list[Step] = []
+    for index, (state, started_at) in enumerate(entries):
+        is_last = index == len(entries) - 1
+        if is_last and finished:
+            break
+        if is_last:
+            steps.append(Step(state, started_at, None))
+            continue
+        next_start = entries[index + 1][1]
+        ends_run = finished and index == len(entries) - 2
+        steps.append(Step(state, started_at, max(end, started_at) if ends_run else next_start))
+    return steps
+
+
+def _state_entries(
+    run: Run, transitions: Sequence[TransitionRecord]
+) -> list[tuple[State, datetime]]:
+    """(state, entered at) pairs; times never go backwards (clock skew between runners)."""
+    created = utc(run.created_at)
+    if not transitions:
+        return [(run.state, created)]
+    first = transitions[0]
+    entries = [] if first.from_state is None else [(first.from_state, created)]
+    for record in transitions:
+        previous = entries[-1][1] if entries else created
+        entries.append((record.to_state, max(previous, utc(record.at))))
+    entries[0] = (entries[0][0], created)
+    return entries
+
+
+def outcome_of(run: Run) -> dict[str, Any]:
+    if run.state not in OUTCOMES:
+        return {"state": run.state.value, "exit_code": None, "meaning": "in progress"}
+    exit_code, meaning = OUTCOMES[run.state]
+    return {"state": run.state.value, "exit_code": int(exit_code), "meaning": meaning}
+
+
+def run_summary(run: Run, transitions: Sequence[TransitionRecord]) -> dict[str, Any]:
+    """One row of `runs list --json`."""
+    return {
+        **run_document(run),
+        "finished_at": iso(run.finished_at) if run.state.is_final else None,
+        "duration_seconds": run_duration_seconds(run, transitions),
+        # The error that ended the release: a rolled-back run keeps it as the rollback's reason.
+        "error": run.error or run.rollback_reason,
+    }
+
+
+def run_detail(
+    run: Run, transitions: Sequence[TransitionRecord], events: Sequence[EventRecord]
+) -> dict[str, Any]:
+    """The document of `runs show --json` and `runs export`, and the report's data."""
+    steps = steps_of(run, transitions)
+    ordered_events = sorted(events, key=lambda record: utc(record.at))
+    return {
+        **run_summary(run, transitions),
+        "updated_at": iso(run.updated_at),
+        "inputs": inputs_of(run),
+        "facts": asdict(run.facts),
+        "outcome": outcome_of(run),
+        "rollback_reason": run.rollback_reason,
+        "rollback": rollback_of(run, transitions, steps, ordered_events),
+        "lease": {"owner": run.lease_owner, "expires_at": iso(run.lease_expires_at)},
+        "steps": [step_json(run, step) for step in steps],
+        "transitions": [transition_json(run, record) for record in transitions],
+        "events": [event_json(run, record) for record in ordered_events],
+    }
+
+
+def inputs_of(run: Run) -> dict[str, Any]:
+    bundle = None if run.bundle is None else {"path": run.bundle.path, "bucket": run.bundle.bucket}
+    health = asdict(run.health)
+    health["expected_status"] = list(run.health.expected_status)
+    identity = without(run_document(run), "id", "previous_version_label", "state", "created_at")
+    return {
+        **identity,
+        "bundle": bundle,
+        "health_check": health,
+    }
+
+
+def health_check_text(health: dict[str, Any]) -> str:
+    """An `inputs.health_check` document in words: `/ expecting 200, 3 in a row within 5.0s`."""
+    expected = "/".join(map(str, health["expected_status"]))
+    return (
+        f"{health['path']} expecting {expected}, "
+        f"{health['successes']} in a row within {human_duration(health['deadline_seconds'])}"
+    )
+
+
+def offset_seconds(run: Run, moment: datetime) -> float:
+    return seconds_between(run.created_at, moment)
+
+
+def step_json(run: Run, step: Step) -> dict[str, Any]:
+    return {
+        "state": step.state.value,
+        "started_at": iso(step.started_at),
+        "ended_at": iso(step.ended_at),
+        "duration_seconds": step.duration_seconds,
+        "offset_seconds": offset_seconds(run, step.started_at),
+    }
+
+
+def transition_json(run: Run, record: TransitionRecord) -> dict[str, Any]:
+    return {
+        "from": None if record.from_state is None else record.from_state.value,
+        "to": record.to_state.value,
+        "trigger": record.trigger,
+        "at": iso(record.at),
+        "detail": record.detail,
+        "offset_seconds": offset_seconds(run, record.at),
+    }
+
+
+def event_json(run: Run, record: EventRecord) -> dict[str, Any]:
+    return {
+        "at": iso(record.at),
+        "source": record.source.value,
+        "message": record.message,
+        "data": dict(record.data),
+        "offset_seconds": offset_seconds(run, record.at),
+        "failed": is_failure(record),
+    }
+
+
+def is_failure(record: EventRecord, expected_status: Sequence[int] = ()) -> bool:
+    """A failed probe (an error, or a status other than the expected ones; >= 400 when they
+    are not known), or an event flagged as an error (EB severity ERROR/FATAL)."""
+    data = record.data
+    if isinstance(data.get("ok"), bool):
+        return data["ok"] is False
+    level = str(data.get("level", data.get("severity", ""))).upper()
+    if level in ("ERROR", "FATAL"):
+        return True
+    if record.source is not EventSource.PROBE:
+        return False
+    status = data.get("status")
+    if data.get("error") or not isinstance(status, int):
+        return True
+    return status not in expected_status if expected_status else status >= 400
+
+
+def rollback_of(
+    run: Run,
+    transitions: Sequence[TransitionRecord],
+    steps: Sequence[Step],
+    events: Sequence[EventRecord],
+) -> dict[str, Any] | None:
+    """What the rollback undid: its reason, its time span and what happened meanwhile."""
+    windows = [step for step in steps if step.state is State.ROLLING_BACK]
+    if not windows:
+        return None
+    started = windows[0].started_at
+    ended = windows[-1].ended_at
+    starts = [record for record in transitions if record.to_state is State.ROLLING_BACK]
+    return {
+        "reason": run.rollback_reason or (starts[0].detail if starts else None),
+        "started_at": iso(started),
+        "ended_at": iso(ended),
+        "duration_seconds": sum(step.duration_seconds or 0.0 for step in windows),
+        "events": [event_json(run, record) for record in events if _within(record.at, windows)],
+    }
+
+
+def _within(moment: datetime, windows: Sequence[Step]) -> bool:
+    at = utc(moment)
+    return any(
+        step.started_at <= at and (step.ended_at is None or at <= step.ended_at) for step in windows
+    )

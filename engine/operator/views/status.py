@@ -1,0 +1,104 @@
+"""Views for `bluegreen status` and the filters of `runs list`: what each unfinished run
+waits for, who holds it, and how `--since` reads ("7d", "12h", an ISO date or time).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from engine.domain.model import Run, State, TransitionRecord
+from engine.operator.views.document import iso, run_document, utc
+from engine.operator.views.history import seconds_between
+
+# What a run in each state is waiting for, in an operator's words.
+WAITS_FOR: dict[State, str] = {
+    State.PREFLIGHT: "the checks before anything changes (credentials, blue, version)",
+    State.CLONING: "green to launch from blue's configuration (Ready, health Green)",
+    State.SWAPPING: "the CNAME swap (both environments Ready, CNAMEs moved)",
+    State.DEPLOYING: "blue to run the new version (Ready, health Green)",
+    State.VERIFYING: "consecutive successful health probes of blue",
+    State.AWAITING_CUTOVER: "an operator: `bluegreen cutover {id}` (or `bluegreen rollback {id}`)",
+    State.CUTTING_OVER: "the CNAME swap back (blue serves live traffic again)",
+    State.CLEANING_UP: "green to terminate and the template to be deleted",
+    State.ROLLING_BACK: "the undo (blue's previous version, swap back, green terminated)",
+    State.FAILED: "an operator: `bluegreen resume {id}` retries it",
+}
+_RELATIVE = re.compile(r"^\s*(\d+)\s*([smhdw])\s*$", re.IGNORECASE)
+_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+UNFINISHED_STATES: tuple[State, ...] = tuple(state for state in State if state.is_unfinished)
+EARLIEST = datetime.min.replace(tzinfo=UTC)
+
+
+def ago(now: datetime, **amount: float) -> datetime:
+    """`now` minus an amount (`days=7`); the earliest time there is when that reaches further
+    back than the calendar does (`--since 9999999d` means everything)."""
+    try:
+        return utc(now) - timedelta(**amount)
+    except OverflowError:
+        return EARLIEST
+
+
+def parse_since(text: str, now: datetime) -> datetime:
+    """ "7d", "12h", "30m", "2w", "90s", or an ISO date/time (UTC when no offset is given)."""
+    relative = _RELATIVE.match(text)
+    if relative:
+        amount, unit = int(relative.group(1)), relative.group(2).lower()
+        return ago(now, **{_UNITS[unit]: amount})
+    try:
+        return utc(datetime.fromisoformat(text.strip()))
+    except ValueError:
+        raise ValueError(
+            f"cannot read {text!r} as a time: use an ISO date/time (2026-11-26, "
+            "2026-11-26T13:00:00Z) or an age like 7d, 12h, 30m"
+        ) from None
+
+
+def lease_status(run: Run, now: datetime) -> str:
+    """ "live" while the owner's lease runs, "expired" after, "none" when nobody holds it."""
+    if run.lease_owner is None or run.lease_expires_at is None:
+        return "none"
+    return "live" if utc(run.lease_expires_at) > utc(now) else "expired"
+
+
+def waits_for(run: Run) -> str:
+    return WAITS_FOR.get(run.state, "nothing").format(id=run.id)
+
+
+def _moment(moment: datetime | None) -> str:
+    return "-" if moment is None else utc(moment).strftime("%Y-%m-%d %H:%M:%SZ")
+
+
+def holder_of(run: Run, now: datetime) -> str:
+    """Who drives the run now, and what an operator can do when nobody does."""
+    lease = lease_status(run, now)
+    if lease == "live":
+        return f"{run.lease_owner} (lease until {_moment(run.lease_expires_at)})"
+    if lease == "expired":
+        return (
+            f"nobody: the lease of {run.lease_owner} expired at {_moment(run.lease_expires_at)}; "
+            f"`bluegreen resume {run.id}` takes over"
+        )
+    if run.state in (State.AWAITING_CUTOVER, State.FAILED):
+        return "nobody (the run rests until an operator acts)"
+    return f"nobody: `bluegreen resume {run.id}` drives it"
+
+
+def status_row(run: Run, transitions: Sequence[TransitionRecord], now: datetime) -> dict[str, Any]:
+    """One unfinished run in `bluegreen status`."""
+    since = utc(transitions[-1].at) if transitions else utc(run.updated_at)
+    return {
+        **run_document(run),
+        "state_since": iso(since),
+        "in_state_seconds": max(0.0, seconds_between(since, now)),
+        "waits_for": waits_for(run),
+        "lease": {
+            "owner": run.lease_owner,
+            "expires_at": iso(run.lease_expires_at),
+            "status": lease_status(run, now),
+        },
+        "held_by": holder_of(run, now),
+        "error": run.error,
+    }

@@ -1,0 +1,174 @@
+"""Driving one leased run to a resting point: persist the transition, then act.
+
+Each loop: run the state's action; turn its result (or its failure) into a trigger; commit the
+new state, the transition and the events in one transaction; only then start the next action.
+A drive rests in awaiting_cutover or a final state, or stops when interrupted or out of lease.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from engine.domain.errors import BlueGreenError, LeaseLostError, StoreError
+from engine.domain.exit_codes import ExitCode
+from engine.domain.model import EventSource, Run, State, TransitionRecord, Trigger
+from engine.domain.ports.cloud import ArtifactStore, Beanstalk, HealthProbe
+from engine.domain.ports.runtime import Clock, Deadlines, Waiter
+from engine.domain.ports.store import RunStore
+from engine.domain.step import Action, StepContext
+from engine.release.hooks import DriveHooks, NoHooks
+from engine.release.interrupt import Interrupt, Interrupted
+from engine.release.journal import RetryRelay, RunJournal
+from engine.release.leases import DEFAULT_LEASE_SECONDS, Heartbeat, new_owner_id
+from engine.release.machine import FORWARD_STATES, next_state
+from engine.release.observer import Observer, Outcome
+from engine.release.outcomes import outcome_of
+
+NOTHING_TO_UNDO = "nothing to undo: preflight changes no environment"
+
+
+class Waiters(Protocol):
+    """Hands each drive a Waiter (the shared poller in production)."""
+
+    def waiter_for(self, run: Run, journal: RunJournal, observer: Observer) -> Waiter: ...
+
+
+@dataclass(frozen=True)
+class Services:
+    """What drives share in one runner process: adapters, poller, clock, lease and hooks."""
+
+    store: RunStore
+    beanstalk: Beanstalk
+    artifacts: ArtifactStore
+    probe: HealthProbe
+    poller: Waiters
+    clock: Clock
+    interrupt: Interrupt
+    actions: Mapping[State, Action]
+    deadlines: Deadlines = field(default_factory=Deadlines)
+    lease_seconds: float = DEFAULT_LEASE_SECONDS
+    owner: str = field(default_factory=new_owner_id)
+    hooks: DriveHooks = field(default_factory=NoHooks)
+    retries: RetryRelay = field(default_factory=RetryRelay)
+
+
+def describe_failure(state: State, error: BaseException) -> str:
+    detail = str(error) or type(error).__name__
+    if not isinstance(error, BlueGreenError):
+        detail = f"{type(error).__name__}: {detail}"
+    return f"{state} failed: {detail}"
+
+
+class Drive:
+    """One run being driven by this runner, which holds its lease."""
+
+    def __init__(self, services: Services, run: Run, observer: Observer) -> None:
+        self._s = services
+        self.run = run
+        self._observer = observer
+        self._started = False
+        self.journal = RunJournal(run, services.store, services.owner, services.clock, observer)
+        waiter = services.poller.waiter_for(run, self.journal, observer)
+        beanstalk = services.hooks.wrap(services.beanstalk, lambda: run.state)
+        self._ctx = StepContext(
+            run, beanstalk, services.artifacts, services.probe, waiter, self.journal,
+            services.clock, services.deadlines,
+        )  # fmt: skip
+
+    def start(self) -> None:
+        """Tell the observer once, before the first transition or action of this drive."""
+        if not self._started:
+            self._started = True
+            self._observer.run_started(self.run)
+
+    def operator(self, message: str, trigger: Trigger | None = None) -> None:
+        """Record what an operator asked for and, with a trigger, the move it makes."""
+        self.start()
+        self.journal.event(EventSource.OPERATOR, message, owner=self._s.owner)
+        if trigger is not None:
+            self.move(trigger, message)
+
+    def move(self, trigger: Trigger, detail: str | None = None) -> None:
+        """Commit the transition `trigger` makes (with buffered events); then tell observers."""
+        run, now = self.run, self._s.clock.now()
+        target = next_state(run.state, trigger)
+        record = TransitionRecord(run.id, run.state, target, trigger.value, now, detail)
+        run.state, run.updated_at = target, now
+        run.finished_at = now if target.is_final else None
+        self.journal.save(record)
+        self._observer.transitioned(run, record)
+
+    def drive(self) -> Outcome:
+        """Act and move until the run rests; the lease is given up when the drive ends."""
+        self.start()
+        self._s.retries.attach(self.journal)
+        try:
+            with Heartbeat(self._s.store, self.run.id, self._s.owner, self._s.lease_seconds) as hb:
+                self._advance(hb)
+        except (Interrupted, KeyboardInterrupt) as stop:
+            return self._finish(self._stopped(stop))
+        except LeaseLostError as lost:
+            return self._finish(Outcome(self.run, ExitCode.NEEDS_OPERATOR, f"stopped: {lost}"))
+        except StoreError as error:
+            return self._finish(self._store_failed(error))
+        return self._finish(outcome_of(self.run, self._s.store.transitions(self.run.id)))
+
+    def _advance(self, heartbeat: Heartbeat) -> None:
+        while not self.run.state.is_final and self.run.state is not State.AWAITING_CUTOVER:
+            heartbeat.check()
+            self._s.interrupt.check()
+            state = self.run.state
+            self._s.hooks.at_boundary(state)
+            trigger, detail = self._act(state)
+            self._s.hooks.before_commit(state)
+            self.move(trigger, detail)
+            if trigger is Trigger.FAIL and state is State.PREFLIGHT:
+                self.move(Trigger.UNDONE, NOTHING_TO_UNDO)
+
+    def _act(self, state: State) -> tuple[Trigger, str | None]:
+        try:
+            trigger = self._s.actions[state](self._ctx)
+            next_state(state, trigger)
+        except StoreError:
+            raise  # the lease or the database: nothing to roll back, stop driving
+        except Exception as error:
+            return self._failed(state, error)
+        return trigger, None
+
+    def _failed(self, state: State, error: Exception) -> tuple[Trigger, str]:
+        reason = describe_failure(state, error)
+        self.journal.event(EventSource.ENGINE, reason, error=type(error).__name__)
+        if state in FORWARD_STATES:
+            self.run.rollback_reason = reason
+            return Trigger.FAIL, reason
+        self.run.error = reason
+        return Trigger.GIVE_UP, reason
+
+    def _stopped(self, stop: BaseException) -> Outcome:
+        reason = stop.reason if isinstance(stop, Interrupted) else "interrupted by SIGINT"
+        message = (
+            f"{reason}: the run stays in {self.run.state}; "
+            f"`bluegreen resume {self.run.id}` continues it"
+        )
+        self.journal.event(EventSource.ENGINE, message)
+        with contextlib.suppress(StoreError):  # unwritten, the run is resumable all the same
+            self.journal.save()
+        return Outcome(self.run, ExitCode.INTERRUPTED, message)
+
+    def _store_failed(self, error: StoreError) -> Outcome:
+        message = (
+            f"stopped: {error}; the run stays in {self.run.state}; "
+            f"`bluegreen resume {self.run.id}` continues it once the database is back"
+        )
+        return Outcome(self.run, ExitCode.NEEDS_OPERATOR, message)
+
+    def _finish(self, outcome: Outcome) -> Outcome:
+        self._s.retries.detach(self.journal)
+        self.journal.flush()
+        with contextlib.suppress(StoreError):  # the lease expires on its own
+            self._s.store.release(self.run.id, self._s.owner)
+        self._observer.finished(outcome)
+        return outcome

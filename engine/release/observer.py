@@ -1,0 +1,74 @@
+"""What the runner tells whoever watches it: the terminal, a log collector, a notifier.
+
+The runner calls an `Observer`; `engine.operator.progress` renders it (Rich live view on a terminal,
+plain timestamped lines or JSON lines when unattended). Observers must never raise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from engine.domain.model import EventRecord, Run, State, TransitionRecord
+from engine.domain.ports.cloud import Environment
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """How a drive of a run ended, and the exit code the CLI gives it."""
+
+    run: Run
+    exit_code: int
+    summary: str
+
+
+class Observer(Protocol):
+    def run_started(self, run: Run) -> None:
+        """Called once per drive (start, resume, cutover, rollback), before any action."""
+        ...
+
+    def transitioned(self, run: Run, record: TransitionRecord) -> None: ...
+
+    def event(self, record: EventRecord) -> None:
+        """An EB event, a probe result, an AWS error or retry, an operator action."""
+        ...
+
+    def waiting(self, run: Run, what: str, environments: Sequence[Environment]) -> None:
+        """A poll of a wait: what the step waits for and how each environment looks now."""
+        ...
+
+    def finished(self, outcome: Outcome) -> None: ...
+
+
+class NullObserver:
+    """Watches nothing (tests, library use)."""
+
+    def run_started(self, run: Run) -> None:
+        pass
+
+    def transitioned(self, run: Run, record: TransitionRecord) -> None:
+        pass
+
+    def event(self, record: EventRecord) -> None:
+        pass
+
+    def waiting(self, run: Run, what: str, environments: Sequence[Environment]) -> None:
+        pass
+
+    def finished(self, outcome: Outcome) -> None:
+        pass
+
+
+# A state's display order in timelines and progress.
+LIFECYCLE: Sequence[State] = (
+    State.PREFLIGHT,
+    State.CLONING,
+    State.SWAPPING,
+    State.DEPLOYING,
+    State.AWAITING_CUTOVER,
+    State.VERIFYING,
+    State.CUTTING_OVER,
+    State.CLEANING_UP,
+    State.ROLLING_BACK,
+)

@@ -1,0 +1,217 @@
+"""One poller per runner process: every wait of every run shares one DescribeEnvironments call.
+
+Waits register their environment ids; a ticker thread makes one DescribeEnvironments call per
+tick for the union of all ids (IncludeDeleted, so terminations are seen), evaluates each wait's
+condition on the result, and streams DescribeEvents (one call per application) every few ticks.
+The interval starts at `base` (about a second), doubles on throttling and decays back.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from engine.domain.errors import CloudError, DeadlineExceeded, ServiceError, ThrottledError
+from engine.domain.model import Run
+from engine.domain.ports.cloud import Beanstalk, Environment
+from engine.domain.ports.runtime import Clock, Condition, Snapshot, Waiter
+from engine.release.interrupt import Interrupt, Interrupted
+from engine.release.journal import RunJournal
+from engine.release.observer import Observer
+from engine.release.waits import AdaptiveInterval, RunWaiter, WaitSink, Watch
+
+# How far back the first DescribeEvents of a wait looks: the step's own call just before it.
+EVENTS_LOOKBACK = timedelta(seconds=30)
+
+
+class SharedPoller:
+    """Polls for every waiter of this process; `tick()` is one round (tests call it directly)."""
+
+    def __init__(
+        self,
+        beanstalk: Beanstalk,
+        clock: Clock,
+        interrupt: Interrupt,
+        base_interval: float = 1.0,
+        max_interval: float = 20.0,
+        events_every: int = 5,
+        start_thread: bool = True,
+    ) -> None:
+        self._beanstalk = beanstalk
+        self._clock = clock
+        self._interrupt = interrupt
+        self.interval = AdaptiveInterval(base_interval, max_interval)
+        self._events_every = max(events_every, 1)
+        self._start_thread = start_thread
+        self._lock = threading.Lock()
+        self._watches: list[Watch] = []
+        self._thread: threading.Thread | None = None
+        self._cursors: dict[str, datetime] = {}
+        self.ticks = 0
+
+    def waiter_for(self, run: Run, journal: RunJournal, observer: Observer) -> Waiter:
+        """The per-run face of this poller that a drive hands to its steps."""
+        return RunWaiter(self, run, journal, observer)
+
+    @property
+    def watch_count(self) -> int:
+        with self._lock:
+            return len(self._watches)
+
+    def wait(
+        self,
+        what: str,
+        application: str,
+        environment_ids: Sequence[str],
+        condition: Condition,
+        deadline_seconds: float,
+        sink: WaitSink,
+        not_before: datetime | None = None,
+    ) -> Snapshot:
+        """Block until the condition holds; raise what the watch ended with. EB events are
+        streamed from a little before the wait (the step's own call), never before
+        `not_before` (the run's start)."""
+        self._interrupt.check()
+        since = self._clock.now() - EVENTS_LOOKBACK
+        watch = Watch(
+            what, application, tuple(dict.fromkeys(environment_ids)), condition,
+            deadline_seconds, self._clock.monotonic() + deadline_seconds,
+            max(since, not_before) if not_before else since, sink,
+        )  # fmt: skip
+        self._register(watch)
+        try:
+            while not watch.done.wait(0.5):
+                self._ensure_ticker()
+        finally:
+            self._unregister(watch)
+        if watch.error is not None:
+            raise watch.error
+        assert watch.result is not None
+        return watch.result
+
+    def _register(self, watch: Watch) -> None:
+        with self._lock:
+            self._watches.append(watch)
+            cursor = self._cursors.get(watch.application)
+            if cursor is None or watch.since < cursor:
+                self._cursors[watch.application] = watch.since
+        self._ensure_ticker()
+
+    def _unregister(self, watch: Watch) -> None:
+        with self._lock:
+            if watch in self._watches:
+                self._watches.remove(watch)
+
+    def _ensure_ticker(self) -> None:
+        with self._lock:
+            alive = self._thread is not None and self._thread.is_alive()
+            if not self._start_thread or alive or not self._watches:
+                return
+            self._thread = threading.Thread(target=self._run, name="bluegreen-poller", daemon=True)
+            self._thread.start()
+
+    def _run(self) -> None:
+        while True:
+            with self._lock:
+                if not self._watches:
+                    self._thread = None
+                    return
+            try:
+                pause = self.tick()
+            except BaseException as error:  # never leave a waiter hanging
+                self._finish_all(error)
+                continue
+            if self._interrupt.wait(pause):
+                self._finish_all(Interrupted(self._interrupt.reason or "interrupted"))
+
+    def _active(self) -> list[Watch]:
+        with self._lock:
+            return [w for w in self._watches if not w.done.is_set()]
+
+    def _finish_all(self, error: BaseException) -> None:
+        for watch in self._active():
+            watch.finish(error=error)
+            self._unregister(watch)
+
+    def tick(self) -> float:
+        """One DescribeEnvironments for every active watch; returns the pause before the next."""
+        watches = self._active()
+        if not watches:
+            return self.interval.current
+        ids = sorted({env_id for w in watches for env_id in w.ids})
+        try:
+            found = self._beanstalk.describe_environments(ids=ids, include_deleted=True)
+        except (ThrottledError, ServiceError) as error:
+            self._retry_later(watches, error)
+            return self.interval.current
+        except CloudError as error:
+            self._finish_all(error)
+            return self.interval.current
+        self.interval.succeeded()
+        self.ticks += 1
+        by_id = {env.id: env for env in found}
+        finished = [w for w in watches if self._evaluate(w, by_id)]
+        if finished or self.ticks % self._events_every == 0:
+            self.stream_events(watches)
+        for watch in finished:
+            watch.done.set()
+            self._unregister(watch)
+        return self.interval.current
+
+    def _retry_later(self, watches: list[Watch], error: CloudError) -> None:
+        if isinstance(error, ThrottledError):
+            self.interval.throttled()
+        message = f"DescribeEnvironments failed ({error}); retrying in {self.interval.current:g}s"
+        for watch in watches:
+            watch.sink.aws_error(message)
+            self._check_deadline(watch)
+
+    def _evaluate(self, watch: Watch, by_id: dict[str, Environment]) -> bool:
+        """Update the watch's snapshot; True when it has finished (either way)."""
+        watch.snapshot = {env_id: by_id.get(env_id) for env_id in watch.ids}
+        watch.sink.polled(watch.what, [e for e in watch.snapshot.values() if e is not None])
+        try:
+            if watch.condition(dict(watch.snapshot)):
+                watch.result = dict(watch.snapshot)
+                return True
+        except Exception as error:  # the condition says the wait can never succeed
+            watch.error = error
+            return True
+        return self._check_deadline(watch)
+
+    def _check_deadline(self, watch: Watch) -> bool:
+        if self._clock.monotonic() < watch.deadline_at:
+            return False
+        watch.error = DeadlineExceeded(
+            f"gave up waiting for {watch.what} after {watch.deadline_seconds:g}s; "
+            f"last seen: {watch.last_seen()}"
+        )
+        watch.done.set()
+        self._unregister(watch)
+        return True
+
+    def stream_events(self, watches: Sequence[Watch]) -> None:
+        """One DescribeEvents per application since its last seen event, fanned out by name."""
+        for application in sorted({w.application for w in watches}):
+            mine = [w for w in watches if w.application == application and w.names]
+            if mine:
+                self._stream_application(application, mine)
+
+    def _stream_application(self, application: str, watches: list[Watch]) -> None:
+        with self._lock:
+            since = self._cursors.get(application) or min(w.since for w in watches)
+        names = sorted(set().union(*(w.names for w in watches)))
+        try:
+            events = self._beanstalk.events(application, since, names)
+        except CloudError as error:
+            for watch in watches:
+                watch.sink.aws_error(f"DescribeEvents failed ({error}); will retry")
+            return
+        for event in events:
+            for watch in watches:
+                if event.environment_name in watch.names:
+                    watch.sink.eb_event(event)
+        if events:
+            with self._lock:
+                self._cursors[application] = max(e.at for e in events)

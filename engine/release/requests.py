@@ -1,0 +1,49 @@
+"""What an operator asks the runner for, as plain values (the CLI builds them from settings)."""
+
+from __future__ import annotations
+
+import enum
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from engine.domain.model import Bundle, HealthCheck, Mode, Run, RunId, State, Target
+
+
+class OnUnfinished(enum.StrEnum):
+    """What a new trigger does when its target has an unfinished run."""
+
+    FAIL = "fail"  # exit 3, naming the holder
+    RESUME = "resume"  # take the run over when its lease expired (or nobody holds it)
+
+
+@dataclass(frozen=True)
+class LockPolicy:
+    """How a trigger treats a busy target: give up at once, or wait up to `wait_seconds`."""
+
+    on_unfinished: OnUnfinished = OnUnfinished.FAIL
+    wait_seconds: float = 0.0
+
+
+@dataclass(frozen=True)
+class ReleaseRequest:
+    """A new release: `full` or `deploy` of a version to a target."""
+
+    target: Target
+    green: str
+    version_label: str
+    mode: Mode = Mode.FULL
+    health: HealthCheck = field(default_factory=HealthCheck)
+    bundle: Bundle | None = None
+
+    def new_run(self, now: datetime, state: State = State.PREFLIGHT) -> Run:
+        return Run(
+            id=new_run_id(), target=self.target, green=self.green, mode=self.mode,
+            version_label=self.version_label, health=self.health, state=state,
+            created_at=now, updated_at=now, bundle=self.bundle,
+        )  # fmt: skip
+
+
+def new_run_id() -> RunId:
+    """12 hex digits: short enough to type, unique enough for a run history."""
+    return RunId(secrets.token_hex(6))

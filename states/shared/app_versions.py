@@ -1,0 +1,106 @@
+"""The new application version, for preflight: an existing label that is processed, or a
+source bundle uploaded under a content-hash key and registered once (re-runs reuse both).
+"""
+
+from __future__ import annotations
+
+from engine.domain.bundles import bundle_key
+from engine.domain.errors import (
+    ConfigurationError,
+    ConflictError,
+    DeadlineExceeded,
+    NotFoundError,
+    StepFailed,
+)
+from engine.domain.model import Bundle
+from engine.domain.ports.cloud import ApplicationVersion
+from engine.domain.step import StepContext
+from states.shared.resources import note
+
+PROCESSING_STATUSES = frozenset({"Processing", "Building"})
+FIRST_POLL_SECONDS = 0.5
+LONGEST_POLL_SECONDS = 10.0
+
+
+def ensure_version(ctx: StepContext) -> None:
+    """The run's version exists and is Processed; registers the bundle first when given."""
+    bundle = ctx.run.bundle
+    if bundle is None:
+        version = _existing_version(ctx)
+    else:
+        version = _registered(ctx, bundle, bundle_key(bundle.path))
+    _wait_processed(ctx, version)
+
+
+def _existing_version(ctx: StepContext) -> ApplicationVersion:
+    app, label = ctx.run.target.app, ctx.run.version_label
+    version = ctx.beanstalk.get_version(app, label)
+    if version is None:
+        raise ConfigurationError(f"version {label} does not exist in application {app}")
+    if version.status not in PROCESSING_STATUSES | {"Processed"}:
+        raise ConfigurationError(
+            f"version {label} is {version.status}; only a Processed version can be released"
+        )
+    return version
+
+
+def _registered(ctx: StepContext, bundle: Bundle, key: str) -> ApplicationVersion:
+    app, label = ctx.run.target.app, ctx.run.version_label
+    existing = ctx.beanstalk.get_version(app, label)
+    if existing is not None:
+        return _same_source(existing, bundle.bucket, key)
+    _upload(ctx, bundle, key)
+    ctx.journal.record_facts(bundle_bucket=bundle.bucket, bundle_key=key)
+    try:
+        version = ctx.beanstalk.create_version(
+            app, label, bundle.bucket, key, f"bluegreen run {ctx.run.id}"
+        )
+    except ConflictError:  # registered meanwhile (an earlier attempt's lost response)
+        again = ctx.beanstalk.get_version(app, label)
+        if again is None:
+            raise
+        return _same_source(again, bundle.bucket, key)
+    note(ctx, f"registered version {label} from s3://{bundle.bucket}/{key}", version=label)
+    return version
+
+
+def _same_source(version: ApplicationVersion, bucket: str, key: str) -> ApplicationVersion:
+    if (version.source_bucket, version.source_key) != (bucket, key):
+        raise ConfigurationError(
+            f"version {version.label} already exists from another bundle "
+            f"(s3://{version.source_bucket}/{version.source_key}, not s3://{bucket}/{key}); "
+            "choose another version label"
+        )
+    return version
+
+
+def _upload(ctx: StepContext, bundle: Bundle, key: str) -> None:
+    try:
+        if ctx.artifacts.object_exists(bundle.bucket, key):
+            return
+        ctx.artifacts.upload(bundle.bucket, key, bundle.path)
+    except NotFoundError as error:
+        raise ConfigurationError(f"bucket {bundle.bucket} is not usable: {error}") from error
+    note(ctx, f"uploaded {bundle.path} to s3://{bundle.bucket}/{key}", bucket=bundle.bucket)
+
+
+def _wait_processed(ctx: StepContext, version: ApplicationVersion) -> None:
+    """Poll GetVersion until Processed (the Waiter is for environments, not versions)."""
+    clock, app, label = ctx.clock, ctx.run.target.app, version.label
+    deadline = clock.monotonic() + ctx.deadlines.version_processing
+    interval = FIRST_POLL_SECONDS
+    while version.status != "Processed":
+        if version.status not in PROCESSING_STATUSES:
+            raise StepFailed(f"version {label} is {version.status}, it will not be Processed")
+        remaining = deadline - clock.monotonic()
+        if remaining <= 0:
+            raise DeadlineExceeded(
+                f"version {label} not processed within {ctx.deadlines.version_processing:.0f} s"
+                f" (still {version.status})"
+            )
+        clock.sleep(min(interval, remaining))
+        interval = min(interval * 2, LONGEST_POLL_SECONDS)
+        polled = ctx.beanstalk.get_version(app, label)
+        if polled is None:
+            raise StepFailed(f"version {label} disappeared while it was being processed")
+        version = polled

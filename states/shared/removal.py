@@ -1,0 +1,92 @@
+"""Removing what a run created: its green (terminated, waited for) and its template.
+
+Shared by cleaning up and rolling back; each part is done only when still needed, and only to
+resources that carry this run's id (recorded green id, run tag, run's template name).
+"""
+
+from __future__ import annotations
+
+from engine.domain.errors import NotFoundError, StepFailed
+from engine.domain.ports.cloud import Environment
+from engine.domain.ports.runtime import Condition, Snapshot
+from engine.domain.step import StepContext
+from states.shared.conditions import Started, present, ready
+from states.shared.resources import find_own_green, note, template_name
+
+TERMINATE_ATTEMPTS = 2
+
+
+class TerminateFailed(StepFailed):
+    """Green came back to Ready after a TerminateEnvironment: EB could not delete it."""
+
+
+def remove_green(ctx: StepContext) -> None:
+    """Terminate this run's green if it still lives; wait until it is Terminated. A terminate
+    that fails is tried once more before giving up."""
+    for attempt in range(1, TERMINATE_ATTEMPTS + 1):
+        try:
+            _terminate_and_wait(ctx)
+            return
+        except TerminateFailed as failure:
+            if attempt == TERMINATE_ATTEMPTS:
+                raise StepFailed(f"{failure}; gave up after {attempt} attempts") from failure
+            note(ctx, f"{failure}; trying again")
+
+
+def remove_template(ctx: StepContext) -> None:
+    app = ctx.run.target.app
+    name = ctx.run.facts.template_name or template_name(ctx.run)
+    if not ctx.beanstalk.template_exists(app, name):
+        return
+    try:
+        ctx.beanstalk.delete_template(app, name)
+    except NotFoundError:
+        return  # deleted meanwhile: what we wanted
+    note(ctx, f"deleted configuration template {name}", template=name)
+
+
+def _terminate_and_wait(ctx: StepContext) -> None:
+    green = find_own_green(ctx)
+    if green is None or green.is_terminated:
+        return
+    if green.status != "Terminating":
+        green = _ready_to_terminate(ctx, green)
+        if green.cname and green.cname == ctx.run.facts.blue_cname:
+            raise StepFailed(f"green {green.name} holds the live CNAME; it is not terminated")
+        ctx.beanstalk.terminate_environment(green.id)
+        note(ctx, f"terminating green {green.name}", environment=green.id)
+    ctx.waiter.wait_for(
+        f"green {green.name} Terminated",
+        ctx.run.target.app,
+        [green.id],
+        _terminated(green),
+        ctx.deadlines.terminate,
+    )
+
+
+def _ready_to_terminate(ctx: StepContext, green: Environment) -> Environment:
+    """EB terminates only a Ready environment: let a launch or swap under way finish first."""
+    if green.is_ready:
+        return green
+    snapshot = ctx.waiter.wait_for(
+        f"green {green.name} Ready to be terminated",
+        ctx.run.target.app,
+        [green.id],
+        ready({green.id: "green"}),
+        ctx.deadlines.launch,
+    )
+    return present("green", green.id, snapshot)
+
+
+def _terminated(before: Environment) -> Condition:
+    started = Started(before.date_updated)
+
+    def condition(snapshot: Snapshot) -> bool:
+        env = snapshot.get(before.id)
+        if env is None or env.is_terminated:
+            return True
+        if started.seen(env) and env.is_ready:
+            raise TerminateFailed(f"terminating green {env.name} failed: it is Ready again")
+        return False
+
+    return condition
