@@ -2,22 +2,25 @@
 
 The scripts live in `<repo>/alembic` in a checkout and in `storage/migrations` in a wheel
 (pyproject force-includes them there). Concurrent upgrades are serialized by the database:
-SQLite's `BEGIN IMMEDIATE`, PostgreSQL's transaction-scoped advisory lock.
+SQLite's `BEGIN IMMEDIATE`, PostgreSQL's transaction-scoped advisory lock. Alembic itself is
+imported only when the schema is behind: a read command on a current history never loads it.
 """
 
 from __future__ import annotations
 
+import ast
+import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, text
+from sqlalchemy import Connection, Engine, inspect, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from engine.domain.errors import StoreError
 from storage.database import SQLITE_BEGIN_OPTION, describe, make_engine, safe_url
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 # pg_advisory_xact_lock key shared by every runner migrating the same database ("bluegre").
 MIGRATION_LOCK_KEY = 0x626C7565677265
@@ -36,20 +39,40 @@ def script_location() -> Path:
 
 def alembic_config(connection: Connection | None = None) -> Config:
     """An Alembic configuration built in code; env.py migrates over `connection` if given."""
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(script_location()).replace("%", "%%"))
     config.attributes["connection"] = connection
     return config
 
 
+_ASSIGNMENT = re.compile(r"^(revision|down_revision)\s*(?::[^=\n]*)?=\s*(.+)$", re.MULTILINE)
+
+
 def head_revisions() -> set[str]:
-    return set(ScriptDirectory.from_config(alembic_config()).get_heads())
+    """The newest revisions of the scripts, read from their `revision`/`down_revision`
+    assignments (literals, read with `ast.literal_eval`; nothing is imported or run)."""
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for script in (script_location() / "versions").glob("*.py"):
+        found = dict(_ASSIGNMENT.findall(script.read_text(encoding="utf-8")))
+        if "revision" not in found:
+            continue
+        revisions.add(ast.literal_eval(found["revision"]))
+        down = ast.literal_eval(found.get("down_revision", "None"))
+        parents.update([down] if isinstance(down, str) else down or ())
+    return revisions - parents
 
 
 def current_revisions(engine: Engine) -> set[str]:
+    """The revisions the database is at (none for a new database)."""
     with engine.connect() as connection:
         connection.execution_options(**{SQLITE_BEGIN_OPTION: "DEFERRED"})
-        return set(MigrationContext.configure(connection).get_current_heads())
+        if not inspect(connection).has_table("alembic_version"):
+            return set()
+        rows = connection.execute(text("SELECT version_num FROM alembic_version"))
+        return {str(row[0]) for row in rows}
 
 
 def upgrade(target: Engine | str) -> None:
@@ -67,6 +90,8 @@ def upgrade(target: Engine | str) -> None:
 
 
 def _upgrade_serialized(engine: Engine) -> None:
+    from alembic import command
+
     # One transaction: on SQLite it begins IMMEDIATE (see storage.database), so a second
     # process waits for the first and then finds the schema at head; PostgreSQL takes a lock.
     with engine.begin() as connection:

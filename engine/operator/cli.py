@@ -9,17 +9,16 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from engine.domain.model import Mode, Target
-from engine.operator.execution import Operation, execute
-from engine.operator.inputs import lock_policy_of, release_request, restore_request, target_of
 from engine.operator.runs_commands import runs_group, status_command
-from engine.operator.settings import Settings
-from engine.release.restore import restore_version
-from engine.release.runner import UsageError
+
+if TYPE_CHECKING:  # the release machinery loads only when a release command runs
+    from engine.operator.execution import Operation
+    from engine.operator.settings import Settings
 
 Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
 
@@ -73,6 +72,8 @@ class Commands(click.Group):
     extra (moto), which a production install may leave out, and it is slow to import."""
 
     LAZY = {"simulator": ("simulator.cli", "simulator_group")}
+    # What `bluegreen --help` says of a lazy command, without importing it (moto is slow).
+    LAZY_HELP = {"simulator": "A local stand-in for AWS (EB, S3, app servers, CNAME router)."}
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted([*super().list_commands(ctx), *self.LAZY])
@@ -89,6 +90,22 @@ class Commands(click.Group):
                 f"'beanstalk-bluegreen[simulator]' ({error})"
             ) from error
         return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """Click's command list, with the lazy commands' help taken from LAZY_HELP."""
+        rows: list[tuple[str, str]] = []
+        names = self.list_commands(ctx)
+        limit = formatter.width - 6 - max(map(len, names), default=0)
+        for name in names:
+            if name in self.LAZY:
+                rows.append((name, self.LAZY_HELP[name]))
+                continue
+            command = super().get_command(ctx, name)
+            if command is not None and not command.hidden:
+                rows.append((name, command.get_short_help_str(limit)))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
 
 
 @click.group(cls=Commands)
@@ -148,17 +165,39 @@ def demo(speed: float) -> None:
     raise SystemExit(run_demo(speed))
 
 
+def execute(options: dict[str, Any], build: Callable[[Settings], Operation]) -> None:
+    """Run a release command (`engine.operator.execution`, imported only now: read commands,
+    --help and --version never load pydantic, boto3 or the release core)."""
+    from engine.operator.execution import execute as execute_operation
+
+    execute_operation(options, build)
+
+
+def lock_policy_of(settings: Settings) -> Any:
+    from engine.operator.inputs import lock_policy_of as policy
+
+    return policy(settings)
+
+
 def _release(settings: Settings, mode: Mode) -> Operation:
+    from engine.operator.inputs import release_request
+
     request, lock = release_request(settings, mode), lock_policy_of(settings)
     return lambda runner, observer: runner.release(request, observer, lock)
 
 
 def _cutover(settings: Settings, run_id: str | None) -> Operation:
+    from engine.operator.inputs import target_of
+
     target, lock = None if run_id else target_of(settings), lock_policy_of(settings)
     return lambda runner, observer: runner.cutover(run_id, target, observer, lock)
 
 
 def _rollback(settings: Settings, run_id: str | None, to_version: str | None) -> Operation:
+    from engine.operator.inputs import restore_request, target_of
+    from engine.release.restore import restore_version
+    from engine.release.runner import UsageError
+
     if to_version and run_id:
         raise UsageError("--to-version puts blue on a version without a run: give no RUN_ID")
     if to_version:

@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 import click
-from rich.console import Console, RenderableType
 
 from engine.domain.errors import BlueGreenError
 from engine.domain.exit_codes import ExitCode
@@ -25,9 +24,7 @@ from engine.domain.model import Run, RunId, State
 from engine.domain.ports.store import RunHistory, RunQuery
 from engine.operator.views.document import iso
 from engine.operator.views.history import run_detail, run_summary
-from engine.operator.views.report import write_report
 from engine.operator.views.status import UNFINISHED_STATES, ago, parse_since, status_row
-from engine.operator.views.tables import run_view, runs_table, status_table
 from engine.release.redact import Redactor
 
 NON_TERMINAL_WIDTH = 160
@@ -59,12 +56,18 @@ def now_utc() -> datetime:
     return datetime.now(UTC)
 
 
-def emit(document: Any, as_json: bool, table: Callable[[Any], RenderableType]) -> None:
-    """Print a document redacted, as JSON or as a Rich table."""
+def emit(document: Any, as_json: bool, table_name: str) -> None:
+    """Print a document redacted, as JSON or as the Rich table `views.tables.<table_name>`
+    (Rich loads only for a table: `--json` and cron never pay for it)."""
     safe = Redactor.from_environment().data(document)
     if as_json:
         click.echo(json.dumps(safe, indent=2))
         return
+    from rich.console import Console
+
+    from engine.operator.views import tables
+
+    table: Callable[[Any], Any] = getattr(tables, table_name)
     terminal = sys.stdout.isatty()
     width = None if terminal or os.environ.get("COLUMNS") else NON_TERMINAL_WIDTH
     Console(file=sys.stdout, width=width, highlight=False).print(table(safe))
@@ -131,7 +134,7 @@ def list_command(
     query = RunQuery(app, blue, tuple(State(s) for s in states), since, limit)
     with opened_store(database_url) as store:
         rows = [summary_of(store, run) for run in store.list_runs(query)]
-    emit(rows, as_json, runs_table)
+    emit(rows, as_json, "runs_table")
 
 
 @runs_group.command("show")
@@ -142,7 +145,7 @@ def show_command(run_id: str, as_json: bool, database_url: str | None) -> None:
     """A run's inputs, facts, timeline of steps, events, error and rollback."""
     with opened_store(database_url) as store:
         detail = detail_of(store, run_id)
-    emit(detail, as_json, run_view)
+    emit(detail, as_json, "run_view")
 
 
 @runs_group.command("export")
@@ -152,7 +155,7 @@ def export_command(run_id: str, database_url: str | None) -> None:
     """A run's whole history as JSON (the same document as `runs show --json`)."""
     with opened_store(database_url) as store:
         detail = detail_of(store, run_id)
-    emit(detail, True, run_view)
+    emit(detail, True, "run_view")
 
 
 @runs_group.command("report")
@@ -169,6 +172,8 @@ def report_command(run_id: str, output: Path, database_url: str | None) -> None:
     """Write a self-contained HTML post-mortem of a run (timeline chart, events)."""
     with opened_store(database_url) as store:
         detail = detail_of(store, run_id)
+    from engine.operator.views.report import write_report
+
     try:
         write_report(Redactor.from_environment().data(detail), output, now_utc())
     except OSError as error:
@@ -205,4 +210,4 @@ def status_command(app: str | None, as_json: bool, database_url: str | None) -> 
     now = now_utc()
     with opened_store(database_url) as store:
         rows = [status_row(run, store.transitions(run.id), now) for run in store.list_runs(query)]
-    emit(rows, as_json, status_table)
+    emit(rows, as_json, "status_table")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import multiprocessing
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -103,3 +105,21 @@ def test_the_checkout_keeps_its_migrations_outside_any_python_package() -> None:
     import alembic
 
     assert alembic.__file__ is not None and Path(alembic.__file__).parent != REPO / "alembic"
+
+
+def test_the_heads_read_from_the_scripts_are_alembics_heads() -> None:
+    from alembic.script import ScriptDirectory
+
+    assert head_revisions() == set(ScriptDirectory.from_config(alembic_config()).get_heads())
+
+
+def test_opening_a_current_history_does_not_load_alembic(sqlite_url: str) -> None:
+    open_store(sqlite_url).close()  # created and migrated
+    probe = (
+        "import sys; from storage.sql import open_store; "
+        f"open_store({sqlite_url!r}).close(); print('alembic' in sys.modules)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert result.stdout.strip() == "False"

@@ -6,34 +6,17 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from engine.domain.errors import ThrottledError
 from engine.domain.model import EventRecord, Run, TransitionRecord
 from engine.domain.ports.cloud import EbEvent, Environment
 from engine.release.observer import Outcome
+from tests.fakes.clock import FakeClock
 
-
-class ManualClock:
-    """Time moves only when a test says so (sleep advances it)."""
-
-    def __init__(self) -> None:
-        self._now = datetime(2026, 1, 1, tzinfo=UTC)
-        self._mono = 0.0
-
-    def now(self) -> datetime:
-        return self._now
-
-    def monotonic(self) -> float:
-        return self._mono
-
-    def advance(self, seconds: float) -> None:
-        self._mono += seconds
-        self._now += timedelta(seconds=seconds)
-
-    def sleep(self, seconds: float) -> None:
-        self.advance(seconds)
+# The one fake clock of the tests (tests.fakes.FakeClock), under the name these tests use.
+ManualClock = FakeClock
 
 
 def environment(env_id: str, name: str, status: str = "Ready", **changes: Any) -> Environment:

@@ -1,0 +1,63 @@
+"""Read commands load only what they need: no boto3, no Alembic on a current history, no
+pydantic, no release machinery (issue 8: they start fast on a big history)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from storage.sql import open_store
+
+HEAVY = ("boto3", "botocore", "alembic", "pydantic", "pydantic_settings", "httpx", "moto",
+         "transitions", "engine.release.drive", "engine.operator.bootstrap")  # fmt: skip
+
+PROBE = """
+import json, sys
+from engine.operator.cli import main
+try:
+    main(sys.argv[1:], standalone_mode=False)
+finally:
+    print(json.dumps(sorted(sys.modules)), file=sys.stderr)
+"""
+
+
+def loaded_by(*args: str) -> set[str]:
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE, *args], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    return set(json.loads(result.stderr.strip().splitlines()[-1]))
+
+
+def heavy_in(modules: set[str]) -> list[str]:
+    return sorted(m for m in modules if any(m == h or m.startswith(f"{h}.") for h in HEAVY))
+
+
+@pytest.fixture
+def history(sqlite_url: str) -> str:
+    open_store(sqlite_url).close()  # an existing, current history
+    return sqlite_url
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("runs", "list", "--json"),
+        ("runs", "list"),
+        ("status", "--json"),
+        ("status",),
+    ],
+)
+def test_a_read_command_loads_no_release_machinery(history: str, args: tuple[str, ...]) -> None:
+    assert heavy_in(loaded_by(*args, "--database-url", history)) == []
+
+
+def test_help_and_version_load_neither_the_database_nor_the_simulator() -> None:
+    for args in (("--help",), ("--version",)):
+        modules = loaded_by(*args)
+        assert heavy_in(modules) == []
+        assert "sqlalchemy" not in modules
+        assert "simulator" not in modules
