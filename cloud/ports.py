@@ -50,7 +50,7 @@ class ApplicationVersion:
 
     application: str
     label: str
-    status: str  # Processed | Unprocessed | Failed | Processing | Building
+    status: str  # as EB sends it: UNPROCESSED | PROCESSING | PROCESSED | FAILED | BUILDING
     source_bucket: str | None = None
     source_key: str | None = None
 

@@ -17,13 +17,17 @@ from engine.model import Bundle
 from states.common import note
 from states.context import StepContext
 
-PROCESSING_STATUSES = frozenset({"Processing", "Building"})
+# Real EB sends capitals (UNPROCESSED, PROCESSING, PROCESSED, FAILED, BUILDING: the EB CLI
+# compares `Status == 'PROCESSED'`), botocore's docs say `Processed`: compare case-insensitively.
+# UNPROCESSED is what CreateApplicationVersion makes without Process=true, and EB deploys it.
+PROCESSING_STATUSES = frozenset({"PROCESSING", "BUILDING"})
+DEPLOYABLE_STATUSES = frozenset({"PROCESSED", "UNPROCESSED"})
 FIRST_POLL_SECONDS = 0.5
 LONGEST_POLL_SECONDS = 10.0
 
 
 def ensure_version(ctx: StepContext) -> None:
-    """The run's version exists and is Processed; registers the bundle first when given."""
+    """The run's version exists and is deployable; registers the bundle first when given."""
     bundle = ctx.run.bundle
     if bundle is None:
         version = _existing_version(ctx)
@@ -37,9 +41,10 @@ def _existing_version(ctx: StepContext) -> ApplicationVersion:
     version = ctx.beanstalk.get_version(app, label)
     if version is None:
         raise ConfigurationError(f"version {label} does not exist in application {app}")
-    if version.status not in PROCESSING_STATUSES | {"Processed"}:
+    if _status(version) not in PROCESSING_STATUSES | DEPLOYABLE_STATUSES:
         raise ConfigurationError(
-            f"version {label} is {version.status}; only a Processed version can be released"
+            f"version {label} is {version.status}; only a PROCESSED or UNPROCESSED version "
+            "can be released"
         )
     return version
 
@@ -85,13 +90,13 @@ def _upload(ctx: StepContext, bundle: Bundle, key: str) -> None:
 
 
 def _wait_processed(ctx: StepContext, version: ApplicationVersion) -> None:
-    """Poll GetVersion until Processed (the Waiter is for environments, not versions)."""
+    """Poll GetVersion while PROCESSING or BUILDING (the Waiter is for environments only)."""
     clock, app, label = ctx.clock, ctx.run.target.app, version.label
     deadline = clock.monotonic() + ctx.deadlines.version_processing
     interval = FIRST_POLL_SECONDS
-    while version.status != "Processed":
-        if version.status not in PROCESSING_STATUSES:
-            raise StepFailed(f"version {label} is {version.status}, it will not be Processed")
+    while _status(version) not in DEPLOYABLE_STATUSES:
+        if _status(version) not in PROCESSING_STATUSES:
+            raise StepFailed(f"version {label} is {version.status}, it cannot be deployed")
         remaining = deadline - clock.monotonic()
         if remaining <= 0:
             raise DeadlineExceeded(
@@ -104,3 +109,7 @@ def _wait_processed(ctx: StepContext, version: ApplicationVersion) -> None:
         if polled is None:
             raise StepFailed(f"version {label} disappeared while it was being processed")
         version = polled
+
+
+def _status(version: ApplicationVersion) -> str:
+    return version.status.upper()

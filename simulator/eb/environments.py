@@ -9,7 +9,7 @@ from typing import Any, NamedTuple
 from simulator.appserver import AppServer
 from simulator.eb import describe, errors, health
 from simulator.eb.lifecycle import begin
-from simulator.eb.models import Environment, default_options
+from simulator.eb.models import BUILDING, FAILED, PROCESSING, Environment, default_options
 from simulator.eb.state import Context, random_id
 from simulator.eb.templates import merge_options, named_platform
 from simulator.protocol import ApiError
@@ -115,9 +115,9 @@ def _deployable(ctx: Context, app: str, label: str) -> None:
     # AWS documents no rule for versions still processing; the simulator refuses them
     # (the stricter choice), and refuses versions whose processing failed.
     status = ctx.state.version(app, label).status
-    if status in ("Processing", "Building"):
+    if status in (PROCESSING, BUILDING):
         raise errors.invalid(f"Application version {label} is still being processed.")
-    if status == "Failed":
+    if status == FAILED:
         raise errors.invalid(f"Application version {label} failed processing.")
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from simulator.appserver import LAUNCH_FAILED, Behaviour
 from simulator.bundles import Manifest
 from simulator.eb import health
-from simulator.eb.models import Environment, Operation
+from simulator.eb.models import FAILED, PROCESSED, Environment, Operation
 from simulator.eb.state import Context
 from simulator.faults import FailKind
 
@@ -71,7 +71,7 @@ def advance(ctx: Context) -> None:
             _complete(ctx, env, env.op)
     for version in ctx.state.versions.values():
         if version.processed_at and version.processed_at <= ctx.now:
-            version.status = "Processed" if version.valid else "Failed"
+            version.status = PROCESSED if version.valid else FAILED
             version.processed_at, version.updated = None, ctx.now
     for env in ctx.state.live_envs():
         if env.recover_at and env.recover_at <= ctx.now and env.op is None:

@@ -30,6 +30,15 @@ DEFAULT_OPTIONS = (
 
 OptionSettings = list[dict[str, str]]
 
+# Application version statuses as real EB sends them (capitals; see applications.py).
+UNPROCESSED, PROCESSING, PROCESSED, FAILED, BUILDING = (
+    "UNPROCESSED",
+    "PROCESSING",
+    "PROCESSED",
+    "FAILED",
+    "BUILDING",
+)
+
 
 def default_options() -> OptionSettings:
     return [
@@ -57,10 +66,10 @@ class AppVersion:
     manifest: Manifest
     process: bool
     valid: bool  # False: not a zip, or a bad manifest (processing fails)
-    status: str  # Processing | Processed | Unprocessed | Failed
+    status: str  # UNPROCESSED | PROCESSING | PROCESSED | FAILED | BUILDING
     created: datetime
     updated: datetime
-    processed_at: datetime | None = None  # when Processing turns to Processed
+    processed_at: datetime | None = None  # when PROCESSING turns to PROCESSED
     tags: dict[str, str] = field(default_factory=dict)
 
 
