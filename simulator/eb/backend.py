@@ -11,6 +11,7 @@ from typing import Any
 from simulator.eb import applications, environments, lifecycle, queries, templates
 from simulator.eb.models import Environment
 from simulator.eb.state import Bundles, Context, RegionState
+from simulator.eb.unsupported import refuse_ignored
 from simulator.faults import Faults
 from simulator.timing import Clock, Timing
 
@@ -66,6 +67,7 @@ class Beanstalk:
             with self._lock:
                 ctx = self._advance(region, request_id)
                 after = ctx.after
+                refuse_ignored(action, params)
                 return HANDLERS[action](ctx, params)
         finally:
             _run(after)  # outside the lock: stopping app servers may take a moment

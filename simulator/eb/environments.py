@@ -11,7 +11,7 @@ from simulator.eb import describe, errors, health
 from simulator.eb.lifecycle import begin
 from simulator.eb.models import BUILDING, FAILED, PROCESSING, Environment, default_options
 from simulator.eb.state import Context, random_id
-from simulator.eb.templates import merge_options, named_platform
+from simulator.eb.templates import merge_options, named_platform, template_source
 from simulator.protocol import ApiError
 
 # "Must be from 4 to 40 characters in length. The name can contain only letters, numbers, and
@@ -61,7 +61,11 @@ def _new_environment(
         description=params.get("Description"),
         created=ctx.now,
         updated=ctx.now,
-        options=merge_options(platform.options, params.get("OptionSettings") or []),
+        options=merge_options(
+            platform.options,
+            params.get("OptionSettings") or [],
+            params.get("OptionsToRemove") or [],
+        ),
         tags=describe.tags_from(params),
         server=AppServer(name),  # last: nothing after it may fail and leak the port
     )
@@ -83,6 +87,13 @@ def _new_name(ctx: Context, name: str | None) -> str:
 
 
 def _platform(ctx: Context, app: str, params: dict[str, Any]) -> Platform:
+    specified = template_source(ctx, app, params)
+    if specified is not None:
+        if "TemplateName" in params:
+            raise errors.combination(
+                "You cannot specify both a TemplateName and a TemplateSpecification."
+            )
+        return Platform(*specified, None)
     name = params.get("TemplateName")
     if name is not None and ("SolutionStackName" in params or "PlatformArn" in params):
         raise errors.combination(
@@ -130,14 +141,19 @@ def update_environment(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
         raise errors.combination("You cannot specify both VersionLabel and TemplateName.")
     if "Description" in params:
         env.description, env.updated = params["Description"], ctx.now
-    if label is None and template is None and not params.get("OptionSettings"):
+    changes = ("OptionSettings", "OptionsToRemove", "SolutionStackName", "PlatformArn")
+    if label is None and template is None and not any(params.get(name) for name in changes):
         return describe.environment(env)  # a description-only update takes effect at once
     _require_ready(env)
     if label is not None:
         _deployable(ctx, env.app, label)
     if template is not None:
         env.options = list(ctx.state.template(env.app, template).options)
-    env.options = merge_options(env.options, params.get("OptionSettings") or [])
+    env.options = merge_options(
+        env.options, params.get("OptionSettings") or [], params.get("OptionsToRemove") or []
+    )
+    if "SolutionStackName" in params or "PlatformArn" in params:
+        env.solution_stack, env.platform_arn = named_platform(ctx, params)
     begin(ctx, env, "update", version=label or env.version_label)
     ctx.event("Environment update is starting.", env=env, version=label)
     if label is not None:
