@@ -154,7 +154,10 @@ def update_environment(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     )
     if "SolutionStackName" in params or "PlatformArn" in params:
         env.solution_stack, env.platform_arn = named_platform(ctx, params)
-    begin(ctx, env, "update", version=label or env.version_label)
+    op = begin(ctx, env, "update", version=label or env.version_label)
+    # The new label shows at once, in the response and in DescribeEnvironments while Updating,
+    # as in AWS's own example (awscli/examples/elasticbeanstalk/update-environment.rst).
+    op.previous, env.version_label = env.version_label, label or env.version_label
     ctx.event("Environment update is starting.", env=env, version=label)
     if label is not None:
         ctx.event("Deploying new version to instance(s).", env=env, version=label)
@@ -199,7 +202,8 @@ def abort_environment_update(ctx: Context, params: dict[str, Any]) -> None:
         raise errors.invalid(
             f"Environment named {env.name} has no abortable operation in progress."
         )
-    begin(ctx, env, "abort")
+    previous = env.op.previous
+    begin(ctx, env, "abort").previous = previous
     ctx.event("Aborting the environment update.", "WARN", env=env)
 
 

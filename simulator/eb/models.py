@@ -19,9 +19,21 @@ PLATFORM_ARN = (
     "arn:aws:elasticbeanstalk:{region}::platform/"
     "Python 3.11 running on 64bit Amazon Linux 2023/4.3.0"
 )
+# Options every environment has, with the defaults of "General options for all environments"
+# (docs.aws.amazon.com/elasticbeanstalk/latest/dg/command-options-general.html). The EB CLI
+# reads some of them and fails without them: `eb terminate` reads LoadBalancerIsShared when the
+# type is application (ebcli/operations/terminateops.py, is_shared_load_balancer), `eb logs`
+# reads the CloudWatch logs options (ebcli/operations/logsops.py), `eb init` EC2KeyName.
 DEFAULT_OPTIONS = (
     ("aws:elasticbeanstalk:environment", "EnvironmentType", "LoadBalanced"),
     ("aws:elasticbeanstalk:environment", "LoadBalancerType", "application"),
+    ("aws:elasticbeanstalk:environment", "LoadBalancerIsShared", "false"),
+    ("aws:elasticbeanstalk:environment", "ServiceRole", "aws-elasticbeanstalk-service-role"),
+    ("aws:autoscaling:launchconfiguration", "InstanceType", "t3.micro"),
+    ("aws:autoscaling:launchconfiguration", "IamInstanceProfile", "aws-elasticbeanstalk-ec2-role"),
+    ("aws:elasticbeanstalk:cloudwatch:logs", "StreamLogs", "false"),
+    ("aws:elasticbeanstalk:cloudwatch:logs:health", "HealthStreamingEnabled", "false"),
+    ("aws:elasticbeanstalk:environment:process:default", "HealthCheckPath", "/"),
     ("aws:autoscaling:asg", "MinSize", "1"),
     ("aws:autoscaling:asg", "MaxSize", "4"),
     ("aws:elasticbeanstalk:healthreporting:system", "SystemType", "enhanced"),
@@ -98,6 +110,7 @@ class Operation:
     version: str | None = None  # the version being deployed (launch/update)
     partner: str | None = None  # the other environment's id (swap)
     is_source: bool = False  # this side was SwapEnvironmentCNAMEs' source
+    previous: str | None = None  # update/abort: the label before the update (restored on abort)
 
     @property
     def abortable(self) -> bool:

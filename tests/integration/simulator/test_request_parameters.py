@@ -153,3 +153,19 @@ def test_options_to_remove_put_an_option_back_to_its_default(stepped: Stepped) -
         ApplicationName="shop", EnvironmentName="shop-blue"
     )["ConfigurationSettings"][0]["OptionSettings"]
     assert [o["Value"] for o in settings if o["OptionName"] == "MaxSize"] == ["4"]
+
+
+def test_configuration_settings_have_the_tier_and_the_options_every_environment_has(
+    stepped: Stepped, extended: Any
+) -> None:
+    stepped.app()
+    stepped.launch("shop-blue")
+
+    settings = extended.describe_configuration_settings(
+        ApplicationName="shop", EnvironmentName="shop-blue"
+    )["ConfigurationSettings"][0]
+
+    assert settings["Tier"] == {"Name": "WebServer", "Type": "Standard", "Version": "1.0"}
+    options = {(o["Namespace"], o["OptionName"]): o["Value"] for o in settings["OptionSettings"]}
+    assert options[("aws:elasticbeanstalk:environment", "LoadBalancerIsShared")] == "false"
+    assert options[("aws:elasticbeanstalk:environment", "LoadBalancerType")] == "application"
