@@ -145,6 +145,7 @@ class Environment:
     recover_at: datetime | None = None
     deployed_at: datetime | None = None  # when the running version deployed successfully
     terminated_at: datetime | None = None
+    info: list[dict[str, Any]] = field(default_factory=list)  # RequestEnvironmentInfo's logs
 
     @property
     def live(self) -> bool:

@@ -54,6 +54,10 @@ IGNORED: dict[str, dict[str, Callable[[Any], bool]]] = {
     "DeleteApplicationVersion": {"DeleteSourceBundle": lambda value: not value},
     "DescribeConfigurationSettings": dict.fromkeys(SETTINGS_EXTRAS, _never),
     "CreateConfigurationTemplate": {"Tier": _web_tier, "VersionLabel": _never},
+    "DescribeConfigurationOptions": dict.fromkeys(
+        ("OptionSettings", "OptionsToRemove", "TemplateSpecification", "VersionLabel"), _never
+    )
+    | {"Tier": _web_tier},
     "CreateEnvironment": {"GroupName": _never, "OperationsRole": _never, "Tier": _web_tier},
     "UpdateEnvironment": {"GroupName": _never, "Tier": _web_tier, "TemplateSpecification": _never},
     # ForceTerminate only matters for environments in an invalid state; resources always go.
