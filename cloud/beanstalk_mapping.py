@@ -40,7 +40,7 @@ def to_version(description: Mapping[str, Any]) -> ApplicationVersion:
     return ApplicationVersion(
         application=description["ApplicationName"],
         label=description["VersionLabel"],
-        status=description.get("Status", "Unprocessed"),
+        status=description.get("Status", "UNPROCESSED"),
         source_bucket=bundle.get("S3Bucket"),
         source_key=bundle.get("S3Key"),
     )

@@ -74,6 +74,7 @@ class Simulator:
         try:
             app = Front(BeanstalkApp(self.backend, self.faults, self.region))
             self._endpoint = HttpServer(app, port=self._ports[0])
+            self.backend.endpoint_url = self._endpoint.url
             self._router = CnameRouter(self.backend.resolve, port=self._ports[1])
         except BaseException:
             self.stop()

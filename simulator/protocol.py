@@ -28,42 +28,65 @@ class ApiError(Exception):
 # --- parsing ---------------------------------------------------------------------------------
 
 
+# Query parameters that are the protocol's, not the operation's (SigV2 and presigned SigV4).
+PROTOCOL_PARAMS = frozenset(
+    {"Action", "Version", "AWSAccessKeyId", "Signature", "SignatureMethod", "SignatureVersion"}
+    | {"Timestamp", "Expires", "SecurityToken"}
+)
+
+
 def parse_params(shape: StructureShape | None, params: Mapping[str, str]) -> dict[str, Any]:
-    """Turn flattened query parameters into nested values typed by `shape`."""
-    if shape is None:
-        return {}
-    parsed = _parse_structure(shape, params, "")
+    """Turn flattened query parameters into nested values typed by `shape`.
+
+    A parameter the shape does not name is refused, never dropped: AWS documents nothing for
+    unknown parameters, so the simulator takes the stricter behaviour (a client relying on a
+    member the model lacks would otherwise get a silently different result).
+    """
+    used: set[str] = set()
+    parsed = _parse_structure(shape, params, "", used) if shape is not None else None
+    unknown = sorted(
+        name for name in set(params) - used - PROTOCOL_PARAMS if not name.startswith("X-Amz-")
+    )
+    if unknown:
+        raise ApiError(
+            "InvalidQueryParameter",
+            f"The parameter {unknown[0]} is not recognized by this operation.",
+        )
     return parsed if parsed is not None else {}
 
 
-def _parse(shape: Shape, params: Mapping[str, str], key: str) -> Any:
+def _parse(shape: Shape, params: Mapping[str, str], key: str, used: set[str]) -> Any:
     if shape.type_name == "structure":
         assert isinstance(shape, StructureShape)
-        return _parse_structure(shape, params, key + ".")
+        return _parse_structure(shape, params, key + ".", used)
     if shape.type_name == "list":
-        return _parse_list(shape, params, key)
+        return _parse_list(shape, params, key, used)
     if shape.type_name == "map":
-        return _parse_map(shape, params, key)
+        return _parse_map(shape, params, key, used)
     if key not in params:
         return None
+    used.add(key)
     return _scalar(shape, params[key], key)
 
 
 def _parse_structure(
-    shape: StructureShape, params: Mapping[str, str], prefix: str
+    shape: StructureShape, params: Mapping[str, str], prefix: str, used: set[str]
 ) -> dict[str, Any] | None:
     if prefix and not any(name.startswith(prefix) for name in params):
         return None
     result: dict[str, Any] = {}
     for name, member in shape.members.items():
-        value = _parse(member, params, prefix + member.serialization.get("name", name))
+        value = _parse(member, params, prefix + member.serialization.get("name", name), used)
         if value is not None:
             result[name] = value
     return result
 
 
-def _parse_list(shape: Any, params: Mapping[str, str], key: str) -> list[Any] | None:
+def _parse_list(
+    shape: Any, params: Mapping[str, str], key: str, used: set[str]
+) -> list[Any] | None:
     if params.get(key) == "":
+        used.add(key)
         return []  # botocore sends an empty list as `Key=`
     base = key if shape.serialization.get("flattened") else f"{key}.member"
     items: list[Any] = []
@@ -71,16 +94,19 @@ def _parse_list(shape: Any, params: Mapping[str, str], key: str) -> list[Any] | 
         item_key = f"{base}.{len(items) + 1}"
         if not any(name == item_key or name.startswith(item_key + ".") for name in params):
             break
-        items.append(_parse(shape.member, params, item_key))
+        items.append(_parse(shape.member, params, item_key, used))
     return items or None
 
 
-def _parse_map(shape: Any, params: Mapping[str, str], key: str) -> dict[str, Any] | None:
+def _parse_map(
+    shape: Any, params: Mapping[str, str], key: str, used: set[str]
+) -> dict[str, Any] | None:
     result: dict[str, Any] = {}
     index = 1
     while f"{key}.entry.{index}.key" in params:
         entry = f"{key}.entry.{index}"
-        result[params[f"{entry}.key"]] = _parse(shape.value, params, f"{entry}.value")
+        used.add(f"{entry}.key")
+        result[params[f"{entry}.key"]] = _parse(shape.value, params, f"{entry}.value", used)
         index += 1
     return result or None
 

@@ -164,7 +164,7 @@ def wait_for_version(
         found = clients.eb.describe_application_versions(
             ApplicationName=app, VersionLabels=[label]
         )["ApplicationVersions"]
-        if found and found[0]["Status"] not in ("Processing", "Building"):
+        if found and found[0]["Status"] not in ("PROCESSING", "BUILDING"):
             return dict(found[0])
         _pause(clients, deadline, f"version {label} still processing")
 

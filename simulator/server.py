@@ -11,8 +11,7 @@ import uuid
 from collections.abc import Callable, Iterable
 from typing import Any
 
-import botocore.session
-from botocore.model import OperationModel, OperationNotFoundError, ServiceModel
+from botocore.model import OperationModel, OperationNotFoundError
 from moto.moto_server.werkzeug_app import (
     DomainDispatcherApplication,
     MotoRequestHandler,
@@ -22,6 +21,7 @@ from werkzeug.serving import BaseWSGIServer, make_server
 from werkzeug.wrappers import Request, Response
 
 from simulator.eb.backend import HANDLERS, Beanstalk
+from simulator.eb.model import service_model
 from simulator.faults import ApiFault, Faults
 from simulator.protocol import ApiError, parse_params, serialize_error, serialize_result, validate
 from simulator.serving import Background
@@ -32,10 +32,6 @@ WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 log = logging.getLogger(__name__)
 SCOPE = re.compile(r"Credential=[^/]*/\d{8}/([^/]+)/([^/]+)/aws4_request")
 EB_VERSION = b"Version=2010-12-01"
-
-
-def service_model() -> ServiceModel:
-    return botocore.session.get_session().get_service_model("elasticbeanstalk")
 
 
 class BeanstalkApp:

@@ -1,5 +1,5 @@
 """Content-hash names for source bundles, so releasing the same bundle twice reuses the upload
-and the version. Vendor-free: preflight (states/versions) and the CLI's inputs share it.
+and the version. Vendor-free: preflight (states/shared/app_versions) and the CLI's inputs share it.
 """
 
 from __future__ import annotations

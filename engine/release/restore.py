@@ -57,7 +57,7 @@ def _live(runner: Runner, app: str, name: str) -> Environment | None:
 def _check_version(runner: Runner, request: RestoreRequest) -> None:
     app, label = request.target.app, request.version_label
     version = runner.services.beanstalk.get_version(app, label)
-    if version is None or version.status != "Processed":
+    if version is None or not version.deployable:
         state = version.status if version else "missing"
         raise UsageError(f"version {label} of {app} cannot be deployed ({state})")
 

@@ -7,7 +7,7 @@ from typing import Any
 from simulator.bundles import BundleError, Manifest, read_manifest
 from simulator.eb import describe, errors
 from simulator.eb.lifecycle import SAMPLE_APP, begin
-from simulator.eb.models import Application, AppVersion
+from simulator.eb.models import PROCESSING, UNPROCESSED, Application, AppVersion
 from simulator.eb.state import Context
 from simulator.protocol import ApiError
 
@@ -80,7 +80,11 @@ def create_application_version(ctx: Context, params: dict[str, Any]) -> dict[str
         manifest=manifest,
         process=process,
         valid=valid,
-        status="Processing" if process else "Unprocessed",
+        # Real EB's statuses are capitals: the EB CLI compares `v['Status'] == 'PROCESSED'`
+        # (ebcli/operations/commonops.py, wait_for_processed_app_versions) and AWS CLI
+        # recordings show "Status": "UNPROCESSED" (botocore's enum documents `Processed`).
+        # Without `Process=true` a version stays UNPROCESSED, and EB deploys it as it is.
+        status=PROCESSING if process else UNPROCESSED,
         created=ctx.now,
         updated=ctx.now,
         processed_at=ctx.now + ctx.timing.of("process") if process else None,

@@ -8,9 +8,18 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from simulator.eb import applications, environments, lifecycle, queries, templates
+from simulator.eb import (
+    applications,
+    environments,
+    lifecycle,
+    platforms,
+    queries,
+    resources,
+    templates,
+)
 from simulator.eb.models import Environment
 from simulator.eb.state import Bundles, Context, RegionState
+from simulator.eb.unsupported import refuse_ignored
 from simulator.faults import Faults
 from simulator.timing import Clock, Timing
 
@@ -36,6 +45,16 @@ HANDLERS: dict[str, Handler] = {
     "DescribeEvents": queries.describe_events,
     "CheckDNSAvailability": queries.check_dns_availability,
     "ListTagsForResource": queries.list_tags_for_resource,
+    "ListAvailableSolutionStacks": platforms.list_available_solution_stacks,
+    "DescribePlatformVersion": platforms.describe_platform_version,
+    "ListPlatformBranches": platforms.list_platform_branches,
+    "ListPlatformVersions": platforms.list_platform_versions,
+    "DescribeConfigurationOptions": platforms.describe_configuration_options,
+    "DescribeEnvironmentResources": resources.describe_environment_resources,
+    "DescribeInstancesHealth": resources.describe_instances_health,
+    "CreateStorageLocation": resources.create_storage_location,
+    "RequestEnvironmentInfo": resources.request_environment_info,
+    "RetrieveEnvironmentInfo": resources.retrieve_environment_info,
 }
 
 DEFAULT_ACCOUNT = "123456789012"  # moto's default account, so ARNs agree with S3 and STS
@@ -56,6 +75,7 @@ class Beanstalk:
         self._bundles, self._account = bundles, account
         self._lock = threading.Lock()
         self._regions: dict[str, RegionState] = {}
+        self.endpoint_url = ""  # set by the Simulator once its endpoint listens
 
     def handle(
         self, region: str, action: str, params: dict[str, Any], request_id: str
@@ -66,6 +86,7 @@ class Beanstalk:
             with self._lock:
                 ctx = self._advance(region, request_id)
                 after = ctx.after
+                refuse_ignored(action, params)
                 return HANDLERS[action](ctx, params)
         finally:
             _run(after)  # outside the lock: stopping app servers may take a moment
@@ -85,7 +106,15 @@ class Beanstalk:
         return replace(tick, request_id=request_id)  # the same time and `after` list
 
     def _context(self, state: RegionState, request_id: str = "") -> Context:
-        return Context(state, self.clock.now(), request_id, self.timing, self.faults, self._bundles)
+        return Context(
+            state,
+            self.clock.now(),
+            request_id,
+            self.timing,
+            self.faults,
+            self._bundles,
+            endpoint_url=self.endpoint_url,
+        )
 
     def resolve(self, host: str) -> int | None:
         """The app server port for a CNAME or load balancer host name, if an env holds it."""

@@ -91,6 +91,7 @@ def environment_settings(env: Environment) -> dict[str, Any]:
         "EnvironmentName": env.name,
         "Description": env.description,
         "DeploymentStatus": "deployed",
+        "Tier": TIER,  # a member of the EB CLI's extended model (simulator/eb/model.py)
         "DateCreated": env.created,
         "DateUpdated": env.updated,
         "OptionSettings": env.options,

@@ -9,9 +9,9 @@ from typing import Any, NamedTuple
 from simulator.appserver import AppServer
 from simulator.eb import describe, errors, health
 from simulator.eb.lifecycle import begin
-from simulator.eb.models import Environment, default_options
+from simulator.eb.models import BUILDING, FAILED, PROCESSING, Environment, default_options
 from simulator.eb.state import Context, random_id
-from simulator.eb.templates import merge_options, named_platform
+from simulator.eb.templates import merge_options, named_platform, template_source
 from simulator.protocol import ApiError
 
 # "Must be from 4 to 40 characters in length. The name can contain only letters, numbers, and
@@ -61,7 +61,11 @@ def _new_environment(
         description=params.get("Description"),
         created=ctx.now,
         updated=ctx.now,
-        options=merge_options(platform.options, params.get("OptionSettings") or []),
+        options=merge_options(
+            platform.options,
+            params.get("OptionSettings") or [],
+            params.get("OptionsToRemove") or [],
+        ),
         tags=describe.tags_from(params),
         server=AppServer(name),  # last: nothing after it may fail and leak the port
     )
@@ -83,6 +87,13 @@ def _new_name(ctx: Context, name: str | None) -> str:
 
 
 def _platform(ctx: Context, app: str, params: dict[str, Any]) -> Platform:
+    specified = template_source(ctx, app, params)
+    if specified is not None:
+        if "TemplateName" in params:
+            raise errors.combination(
+                "You cannot specify both a TemplateName and a TemplateSpecification."
+            )
+        return Platform(*specified, None)
     name = params.get("TemplateName")
     if name is not None and ("SolutionStackName" in params or "PlatformArn" in params):
         raise errors.combination(
@@ -115,9 +126,9 @@ def _deployable(ctx: Context, app: str, label: str) -> None:
     # AWS documents no rule for versions still processing; the simulator refuses them
     # (the stricter choice), and refuses versions whose processing failed.
     status = ctx.state.version(app, label).status
-    if status in ("Processing", "Building"):
+    if status in (PROCESSING, BUILDING):
         raise errors.invalid(f"Application version {label} is still being processed.")
-    if status == "Failed":
+    if status == FAILED:
         raise errors.invalid(f"Application version {label} failed processing.")
 
 
@@ -130,15 +141,23 @@ def update_environment(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
         raise errors.combination("You cannot specify both VersionLabel and TemplateName.")
     if "Description" in params:
         env.description, env.updated = params["Description"], ctx.now
-    if label is None and template is None and not params.get("OptionSettings"):
+    changes = ("OptionSettings", "OptionsToRemove", "SolutionStackName", "PlatformArn")
+    if label is None and template is None and not any(params.get(name) for name in changes):
         return describe.environment(env)  # a description-only update takes effect at once
     _require_ready(env)
     if label is not None:
         _deployable(ctx, env.app, label)
     if template is not None:
         env.options = list(ctx.state.template(env.app, template).options)
-    env.options = merge_options(env.options, params.get("OptionSettings") or [])
-    begin(ctx, env, "update", version=label or env.version_label)
+    env.options = merge_options(
+        env.options, params.get("OptionSettings") or [], params.get("OptionsToRemove") or []
+    )
+    if "SolutionStackName" in params or "PlatformArn" in params:
+        env.solution_stack, env.platform_arn = named_platform(ctx, params)
+    op = begin(ctx, env, "update", version=label or env.version_label)
+    # The new label shows at once, in the response and in DescribeEnvironments while Updating,
+    # as in AWS's own example (awscli/examples/elasticbeanstalk/update-environment.rst).
+    op.previous, env.version_label = env.version_label, label or env.version_label
     ctx.event("Environment update is starting.", env=env, version=label)
     if label is not None:
         ctx.event("Deploying new version to instance(s).", env=env, version=label)
@@ -183,7 +202,8 @@ def abort_environment_update(ctx: Context, params: dict[str, Any]) -> None:
         raise errors.invalid(
             f"Environment named {env.name} has no abortable operation in progress."
         )
-    begin(ctx, env, "abort")
+    previous = env.op.previous
+    begin(ctx, env, "abort").previous = previous
     ctx.event("Aborting the environment update.", "WARN", env=env)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from simulator.eb.errors import invalid
@@ -24,15 +24,21 @@ EQUALITY_FILTERS = {
 }
 
 
+# Each event is at least 1 ms after the one before: the EB CLI asks for events after the newest
+# one it saw plus 1 ms (ebcli/lib/elasticbeanstalk.py, get_new_events), so events sharing a
+# millisecond would be lost to it. AWS's timestamps have millisecond precision.
+STEP = timedelta(milliseconds=1)
+
+
 class EventLog:
-    """Events in the order they happened; dates never go backwards."""
+    """Events in the order they happened; each one at a later millisecond than the last."""
 
     def __init__(self) -> None:
         self._events: list[Event] = []
 
     def add(self, event: Event) -> Event:
         last = self._events[-1] if self._events else None
-        date = max(event.date, last.date) if last else event.date
+        date = max(event.date, last.date + STEP) if last else event.date
         stored = replace(event, seq=len(self._events) + 1, date=date)
         self._events.append(stored)
         return stored

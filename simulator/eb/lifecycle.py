@@ -10,7 +10,7 @@ from __future__ import annotations
 from simulator.appserver import LAUNCH_FAILED, Behaviour
 from simulator.bundles import Manifest
 from simulator.eb import health
-from simulator.eb.models import Environment, Operation
+from simulator.eb.models import FAILED, PROCESSED, Environment, Operation
 from simulator.eb.state import Context
 from simulator.faults import FailKind
 
@@ -71,7 +71,7 @@ def advance(ctx: Context) -> None:
             _complete(ctx, env, env.op)
     for version in ctx.state.versions.values():
         if version.processed_at and version.processed_at <= ctx.now:
-            version.status = "Processed" if version.valid else "Failed"
+            version.status = PROCESSED if version.valid else FAILED
             version.processed_at, version.updated = None, ctx.now
     for env in ctx.state.live_envs():
         if env.recover_at and env.recover_at <= ctx.now and env.op is None:
@@ -141,12 +141,14 @@ def _updated(ctx: Context, env: Environment, op: Operation) -> None:
     env.deployed_at = ctx.now
     env.server.deploy(_behaviour(manifest, op.version))
     rid, label = op.request_id, op.version
-    ctx.event(
-        "New application version was deployed to running EC2 instances.",
-        env=env,
-        version=label,
-        request_id=rid,
+    # What the EB CLI waits for: env.configsuccess after a configuration change (`eb setenv`,
+    # `eb scale`), env.updatesuccess either way (ebcli/resources/strings.py, responses).
+    deployed = (
+        "New application version was deployed to running EC2 instances."
+        if label != op.previous
+        else "Successfully deployed new configuration to environment."
     )
+    ctx.event(deployed, env=env, version=label, request_id=rid)
     ctx.event("Environment update completed successfully.", env=env, version=label, request_id=rid)
     health.change(ctx, env, manifest.health, "Application update completed.", rid)
 
@@ -155,7 +157,8 @@ def _update_failed(ctx: Context, env: Environment, op: Operation) -> None:
     # Simulator's choice (AWS leaves it to the deployment policy): the old version keeps
     # running, the environment is Ready on it with health Red, and recovers to the old
     # version's health after `Durations.recover`, or sooner with a successful deployment.
-    rid = op.request_id
+    # The environment goes back to the label it ran (simulator's choice: AWS documents none).
+    rid, env.version_label = op.request_id, op.previous
     ctx.event(
         "Unsuccessful command execution on instance id(s) 'i-0sim'. Aborting the operation.",
         "ERROR",
@@ -163,7 +166,15 @@ def _update_failed(ctx: Context, env: Environment, op: Operation) -> None:
         version=op.version,
         request_id=rid,
     )
-    ctx.event("Failed to deploy application.", "ERROR", env=env, version=op.version, request_id=rid)
+    # The EB CLI stops waiting on these (event.faileddeploy, event.updatefailed); the second is
+    # the EventBridge mapping's "Environment update failed" text (EB docs, "Elastic Beanstalk
+    # events with Amazon EventBridge").
+    failed = (
+        "Failed to deploy application."
+        if op.version != op.previous
+        else "Failed to deploy configuration."
+    )
+    ctx.event(failed, "ERROR", env=env, version=op.version, request_id=rid)
     cause = (
         f'Incorrect application version found on all instances. Expected version "{op.version}".'
     )
@@ -213,7 +224,9 @@ def _terminated(ctx: Context, env: Environment, op: Operation) -> None:
 
 
 def _terminate_failed(ctx: Context, env: Environment, op: Operation) -> None:
-    # Simulator's texts: AWS reports the failed CloudFormation stack deletion.
+    # The last text is real EB's "Environment termination failed" message, with its severity
+    # (EB docs, "Elastic Beanstalk events with Amazon EventBridge", field mapping table); the
+    # stack-deletion line before it is the simulator's wording of CloudFormation's cause.
     rid = op.request_id
     ctx.event(
         "Stack deletion failed: The following resource(s) failed to delete: [AWSEBSecurityGroup].",
@@ -221,11 +234,16 @@ def _terminate_failed(ctx: Context, env: Environment, op: Operation) -> None:
         env=env,
         request_id=rid,
     )
-    ctx.event("terminateEnvironment completed, but with errors.", "ERROR", env=env, request_id=rid)
+    ctx.event(
+        "The environment termination step failed because at least one of the environment "
+        "termination workflows failed.",
+        env=env,
+        request_id=rid,
+    )
 
 
 def _aborted(ctx: Context, env: Environment, op: Operation) -> None:
-    env.deployed_at = ctx.now
+    env.deployed_at, env.version_label = ctx.now, op.previous
     manifest = manifest_of(ctx, env, env.version_label)
     rid = op.request_id
     ctx.event(

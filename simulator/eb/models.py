@@ -19,9 +19,21 @@ PLATFORM_ARN = (
     "arn:aws:elasticbeanstalk:{region}::platform/"
     "Python 3.11 running on 64bit Amazon Linux 2023/4.3.0"
 )
+# Options every environment has, with the defaults of "General options for all environments"
+# (docs.aws.amazon.com/elasticbeanstalk/latest/dg/command-options-general.html). The EB CLI
+# reads some of them and fails without them: `eb terminate` reads LoadBalancerIsShared when the
+# type is application (ebcli/operations/terminateops.py, is_shared_load_balancer), `eb logs`
+# reads the CloudWatch logs options (ebcli/operations/logsops.py), `eb init` EC2KeyName.
 DEFAULT_OPTIONS = (
     ("aws:elasticbeanstalk:environment", "EnvironmentType", "LoadBalanced"),
     ("aws:elasticbeanstalk:environment", "LoadBalancerType", "application"),
+    ("aws:elasticbeanstalk:environment", "LoadBalancerIsShared", "false"),
+    ("aws:elasticbeanstalk:environment", "ServiceRole", "aws-elasticbeanstalk-service-role"),
+    ("aws:autoscaling:launchconfiguration", "InstanceType", "t3.micro"),
+    ("aws:autoscaling:launchconfiguration", "IamInstanceProfile", "aws-elasticbeanstalk-ec2-role"),
+    ("aws:elasticbeanstalk:cloudwatch:logs", "StreamLogs", "false"),
+    ("aws:elasticbeanstalk:cloudwatch:logs:health", "HealthStreamingEnabled", "false"),
+    ("aws:elasticbeanstalk:environment:process:default", "HealthCheckPath", "/"),
     ("aws:autoscaling:asg", "MinSize", "1"),
     ("aws:autoscaling:asg", "MaxSize", "4"),
     ("aws:elasticbeanstalk:healthreporting:system", "SystemType", "enhanced"),
@@ -29,6 +41,15 @@ DEFAULT_OPTIONS = (
 )
 
 OptionSettings = list[dict[str, str]]
+
+# Application version statuses as real EB sends them (capitals; see applications.py).
+UNPROCESSED, PROCESSING, PROCESSED, FAILED, BUILDING = (
+    "UNPROCESSED",
+    "PROCESSING",
+    "PROCESSED",
+    "FAILED",
+    "BUILDING",
+)
 
 
 def default_options() -> OptionSettings:
@@ -57,10 +78,10 @@ class AppVersion:
     manifest: Manifest
     process: bool
     valid: bool  # False: not a zip, or a bad manifest (processing fails)
-    status: str  # Processing | Processed | Unprocessed | Failed
+    status: str  # UNPROCESSED | PROCESSING | PROCESSED | FAILED | BUILDING
     created: datetime
     updated: datetime
-    processed_at: datetime | None = None  # when Processing turns to Processed
+    processed_at: datetime | None = None  # when PROCESSING turns to PROCESSED
     tags: dict[str, str] = field(default_factory=dict)
 
 
@@ -89,6 +110,7 @@ class Operation:
     version: str | None = None  # the version being deployed (launch/update)
     partner: str | None = None  # the other environment's id (swap)
     is_source: bool = False  # this side was SwapEnvironmentCNAMEs' source
+    previous: str | None = None  # update/abort: the label before the update (restored on abort)
 
     @property
     def abortable(self) -> bool:
@@ -123,6 +145,7 @@ class Environment:
     recover_at: datetime | None = None
     deployed_at: datetime | None = None  # when the running version deployed successfully
     terminated_at: datetime | None = None
+    info: list[dict[str, Any]] = field(default_factory=list)  # RequestEnvironmentInfo's logs
 
     @property
     def live(self) -> bool:

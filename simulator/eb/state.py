@@ -93,6 +93,7 @@ class Context:
     faults: Faults
     bundles: Bundles
     after: list[Callable[[], None]] = field(default_factory=list)  # run outside the lock
+    endpoint_url: str = ""  # where clients reach the simulated S3 (log URLs)
 
     def event(
         self,

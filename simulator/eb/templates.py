@@ -22,7 +22,9 @@ def create_configuration_template(ctx: Context, params: dict[str, Any]) -> dict[
         description=params.get("Description"),
         solution_stack=stack,
         platform_arn=platform,
-        options=merge_options(options, params.get("OptionSettings") or []),
+        options=merge_options(
+            options, params.get("OptionSettings") or [], params.get("OptionsToRemove") or []
+        ),
         created=ctx.now,
         updated=ctx.now,
         tags=describe.tags_from(params),
@@ -34,6 +36,9 @@ def create_configuration_template(ctx: Context, params: dict[str, Any]) -> dict[
 
 def _base(ctx: Context, app: str, params: dict[str, Any]) -> tuple[str, str, OptionSettings]:
     """Where the template's configuration comes from: an environment, a template or a stack."""
+    specified = template_source(ctx, app, params)
+    if specified is not None:
+        return specified
     if "EnvironmentId" in params:
         env = ctx.state.envs.get(params["EnvironmentId"])
         if env is None or not env.live or env.app != app:
@@ -50,17 +55,60 @@ def _base(ctx: Context, app: str, params: dict[str, Any]) -> tuple[str, str, Opt
     )
 
 
+def template_source(
+    ctx: Context, app: str, params: dict[str, Any]
+) -> tuple[str, str, OptionSettings] | None:
+    """The configuration a `TemplateSpecification` names (a member of the EB CLI's extended
+    model only): `eb clone` and `eb config save` send `TemplateSource.EnvironmentName`
+    (ebcli/lib/elasticbeanstalk.py, clone_environment, create_configuration_template).
+
+    A stack or platform in the request itself overrides the source's (`eb clone` sends the
+    original's platform alongside). Snippets, parameters and raw template contents are refused:
+    the simulator cannot apply them, and dropping them would be a silent lie.
+    """
+    spec = params.get("TemplateSpecification")
+    if spec is None:
+        return None
+    if spec.get("TemplateSnippets") or spec.get("Parameters"):
+        raise errors.invalid("The simulator does not support TemplateSnippets or Parameters.")
+    source = spec.get("TemplateSource") or {}
+    if "SourceContents" in source:
+        raise errors.invalid("The simulator does not support TemplateSource.SourceContents.")
+    if "EnvironmentName" in source:
+        env = ctx.state.target({"EnvironmentName": source["EnvironmentName"]})
+        if env.app != app:
+            raise errors.no_environment("EnvironmentName", source["EnvironmentName"])
+        stack, arn = env.solution_stack, env.platform_arn
+        if "SolutionStackName" in params or "PlatformArn" in params:
+            stack, arn = named_platform(ctx, params)
+        return stack, arn, list(env.options)
+    if "SolutionStackName" in source or "PlatformArn" in source:
+        return *named_platform(ctx, source), default_options()
+    raise errors.invalid("TemplateSource must name an EnvironmentName, a stack or a platform.")
+
+
 def named_platform(ctx: Context, params: dict[str, Any]) -> tuple[str, str]:
     """The solution stack and platform ARN a request names (the default ARN for a stack name)."""
     platform = params.get("PlatformArn") or PLATFORM_ARN.format(region=ctx.state.region)
     return params.get("SolutionStackName") or platform, platform
 
 
-def merge_options(base: OptionSettings, overrides: list[dict[str, str]]) -> OptionSettings:
-    """Option settings with `overrides` applied (same namespace and name: replaced)."""
+def merge_options(
+    base: OptionSettings,
+    overrides: list[dict[str, str]],
+    removed: list[dict[str, str]] | None = None,
+) -> OptionSettings:
+    """Option settings with `overrides` applied (same namespace and name: replaced) and the
+    `OptionsToRemove` back at their defaults (the EB CLI's `eb setenv X=` sends them)."""
     merged = {(o.get("Namespace", ""), o.get("OptionName", "")): dict(o) for o in base}
     for option in overrides:
         merged[(option.get("Namespace", ""), option.get("OptionName", ""))] = dict(option)
+    defaults = {(o["Namespace"], o["OptionName"]): o for o in default_options()}
+    for option in removed or []:
+        key = (option.get("Namespace", ""), option.get("OptionName", ""))
+        merged.pop(key, None)
+        if key in defaults:
+            merged[key] = defaults[key]
     return list(merged.values())
 
 

@@ -17,13 +17,14 @@ from engine.domain.ports.cloud import ApplicationVersion
 from engine.domain.step import StepContext
 from states.shared.resources import note
 
-PROCESSING_STATUSES = frozenset({"Processing", "Building"})
+# Which statuses deploy and which are waited for: ApplicationVersion.deployable / .processing
+# (real EB's capitals, read case-insensitively).
 FIRST_POLL_SECONDS = 0.5
 LONGEST_POLL_SECONDS = 10.0
 
 
 def ensure_version(ctx: StepContext) -> None:
-    """The run's version exists and is Processed; registers the bundle first when given."""
+    """The run's version exists and is deployable; registers the bundle first when given."""
     bundle = ctx.run.bundle
     if bundle is None:
         version = _existing_version(ctx)
@@ -37,9 +38,10 @@ def _existing_version(ctx: StepContext) -> ApplicationVersion:
     version = ctx.beanstalk.get_version(app, label)
     if version is None:
         raise ConfigurationError(f"version {label} does not exist in application {app}")
-    if version.status not in PROCESSING_STATUSES | {"Processed"}:
+    if not (version.deployable or version.processing):
         raise ConfigurationError(
-            f"version {label} is {version.status}; only a Processed version can be released"
+            f"version {label} is {version.status}; only a PROCESSED or UNPROCESSED version "
+            "can be released"
         )
     return version
 
@@ -85,13 +87,13 @@ def _upload(ctx: StepContext, bundle: Bundle, key: str) -> None:
 
 
 def _wait_processed(ctx: StepContext, version: ApplicationVersion) -> None:
-    """Poll GetVersion until Processed (the Waiter is for environments, not versions)."""
+    """Poll GetVersion while PROCESSING or BUILDING (the Waiter is for environments only)."""
     clock, app, label = ctx.clock, ctx.run.target.app, version.label
     deadline = clock.monotonic() + ctx.deadlines.version_processing
     interval = FIRST_POLL_SECONDS
-    while version.status != "Processed":
-        if version.status not in PROCESSING_STATUSES:
-            raise StepFailed(f"version {label} is {version.status}, it will not be Processed")
+    while not version.deployable:
+        if not version.processing:
+            raise StepFailed(f"version {label} is {version.status}, it cannot be deployed")
         remaining = deadline - clock.monotonic()
         if remaining <= 0:
             raise DeadlineExceeded(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from engine.domain.ports.store import RunQuery
 from simulator import Simulator
-from simulator.seed import ReleaseTarget
+from simulator.seed import ReleaseTarget, add_version, wait_for_version
 from tests.e2e.cli import APP, BLUE, GREEN, Cli
 from tests.integration.engine.world import (
     Production,
@@ -128,6 +128,40 @@ def test_a_preflight_refusal_exits_2_and_changes_nothing_in_aws(
     assert "v9" in done.stdout
     assert cli.states(done.run_id) == ["preflight", "rolling_back", "rolled_back"]
     assert world(sim, target).greens == []
+    assert_blue_serves(world(sim, target), "v1", target.cname)
+
+
+def test_versions_created_with_and_without_process_both_release(
+    sim: Simulator, target: ReleaseTarget, cli: Cli
+) -> None:
+    add_version(sim, APP, "raw", process=False)  # UNPROCESSED, CreateApplicationVersion's default
+    add_version(sim, APP, "cooked", process=True)  # PROCESSED
+
+    for label in ("raw", "cooked"):
+        done = cli.run("full", *FLAGS, "--version-label", label)
+
+        assert done.exit_code == 0, done
+        assert_blue_serves(world(sim, target), label, target.cname)
+
+
+def test_a_failed_version_is_refused_with_exit_2_before_any_change(
+    sim: Simulator, target: ReleaseTarget, cli: Cli
+) -> None:
+    sim.client("s3").put_object(Bucket=target.bucket, Key="junk.zip", Body=b"not a zip")
+    sim.client("elasticbeanstalk").create_application_version(
+        ApplicationName=APP,
+        VersionLabel="junk",
+        SourceBundle={"S3Bucket": target.bucket, "S3Key": "junk.zip"},
+        Process=True,
+    )
+    assert wait_for_version(sim, APP, "junk")["Status"] == "FAILED"
+
+    done = cli.run("full", *FLAGS, "--version-label", "junk")
+
+    assert done.exit_code == 2, done
+    assert "junk is FAILED" in done.stdout
+    assert cli.states(done.run_id) == ["preflight", "rolling_back", "rolled_back"]
+    assert world(sim, target).greens == [] and world(sim, target).templates == []
     assert_blue_serves(world(sim, target), "v1", target.cname)
 
 

@@ -26,7 +26,7 @@ class FakeBeanstalk(EnvironmentLifecycle):
     def add_application(self, name: str) -> None:
         self.applications.add(name)
 
-    def add_version(self, app: str, label: str, status: str = "Processed") -> None:
+    def add_version(self, app: str, label: str, status: str = "PROCESSED") -> None:
         self.versions[(app, label)] = _Version(ApplicationVersion(app, label, status))
 
     def add_environment(
@@ -103,7 +103,7 @@ class FakeBeanstalk(EnvironmentLifecycle):
             raise ConflictError(f"Application Version {label} already exists.")
         if self.artifacts is not None and (bucket, key) not in self.artifacts.objects:
             raise NotFoundError(f"Unable to download from S3 location: {bucket}/{key}.")
-        version = ApplicationVersion(application, label, "Processing", bucket, key)
+        version = ApplicationVersion(application, label, "PROCESSING", bucket, key)
         due = self.clock.monotonic() + self.durations.process
         self.versions[(application, label)] = _Version(version, due)
         return self._leave("create_version", version)
@@ -212,7 +212,7 @@ class FakeBeanstalk(EnvironmentLifecycle):
         stored = self.versions.get((application, label))
         if stored is None:
             raise NotFoundError(f"No Application Version named '{label}' found.")
-        if stored.version.status not in ("Processed", "Unprocessed"):
+        if stored.version.status.upper() not in ("PROCESSED", "UNPROCESSED"):
             raise ConflictError(f"Application version {label} is {stored.version.status}.")
 
     def _known(self, environment_id: str) -> FakeEnvironment:

@@ -131,7 +131,7 @@ class EnvironmentLifecycle:
         for stored in self.versions.values():
             if stored.processed_at is not None and stored.processed_at <= now:
                 failed = stored.version.label in self.failed_processing
-                status = "Failed" if failed else "Processed"
+                status = "FAILED" if failed else "PROCESSED"
                 stored.version, stored.processed_at = replace(stored.version, status=status), None
 
     def _complete(self, env: FakeEnvironment, op: _Operation) -> None:

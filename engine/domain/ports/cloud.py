@@ -50,9 +50,22 @@ class ApplicationVersion:
 
     application: str
     label: str
-    status: str  # Processed | Unprocessed | Failed | Processing | Building
+    status: str  # as EB sends it: UNPROCESSED | PROCESSING | PROCESSED | FAILED | BUILDING
     source_bucket: str | None = None
     source_key: str | None = None
+
+    # Real EB sends capitals (the EB CLI compares `Status == 'PROCESSED'`,
+    # ebcli/operations/commonops.py), botocore's docs say `Processed`: compare
+    # case-insensitively. UNPROCESSED is what CreateApplicationVersion makes without
+    # Process=true, and EB deploys it.
+    @property
+    def deployable(self) -> bool:
+        return self.status.upper() in ("PROCESSED", "UNPROCESSED")
+
+    @property
+    def processing(self) -> bool:
+        """Still being processed or built: wait for it."""
+        return self.status.upper() in ("PROCESSING", "BUILDING")
 
 
 @dataclass(frozen=True)

@@ -67,7 +67,7 @@ def version_processed(
     deadline = time.monotonic() + timeout
     while True:
         version = beanstalk.get_version(app, label)
-        if version is not None and version.status not in ("Processing", "Building"):
+        if version is not None and version.status not in ("PROCESSING", "BUILDING"):
             return version.status
         if time.monotonic() > deadline:
             raise AssertionError(f"gave up waiting for version {label}: {version}")

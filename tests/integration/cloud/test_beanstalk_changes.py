@@ -33,7 +33,7 @@ def test_an_uploaded_bundle_becomes_a_processed_version(
     created = beanstalk.create_version("shop", label, "artifacts", key, "from shop.zip")
 
     assert (created.label, created.source_key) == (label, key)
-    assert version_processed(beanstalk, "shop", label) == "Processed"
+    assert version_processed(beanstalk, "shop", label) == "PROCESSED"
 
 
 def test_a_template_is_created_from_blue_and_deleted(

@@ -94,7 +94,7 @@ def test_a_green_created_from_the_template_carries_the_run_tag(seeded: Seeded) -
 def test_a_version_is_found_with_its_status_and_a_missing_one_is_none(seeded: Seeded) -> None:
     version = seeded.beanstalk.get_version("shop", "v2")
 
-    assert version is not None and version.status == "Processed"
+    assert version is not None and version.status == "PROCESSED"
     assert (version.source_bucket, version.source_key) == ("artifacts", "shop/v2.zip")
     assert seeded.beanstalk.get_version("shop", "v9") is None
 

@@ -29,9 +29,9 @@ def test_a_processed_version_goes_from_processing_to_processed(stepped: Stepped)
     stepped.s3.create_bucket(Bucket="artifacts")
     stepped.eb.create_application(ApplicationName="shop")
     stepped.version("v1")
-    assert _status(stepped, "v1") == "Processing"
+    assert _status(stepped, "v1") == "PROCESSING"
     stepped.advance(5)
-    assert _status(stepped, "v1") == "Processed"
+    assert _status(stepped, "v1") == "PROCESSED"
 
 
 def test_an_unprocessed_version_stays_unprocessed_and_is_deployable(stepped: Stepped) -> None:
@@ -44,7 +44,7 @@ def test_an_unprocessed_version_stays_unprocessed_and_is_deployable(stepped: Ste
         Process=False,
     )
     stepped.advance(60)
-    assert _status(stepped, "raw") == "Unprocessed"
+    assert _status(stepped, "raw") == "UNPROCESSED"
     stepped.launch("shop-blue", version="raw")
     assert stepped.env("shop-blue")["Status"] == "Ready"
 
@@ -81,7 +81,7 @@ def test_a_bundle_that_is_not_a_zip_fails_processing(stepped: Stepped) -> None:
         Process=True,
     )
     stepped.advance(5)
-    assert _status(stepped, "junk") == "Failed"
+    assert _status(stepped, "junk") == "FAILED"
     error = failure(
         stepped.eb.create_environment,
         ApplicationName="shop",

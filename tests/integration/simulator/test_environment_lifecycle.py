@@ -79,14 +79,17 @@ def test_a_failing_version_ends_ready_with_red_health(stepped: Stepped) -> None:
     assert (env["Status"], env["Health"], env["HealthStatus"]) == ("Ready", "Red", "Severe")
 
 
-def test_update_deploys_the_new_version(stepped: Stepped) -> None:
+def test_update_deploys_the_new_version_and_shows_its_label_while_updating(
+    stepped: Stepped,
+) -> None:
     stepped.app()
     stepped.launch("shop-blue")
     updating = stepped.eb.update_environment(EnvironmentName="shop-blue", VersionLabel="v2")
-    assert updating["Status"] == "Updating"
+    # awscli/examples/elasticbeanstalk/update-environment.rst: the new label, Status Updating
+    assert (updating["Status"], updating["VersionLabel"]) == ("Updating", "v2")
     assert updating["AbortableOperationInProgress"] is True
     assert (updating["Health"], updating["HealthStatus"]) == ("Green", "Info")
-    assert stepped.env("shop-blue")["VersionLabel"] == "v1"
+    assert stepped.env("shop-blue")["VersionLabel"] == "v2"
     stepped.advance(45)
     env = stepped.env("shop-blue")
     assert (env["Status"], env["VersionLabel"], env["HealthStatus"]) == ("Ready", "v2", "Ok")
@@ -183,3 +186,32 @@ def test_concurrent_clients_all_get_answers(stepped: Stepped) -> None:
 
     with ThreadPoolExecutor(max_workers=8) as pool:
         assert set(pool.map(describe, range(64))) == {"Ready"}
+
+
+def test_an_aborted_update_shows_the_previous_label_again(stepped: Stepped) -> None:
+    stepped.app()
+    stepped.launch("shop-blue")
+    stepped.eb.update_environment(EnvironmentName="shop-blue", VersionLabel="v2")
+
+    stepped.eb.abort_environment_update(EnvironmentName="shop-blue")
+    stepped.advance(60)
+
+    assert (stepped.env("shop-blue")["Status"], stepped.env("shop-blue")["VersionLabel"]) == (
+        "Ready",
+        "v1",
+    )
+
+
+def test_a_configuration_update_reports_the_text_the_eb_cli_waits_for(stepped: Stepped) -> None:
+    stepped.app()
+    stepped.launch("shop-blue")
+    option = {"Namespace": "aws:autoscaling:asg", "OptionName": "MaxSize", "Value": "6"}
+
+    stepped.eb.update_environment(EnvironmentName="shop-blue", OptionSettings=[option])
+    stepped.advance(60)
+
+    # ebcli/resources/strings.py, responses: env.configsuccess and env.updatesuccess
+    assert stepped.messages(EnvironmentName="shop-blue")[1:3] == [
+        "Environment update completed successfully.",
+        "Successfully deployed new configuration to environment.",
+    ]

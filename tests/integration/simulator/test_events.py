@@ -80,15 +80,16 @@ def test_swap_and_terminate_record_their_events(stepped: Stepped) -> None:
 def test_time_filters_are_inclusive_start_exclusive_end(stepped: Stepped) -> None:
     _launched(stepped)
     launched = stepped.events(EnvironmentName="shop-blue")[0]["EventDate"]
+    newest = stepped.messages(EnvironmentName="shop-blue")[0]
     stepped.advance(10)
     stepped.eb.update_environment(EnvironmentName="shop-blue", VersionLabel="v2")
     since = stepped.messages(StartTime=launched)
-    assert since[-1] == "Instance deployment completed successfully."  # same instant: included
+    assert since[-1] == newest  # same instant: included
     assert "Environment update is starting." in since
-    assert "createEnvironment is starting." not in since
+    assert "Instance deployment completed successfully." not in since  # a millisecond earlier
     before = stepped.messages(EndTime=launched)
-    assert "createEnvironment is starting." in before
-    assert "Instance deployment completed successfully." not in before
+    assert "Instance deployment completed successfully." in before
+    assert newest not in before
     assert stepped.messages(StartTime=launched + timedelta(days=1)) == []
 
 
@@ -121,3 +122,26 @@ def test_events_are_paginated_newest_first(stepped: Stepped) -> None:
     assert [e["Message"] for e in rest["Events"]] == everything[3:]
     pages = stepped.eb.get_paginator("describe_events").paginate(PaginationConfig={"PageSize": 2})
     assert [e["Message"] for page in pages for e in page["Events"]] == everything
+
+
+def test_events_of_one_step_have_distinct_increasing_dates(stepped: Stepped) -> None:
+    _launched(stepped)  # several events in the same tick of the clock
+
+    dates = [event["EventDate"] for event in stepped.events(EnvironmentName="shop-blue")]
+
+    assert dates == sorted(dates, reverse=True) and len(set(dates)) == len(dates)
+
+
+def test_events_after_the_newest_seen_plus_a_millisecond_are_none_lost(stepped: Stepped) -> None:
+    stepped.app()
+    stepped.eb.create_environment(
+        ApplicationName="shop", EnvironmentName="shop-blue", SolutionStackName=STACK
+    )
+    first = stepped.events(EnvironmentName="shop-blue")[0]["EventDate"]
+    stepped.advance(181)
+
+    # ebcli/lib/elasticbeanstalk.py, get_new_events: StartTime = newest seen + 1 ms
+    later = stepped.messages(EnvironmentName="shop-blue", StartTime=first + timedelta(0, 0, 1000))
+
+    assert "Instance deployment completed successfully." in later
+    assert "Successfully launched environment: shop-blue" in later

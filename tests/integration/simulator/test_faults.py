@@ -179,9 +179,11 @@ def test_a_terminate_that_fails_once_then_works(stepped: Stepped) -> None:
     stepped.eb.terminate_environment(EnvironmentName="shop-blue")
     stepped.advance(240)
     assert stepped.env("shop-blue")["Status"] == "Ready"
-    assert (
-        stepped.messages(Severity="ERROR")[0] == "terminateEnvironment completed, but with errors."
+    assert stepped.messages(EnvironmentName="shop-blue")[0] == (
+        "The environment termination step failed because at least one of the environment "
+        "termination workflows failed."
     )
+    assert stepped.messages(Severity="ERROR")[0].startswith("Stack deletion failed")
     stepped.eb.terminate_environment(EnvironmentName="shop-blue")
     stepped.advance(240)
     assert stepped.eb.describe_environments(IncludeDeleted=False)["Environments"] == []

@@ -16,7 +16,7 @@ def test_seed_leaves_blue_ready_and_green_on_the_live_version(sim: Simulator) ->
     assert (target.blue_id, target.cname) == (env["EnvironmentId"], env["CNAME"])
     versions = eb.describe_application_versions(ApplicationName="shop")["ApplicationVersions"]
     statuses = {v["VersionLabel"]: v["Status"] for v in versions}
-    assert statuses == {"v1": "Processed", "v2": "Processed"}
+    assert statuses == {"v1": "PROCESSED", "v2": "PROCESSED"}
     assert sim.get(f"http://{target.cname}/") == (200, "version v1")
 
 
@@ -56,7 +56,7 @@ def test_add_version_registers_a_processed_version(sim: Simulator) -> None:
     version = sim.client("elasticbeanstalk").describe_application_versions(
         ApplicationName="shop", VersionLabels=["v3"]
     )["ApplicationVersions"][0]
-    assert version["Status"] == "Processed"
+    assert version["Status"] == "PROCESSED"
 
 
 def test_another_region_gets_its_own_arns_and_cnames() -> None:

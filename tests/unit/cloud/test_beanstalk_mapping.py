@@ -62,14 +62,14 @@ def test_a_version_keeps_its_status_and_source_bundle() -> None:
         {
             "ApplicationName": "shop",
             "VersionLabel": "v2",
-            "Status": "Processed",
+            "Status": "PROCESSED",
             "SourceBundle": {"S3Bucket": "artifacts", "S3Key": "bluegreen/bundles/ab-shop.zip"},
         }
     )
 
     assert (version.label, version.status, version.source_bucket) == (
         "v2",
-        "Processed",
+        "PROCESSED",
         "artifacts",
     )
     assert version.source_key == "bluegreen/bundles/ab-shop.zip"

@@ -67,13 +67,8 @@ def _unknown_version(world: FakeWorld) -> Run:
     return make_run(version="v9")
 
 
-def _unprocessed_version(world: FakeWorld) -> Run:
-    world.beanstalk.add_version("shop", "v3", status="Unprocessed")
-    return make_run(version="v3")
-
-
 def _failed_version(world: FakeWorld) -> Run:
-    world.beanstalk.add_version("shop", "v3", status="Failed")
+    world.beanstalk.add_version("shop", "v3", status="FAILED")
     return make_run(version="v3")
 
 
@@ -112,8 +107,7 @@ BAD_INPUTS: dict[str, Callable[[FakeWorld], Run]] = {
     "not healthy: Red": _blue_red,
     "environment shop-blue does not exist": _blue_terminated,
     "version v9 does not exist": _unknown_version,
-    "v3 is Unprocessed": _unprocessed_version,
-    "v3 is Failed": _failed_version,
+    "v3 is FAILED": _failed_version,
     "green name taken": _green_name_taken,
     "green name taken: environment shop-green": _green_name_taken_by_another_run,
     "must differ from blue": _green_is_blue,
@@ -145,9 +139,20 @@ def test_preflight_accepts_this_runs_own_green_under_the_green_name(
     assert preflight.run(world.context(run)) is Trigger.PREFLIGHT_PASSED
 
 
-def test_preflight_waits_for_a_version_still_processing(world: FakeWorld) -> None:
+@pytest.mark.parametrize("status", ["UNPROCESSED", "PROCESSED", "Processed", "unprocessed"])
+def test_preflight_accepts_processed_and_unprocessed_versions_in_any_case(
+    world: FakeWorld, status: str
+) -> None:
     world.seed_release()
-    world.beanstalk.add_version("shop", "v3", status="Processing")
+    world.beanstalk.add_version("shop", "v3", status=status)
+
+    assert preflight.run(world.context(make_run(version="v3"))) is Trigger.PREFLIGHT_PASSED
+
+
+@pytest.mark.parametrize("status", ["PROCESSING", "BUILDING"])
+def test_preflight_waits_for_a_version_still_processing(world: FakeWorld, status: str) -> None:
+    world.seed_release()
+    world.beanstalk.add_version("shop", "v3", status=status)
     world.beanstalk.versions[("shop", "v3")].processed_at = 30.0
     run = make_run(version="v3")
 
@@ -175,7 +180,7 @@ def test_a_bundle_is_uploaded_under_its_content_hash_and_registered(
     assert bundle_run.facts.bundle_bucket == BUCKET
     assert world.artifacts.objects[(BUCKET, key)] == b"PK new version"
     version = world.beanstalk.versions[("shop", "v3")].version
-    assert (version.status, version.source_bucket, version.source_key) == ("Processed", BUCKET, key)
+    assert (version.status, version.source_bucket, version.source_key) == ("PROCESSED", BUCKET, key)
 
 
 def test_the_same_bundle_again_reuses_the_object_and_the_version(
@@ -230,7 +235,7 @@ def test_a_bundle_that_eb_fails_to_process_fails_the_step(
 ) -> None:
     world.beanstalk.failed_processing.add("v3")
 
-    with pytest.raises(StepFailed, match="v3 is Failed"):
+    with pytest.raises(StepFailed, match="v3 is FAILED"):
         preflight.run(world.context(bundle_run))
 
 
