@@ -23,8 +23,8 @@ from simulator.eb.backend import DEFAULT_ACCOUNT, Beanstalk
 from simulator.faults import Faults
 from simulator.router import CnameRouter
 from simulator.server import BeanstalkApp, Front, HttpServer
-from simulator.traffic import LiveTraffic
 from simulator.timing import Clock, Durations, SystemClock, Timing
+from simulator.traffic import LiveTraffic
 
 ACCESS_KEY = "testing"  # dummy credentials: the simulator checks no signature
 TICK_SECONDS = 0.02

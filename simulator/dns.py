@@ -84,14 +84,20 @@ class ResolverCache:
             history.pop(0)
 
     def resolve(self, host: str) -> int | None:
-        """The app port `host` reaches now through a resolver, or None (unknown or gone)."""
+        """The app port `host` reaches now through a resolver, None if it names nothing;
+        LookupError if the resolver's answer names a terminated environment."""
         routes = self.observe()
         host = host.lower()
         delay = self.settings.ttl + (self.settings.linger if self._lingering() else 0.0)
         cached = self._holder_at(host, self._clock.now() - self._timing.scaled(delay))
         ports = {env_id: port for env_id, port in routes.values()}
+        if cached is not None and cached not in ports:
+            raise LookupError(
+                f"{host} resolves (a cached DNS answer) to environment {cached}, "
+                "whose load balancer is gone"
+            )
         if cached is not None:
-            return ports.get(cached)  # None: the cached answer names a terminated environment
+            return ports[cached]
         fresh = routes.get(host)
         return fresh[1] if fresh is not None else None
 

@@ -89,7 +89,9 @@ class LiveTraffic:
         with self._lock:
             report = self.report
             return TrafficReport(
-                report.sent, list(report.failures), Counter(report.versions),
+                report.sent,
+                list(report.failures),
+                Counter(report.versions),
                 Counter(report.environments),
             )
 
