@@ -175,6 +175,8 @@ class Simulator:
             "NO_PROXY": no_proxy,
             "no_proxy": no_proxy,
             "BLUEGREEN_POLL_INTERVAL": str(self.timing.poll_interval()),
+            # how long a CNAME change takes to reach every simulated client, at this speed
+            "BLUEGREEN_DNS_SETTLE": str(self.dns_settle_seconds),
         }
 
     @property
