@@ -217,8 +217,9 @@ class Simulator:
     def get(self, url: str, timeout: float = 5.0) -> tuple[int, str]:
         """GET `url` (e.g. `http://<cname>/`) through the CNAME router: (status, body).
 
-        Speaks to the router directly (absolute-URI request), so no proxy setting or DNS
-        lookup can send it anywhere else.
+        Speaks to the router directly (absolute-URI request), so no proxy setting or real DNS
+        lookup can send it anywhere else; the name resolves through the router's simulated
+        DNS, like every client's (just after a swap it may reach the old environment).
         """
         router = urlsplit(self.proxy_url)
         connection = http.client.HTTPConnection(router.hostname or "", router.port, timeout=timeout)
