@@ -1,14 +1,26 @@
-"""`python -m benchmarks` (what `make bench` runs): every benchmark, one after the other."""
+"""`python -m benchmarks` (what `make bench` runs): every `benchmarks/*_bench.py`, in name order.
+
+`python -m benchmarks NAME ...` runs only those (e.g. `python -m benchmarks dns read_commands`).
+"""
 
 from __future__ import annotations
 
-from benchmarks import poller_bench, read_commands_bench
+import importlib
+import sys
+from pathlib import Path
 
 
-def main() -> None:
-    poller_bench.main()
-    read_commands_bench.main()
+def names() -> list[str]:
+    return sorted(path.stem for path in Path(__file__).parent.glob("*_bench.py"))
+
+
+def main(argv: list[str]) -> None:
+    wanted = {f"{name.removesuffix('_bench')}_bench" for name in argv}
+    for name in names():
+        if not wanted or name in wanted:
+            print(f"\n### {name}", flush=True)
+            importlib.import_module(f"benchmarks.{name}").main()
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

@@ -20,8 +20,10 @@ from datetime import datetime
 
 from simulator.timing import Clock, Timing
 
-# Elastic Beanstalk's environment CNAMEs are served with a 60 s TTL (`dig` on any
-# *.elasticbeanstalk.com name; the EB developer guide's CNAME swap page speaks of DNS TTL).
+# 60 s: the TTL AWS serves load balancer names with (`dig` output in mozilla/identity-ops#14:
+# "...us-west-2.elb.amazonaws.com. 60 IN A"), and the figure the project's design gives for
+# EB's CNAMEs. Evidence for the *.elasticbeanstalk.com record itself is thin (AWS documents no
+# number); `--dns-ttl` overrides it.
 EB_CNAME_TTL = 60.0
 LINGER_SHARE = 0.25  # one request in four resolves through a lingering resolver
 

@@ -42,6 +42,7 @@ def test_live_traffic_through_a_swap_sees_both_versions_and_no_failure(sim: Simu
     assert report.sent > 20
     assert set(report.versions) == {"v1", "v2"}
     assert set(report.environments) == {"shop-blue", "shop-green"}
+    assert report.version_seen["v1"][1] <= report.version_seen["v2"][0]  # no flip-flopping
 
 
 def test_live_traffic_counts_the_failures_of_clients_that_still_reach_a_terminated_env(
