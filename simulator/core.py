@@ -17,6 +17,7 @@ from moto.moto_api._internal.models import moto_api_backend
 from moto.s3.exceptions import MissingBucket
 from moto.s3.models import s3_backends
 
+from simulator.calls import CallLog
 from simulator.eb.backend import DEFAULT_ACCOUNT, Beanstalk
 from simulator.faults import Faults
 from simulator.router import CnameRouter
@@ -55,6 +56,7 @@ class Simulator:
         self.clock = clock or SystemClock()
         self.faults = faults or Faults()
         self.backend = Beanstalk(self.timing, self.faults, self.clock, read_s3_object)
+        self.calls = CallLog()  # every AWS call answered, for tests that count them
         self._ports = (port, router_port)
         self._endpoint: HttpServer | None = None
         self._router: CnameRouter | None = None
@@ -72,7 +74,8 @@ class Simulator:
     def start(self) -> Simulator:
         """Serve the endpoint and the router, start the clock; a failure stops what began."""
         try:
-            app = Front(BeanstalkApp(self.backend, self.faults, self.region))
+            eb = BeanstalkApp(self.backend, self.faults, self.region, self.calls)
+            app = Front(eb, self.calls)
             self._endpoint = HttpServer(app, port=self._ports[0])
             self._router = CnameRouter(self.backend.resolve, port=self._ports[1])
         except BaseException:
@@ -100,10 +103,12 @@ class Simulator:
 
     def reset(self) -> None:
         """Drop all EB state and every S3 bucket (all of moto's state); faults go back to the
-        settings the simulator was given (runtime rules and queued errors are dropped)."""
+        settings the simulator was given (runtime rules and queued errors are dropped); the
+        call log is emptied."""
         self.backend.reset()
         moto_api_backend.reset()
         self.faults.restore()
+        self.calls.clear()
 
     def __enter__(self) -> Simulator:
         return self.start()

@@ -21,6 +21,7 @@ from moto.moto_server.werkzeug_app import (
 from werkzeug.serving import BaseWSGIServer, make_server
 from werkzeug.wrappers import Request, Response
 
+from simulator.calls import Call, CallLog
 from simulator.eb.backend import HANDLERS, Beanstalk
 from simulator.faults import ApiFault, Faults
 from simulator.protocol import ApiError, parse_params, serialize_error, serialize_result, validate
@@ -41,8 +42,11 @@ def service_model() -> ServiceModel:
 class BeanstalkApp:
     """WSGI app speaking EB's Query protocol: faults, parsing, validation, dispatch, XML."""
 
-    def __init__(self, backend: Beanstalk, faults: Faults, default_region: str) -> None:
+    def __init__(
+        self, backend: Beanstalk, faults: Faults, default_region: str, calls: CallLog | None = None
+    ) -> None:
         self.backend, self.faults, self.default_region = backend, faults, default_region
+        self.calls = calls or CallLog()
         self.model = service_model()
         self.namespace = self.model.metadata["xmlNamespace"]
 
@@ -65,6 +69,7 @@ class BeanstalkApp:
 
     def _answer(self, params: dict[str, str], region: str, request_id: str) -> bytes:
         operation = self._operation(params.get("Action", ""))
+        self.calls.record(Call("elasticbeanstalk", operation.name))
         fault = self.faults.api_fault(operation.name)
         if fault is not None and not fault.after:
             raise _as_error(fault)
@@ -112,13 +117,24 @@ def is_beanstalk(environ: dict[str, Any]) -> bool:
 class Front:
     """Routes each request to the simulated EB or to moto."""
 
-    def __init__(self, beanstalk: WsgiApp) -> None:
+    def __init__(self, beanstalk: WsgiApp, calls: CallLog | None = None) -> None:
         self.beanstalk = beanstalk
         self.moto = DomainDispatcherApplication(create_backend_app)
+        self.calls = calls or CallLog()
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
-        app = self.beanstalk if is_beanstalk(environ) else self.moto
-        return app(environ, start_response)
+        if is_beanstalk(environ):
+            return self.beanstalk(environ, start_response)  # it logs the operation it parses
+        self.calls.record(_other_call(environ))
+        answer: Iterable[bytes] = self.moto(environ, start_response)
+        return answer
+
+
+def _other_call(environ: dict[str, Any]) -> Call:
+    match = SCOPE.search(environ.get("HTTP_AUTHORIZATION", ""))
+    method = str(environ.get("REQUEST_METHOD", "GET"))
+    path = str(environ.get("PATH_INFO", ""))
+    return Call(match.group(2) if match else "unknown", f"{method} {path}", method)
 
 
 class _QuietHandler(MotoRequestHandler):

@@ -21,6 +21,7 @@ from engine.domain.errors import (
 )
 from engine.domain.exit_codes import ExitCode
 from engine.domain.model import Run
+from engine.domain.text_checks import printable
 from engine.operator.settings import FLAG_VARIABLES, Settings, load_settings
 from engine.release.interrupt import Interrupt, Interrupted, install_signal_handlers
 from engine.release.observer import NullObserver, Observer, Outcome
@@ -52,7 +53,8 @@ def overrides_of(options: Mapping[str, Any]) -> dict[str, object]:
 
 
 def fail(code: ExitCode, message: str) -> NoReturn:
-    click.echo(f"bluegreen: {message}", err=True)
+    """One line on stderr: control characters in `message` (a hostile name) are escaped."""
+    click.echo(f"bluegreen: {printable(message)}", err=True)
     sys.exit(int(code))
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import io
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -15,6 +17,17 @@ from tests.fakes import Crash, FakeDurations, FakeWorld, make_run
 from tests.unit.states.conftest import BLUE_CNAME, mutations
 
 BUCKET = "artifacts"
+
+
+def _zip_of(files: dict[str, str]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, text in files.items():
+            archive.writestr(name, text)
+    return buffer.getvalue()
+
+
+NEW_BUNDLE = _zip_of({"index.html": "new version"})
 
 
 def test_preflight_records_blue_id_cname_previous_version_and_template(
@@ -160,7 +173,7 @@ def bundle_run(world: FakeWorld, tmp_path: Path) -> Run:
     world.seed_release()
     world.artifacts.add_bucket(BUCKET)
     path = tmp_path / "app.zip"
-    path.write_bytes(b"PK new version")
+    path.write_bytes(NEW_BUNDLE)
     return make_run(version="v3", bundle=Bundle(str(path), BUCKET))
 
 
@@ -170,10 +183,10 @@ def test_a_bundle_is_uploaded_under_its_content_hash_and_registered(
     assert preflight.run(world.context(bundle_run)) is Trigger.PREFLIGHT_PASSED
 
     key = bundle_run.facts.bundle_key
-    digest = hashlib.sha256(b"PK new version").hexdigest()
+    digest = hashlib.sha256(NEW_BUNDLE).hexdigest()
     assert key == f"bluegreen/bundles/{digest[:16]}-app.zip"
     assert bundle_run.facts.bundle_bucket == BUCKET
-    assert world.artifacts.objects[(BUCKET, key)] == b"PK new version"
+    assert world.artifacts.objects[(BUCKET, key)] == NEW_BUNDLE
     version = world.beanstalk.versions[("shop", "v3")].version
     assert (version.status, version.source_bucket, version.source_key) == ("Processed", BUCKET, key)
 
