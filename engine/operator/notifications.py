@@ -17,12 +17,14 @@ from engine.release.observer import NullObserver, Outcome
 _OUTCOME_OF_STATE = {
     State.SUCCEEDED: "succeeded",
     State.ROLLED_BACK: "rolled_back",
+    State.REFUSED: "refused",
     State.AWAITING_CUTOVER: "awaiting_cutover",
 }
 
 _TEXT_OF_OUTCOME = {
     "succeeded": "succeeded",
     "rolled_back": "failed and was rolled back (production untouched)",
+    "refused": "was refused in preflight (bad input; nothing changed)",
     "failed": "FAILED and needs an operator (bluegreen resume)",
     "awaiting_cutover": "is deployed and waits for cutover",
     "interrupted": "was interrupted (bluegreen resume)",
@@ -30,7 +32,7 @@ _TEXT_OF_OUTCOME = {
 
 
 def outcome_name(outcome: Outcome) -> str:
-    """succeeded | rolled_back | failed | awaiting_cutover | interrupted."""
+    """succeeded | rolled_back | refused | failed | awaiting_cutover | interrupted."""
     if outcome.exit_code == ExitCode.INTERRUPTED:
         return "interrupted"
     return _OUTCOME_OF_STATE.get(outcome.run.state, "failed")

@@ -156,3 +156,40 @@ def test_a_control_character_in_a_name_or_label_is_refused_and_never_printed_raw
     refused_without_a_change(sim, target, done)
     assert "control character" in done.stderr
     assert cli.history_is_empty()
+
+
+def test_a_mistyped_version_label_ends_refused_and_says_so_once(
+    sim: Simulator, target: ReleaseTarget, cli: Cli
+) -> None:
+    sim.calls.clear()
+
+    done = cli.run("full", *FLAGS[:6], "--version-label", "v2-typo")
+
+    assert done.exit_code == 2, done
+    assert (done.stdout + done.stderr).count("version v2-typo does not exist") == 1, done
+    assert cli.states(done.run_id) == ["preflight", "refused"]
+    assert sim.calls.mutating() == []
+
+
+@pytest.mark.parametrize("fault", ["throttling", "5xx"])
+def test_aws_out_of_reach_in_preflight_needs_an_operator_not_exit_2(
+    sim: Simulator, target: ReleaseTarget, cli: Cli, fault: str
+) -> None:
+    if fault == "throttling":
+        sim.faults.throttle_next(100, "DescribeApplications")
+    else:
+        sim.faults.error_next(100, 503, "DescribeApplications")
+    sim.calls.clear()
+
+    done = cli.run("full", *FLAGS, BLUEGREEN_MAX_ATTEMPTS="2")
+
+    assert done.exit_code == 4, done
+    assert cli.states(done.run_id) == ["preflight"]
+    assert f"bluegreen resume {done.run_id}" in done.stdout
+    assert sim.calls.mutating() == []
+    sim.faults.clear()
+
+    resumed = cli.run("resume", done.run_id)
+
+    assert resumed.exit_code == 0, resumed
+    assert cli.states(done.run_id)[-1] == "succeeded"
