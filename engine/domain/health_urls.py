@@ -54,18 +54,19 @@ def health_path_problem(path: str) -> str | None:
 
 
 def _url_problem(url: str) -> str | None:
+    """What is wrong with a whole URL; the URL itself is not repeated (it may hold a token)."""
     try:
         parts = urlsplit(url)
         port = parts.port
     except ValueError as error:  # a bad IPv6 literal or a port out of 0-65535
-        return f"{url[:80]!r} is not a URL ({error})"
+        return f"the URL is not a URL ({error})"
     host = parts.hostname or ""
     if not host:
-        return f"{url[:80]!r} names no host"
+        return "the URL names no host"
     if not (_HOST_NAME.match(host) or _is_ip(host)):
-        return f"{url[:80]!r} names no valid host ({host[:80]!r})"
+        return f"the URL names no valid host ({host[:80]!r})"
     if port == 0:
-        return f"{url[:80]!r} names port 0"
+        return "the URL names port 0"
     return None
 
 
@@ -88,6 +89,19 @@ def without_secrets(url: str) -> str:
         netloc = f"{SECRET_MASK}@{netloc.rsplit('@', 1)[1]}"
     query = "&".join(_masked_pair(pair) for pair in parts.query.split("&")) if parts.query else ""
     return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+
+
+class SecretNotStored(ConfigurationError):
+    """The run's health URL held secrets, which are not stored: it must be given again."""
+
+
+def check_not_masked(path: str) -> None:
+    """SecretNotStored when `path` is a stored (masked) URL, not one that can be probed."""
+    if f"={SECRET_MASK}" in path or f"//{SECRET_MASK}@" in path:
+        raise SecretNotStored(
+            "the health URL's secrets are not stored in the history: give the URL again "
+            "with --health-path / RELEASE_HEALTH_CHECKING_PATH"
+        )
 
 
 def has_secrets(url: str) -> bool:

@@ -6,7 +6,9 @@ when the runner reports the drive finished (succeeded, rolled back, failed, wait
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 
 from engine.domain.exit_codes import ExitCode
 from engine.domain.model import Run, State
@@ -85,11 +87,14 @@ def _human_duration(seconds: float) -> str:
 class NotifyingObserver(NullObserver):
     """An Observer that posts the summary of every finished drive; ignores everything else."""
 
-    def __init__(self, notifier: Notifier) -> None:
+    def __init__(
+        self, notifier: Notifier, scrub: Callable[[Any], Any] = lambda summary: summary
+    ) -> None:
         self._notifier = notifier
+        self._scrub = scrub  # masks the health URL's secrets: a payload leaves the machine
 
     def finished(self, outcome: Outcome) -> None:
         try:
-            self._notifier.notify(summary_for(outcome))
+            self._notifier.notify(self._scrub(summary_for(outcome)))
         except Exception:  # observers never raise; notifiers should not either
             return

@@ -14,6 +14,7 @@ from typing import Protocol
 
 from engine.domain.errors import BlueGreenError, LeaseLostError, StoreError
 from engine.domain.exit_codes import ExitCode
+from engine.domain.health_urls import SecretNotStored
 from engine.domain.model import EventSource, Run, State, TransitionRecord, Trigger
 from engine.domain.ports.cloud import ArtifactStore, Beanstalk, HealthProbe
 from engine.domain.ports.runtime import Clock, Deadlines, Waiter
@@ -111,6 +112,12 @@ class Drive:
             return self._finish(self._stopped(stop))
         except PreflightStopped as stop:
             return self._finish(self._preflight_stopped(stop))
+        except SecretNotStored as missing:
+            message = (
+                f"{missing}: the run stays in {self.run.state}; "
+                f"`bluegreen resume {self.run.id} --health-path URL` continues it"
+            )
+            return self._finish(Outcome(self.run, ExitCode.USAGE, message))
         except LeaseLostError as lost:
             return self._finish(Outcome(self.run, ExitCode.NEEDS_OPERATOR, f"stopped: {lost}"))
         except StoreError as error:
@@ -131,8 +138,8 @@ class Drive:
         try:
             trigger = self._s.actions[state](self._ctx)
             next_state(state, trigger)
-        except StoreError:
-            raise  # the lease or the database: nothing to roll back, stop driving
+        except (StoreError, SecretNotStored):
+            raise  # the database, or an input to give again: nothing to roll back, stop
         except Exception as error:
             return self._failed(state, error)
         return trigger, None
