@@ -27,7 +27,12 @@ from engine.release.leases import DEFAULT_LEASE_SECONDS, Heartbeat, new_owner_id
 from engine.release.machine import FORWARD_STATES, next_state
 from engine.release.observer import Observer, Outcome
 from engine.release.outcomes import outcome_of
-from engine.release.preflight_failures import PreflightStopped, is_refusal, stopped_message
+from engine.release.preflight_failures import (
+    PreflightStopped,
+    is_refusal,
+    stopped_message,
+    with_retries,
+)
 
 
 class Waiters(Protocol):
@@ -136,7 +141,10 @@ class Drive:
 
     def _act(self, state: State) -> tuple[Trigger, str | None]:
         try:
-            trigger = self._s.actions[state](self._ctx)
+            action = self._s.actions[state]
+            trigger = (
+                with_retries(action, self._ctx) if state is State.PREFLIGHT else action(self._ctx)
+            )
             next_state(state, trigger)
         except (StoreError, SecretNotStored):
             raise  # the database, or an input to give again: nothing to roll back, stop

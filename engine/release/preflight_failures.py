@@ -6,7 +6,21 @@ stays in preflight, resumable, and the exit code says it needs an operator (4).
 
 from __future__ import annotations
 
-from engine.domain.errors import BlueGreenError, ConfigurationError, DeadlineExceeded, StepFailed
+from engine.domain.errors import (
+    BlueGreenError,
+    ConfigurationError,
+    DeadlineExceeded,
+    ServiceError,
+    StepFailed,
+    ThrottledError,
+)
+from engine.domain.model import EventSource, Trigger
+from engine.domain.step import Action, StepContext
+
+# Pauses between whole preflight attempts once botocore's own retries gave up, as the poller
+# keeps retrying DescribeEnvironments in a wait: preflight only reads (and registers a
+# version idempotently), so running it again is safe.
+RETRY_PAUSES_SECONDS = (1.0, 2.0, 4.0)
 
 
 class PreflightStopped(BlueGreenError):
@@ -19,6 +33,20 @@ def is_refusal(error: Exception) -> bool:
     if isinstance(error, DeadlineExceeded):
         return False
     return isinstance(error, ConfigurationError | StepFailed)
+
+
+def with_retries(action: Action, ctx: StepContext) -> Trigger:
+    """`action`, run again after a pause while AWS throttles or answers 5xx."""
+    for pause in RETRY_PAUSES_SECONDS:
+        try:
+            return action(ctx)
+        except (ThrottledError, ServiceError) as error:
+            ctx.journal.event(
+                EventSource.AWS, f"preflight: {error}; retrying in {pause:g}s",
+                error=type(error).__name__,
+            )  # fmt: skip
+            ctx.clock.sleep(pause)
+    return action(ctx)
 
 
 def stopped_message(reason: str, run_id: str) -> str:

@@ -139,7 +139,7 @@ def test_a_preflight_refusal_ends_refused_in_one_transition_and_exits_2(h: Harne
 def test_aws_out_of_reach_in_preflight_is_no_refusal_the_run_waits_for_resume(
     h: Harness, error: Exception
 ) -> None:
-    h.actions.on(S.PREFLIGHT, fail_with(error))
+    h.actions.on(S.PREFLIGHT, *[fail_with(error)] * 4)  # every attempt: it persists
 
     outcome = h.runner().release(h.request, h.observer)
 
@@ -149,6 +149,17 @@ def test_aws_out_of_reach_in_preflight_is_no_refusal_the_run_waits_for_resume(
     assert [t.to_state for t in h.store.transitions(run.id)] == [S.PREFLIGHT]
     assert f"bluegreen resume {run.id}" in outcome.summary
     assert h.store.get(run.id).lease_owner is None
+
+
+def test_throttling_in_preflight_is_retried_and_the_release_goes_on(h: Harness) -> None:
+    h.actions.on(S.PREFLIGHT, *[fail_with(ThrottledError("Rate exceeded", "Throttling"))] * 3)
+
+    outcome = h.runner().release(h.request, h.observer)
+
+    assert outcome.exit_code == ExitCode.OK
+    assert [state for state, _ in h.actions.calls].count(S.PREFLIGHT) == 4
+    retries = [e for e in h.store.events(h.only_run().id) if e.source is EventSource.AWS]
+    assert [e.message for e in retries][:1] == ["preflight: Rate exceeded; retrying in 1s"]
 
 
 def test_a_rollback_that_fails_leaves_the_run_failed_for_an_operator(h: Harness) -> None:

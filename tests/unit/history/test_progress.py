@@ -118,6 +118,16 @@ def test_no_credential_value_from_the_environment_reaches_the_output() -> None:
     assert json.loads(output)["message"] == "signed with ***"
 
 
+def test_an_eb_message_with_a_newline_or_an_escape_is_one_escaped_line() -> None:
+    stream = io.StringIO()
+    observer = make_observer(stream, "text", False, clock=Ticking())
+    observer.event(EventRecord("r1", T0, EventSource.EB, "ok\n2026 run x succeeded\x1b[2J", {}))
+
+    assert stream.getvalue().count("\n") == 1
+    assert "\x1b" not in stream.getvalue()
+    assert "ok\\n2026 run x succeeded\\x1b[2J" in stream.getvalue()
+
+
 def test_a_broken_output_never_stops_the_release() -> None:
     stream = io.StringIO()
     stream.close()
