@@ -156,6 +156,15 @@ def test_the_live_view_shows_steps_events_and_the_outcome() -> None:
         assert text in output
 
 
+def test_the_live_view_writes_an_escape_sequence_from_aws_escaped() -> None:
+    stream = io.StringIO()
+    observer = make_observer(stream, "auto", True, clock=Ticking())
+    observer.event(EventRecord("r1", T0, EventSource.EB, "ok\x1b[2Jcleared", {}))
+
+    assert "\x1b[2Jcleared" not in stream.getvalue()
+    assert "ok\\x1b[2Jcleared" in stream.getvalue()
+
+
 def test_the_live_view_panel_shows_the_current_step_and_the_environments() -> None:
     stream = io.StringIO()
     observer = LiveObserver(stream, Redactor(), clock=Ticking())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import tempfile
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -11,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from engine.domain.errors import ConfigurationError, DeadlineExceeded, StepFailed
-from engine.domain.model import Bundle, Run, Trigger
+from engine.domain.model import Bundle, HealthCheck, Run, Trigger
 from states import preflight
 from tests.fakes import Crash, FakeDurations, FakeWorld, make_run
 from tests.unit.states.conftest import BLUE_CNAME, mutations
@@ -118,6 +119,29 @@ def _missing_bundle_file(world: FakeWorld) -> Run:
     return make_run(version="v3", bundle=Bundle("/nonexistent/app.zip", BUCKET))
 
 
+def _green_is_blue_in_capitals(world: FakeWorld) -> Run:
+    return make_run(green="SHOP-BLUE")
+
+
+def _health_url_not_http(world: FakeWorld) -> Run:
+    return make_run(health=HealthCheck(path="ftp://example/x"))
+
+
+def _label_with_a_newline(world: FakeWorld) -> Run:
+    return make_run(version="v2\nforged")
+
+
+def _bundle_not_a_zip(world: FakeWorld) -> Run:
+    world.artifacts.add_bucket(BUCKET)
+    path = world_tmp() / "junk.zip"
+    path.write_bytes(b"not a zip")
+    return make_run(version="v3", bundle=Bundle(str(path), BUCKET))
+
+
+def world_tmp() -> Path:
+    return Path(tempfile.mkdtemp(prefix="preflight-"))
+
+
 BAD_INPUTS: dict[str, Callable[[FakeWorld], Run]] = {
     "application nope does not exist": _unknown_app,
     "environment shop-gone does not exist": _unknown_blue,
@@ -133,6 +157,10 @@ BAD_INPUTS: dict[str, Callable[[FakeWorld], Run]] = {
     "not a valid environment name": _green_name_invalid,
     "credentials do not work": _bad_credentials,
     "cannot read bundle": _missing_bundle_file,
+    "must differ from blue's": _green_is_blue_in_capitals,
+    "only http:// and https://": _health_url_not_http,
+    "control character": _label_with_a_newline,
+    "not a zip file": _bundle_not_a_zip,
 }
 
 
