@@ -169,6 +169,13 @@ def test_a_mistyped_version_label_ends_refused_and_says_so_once(
     assert (done.stdout + done.stderr).count("version v2-typo does not exist") == 1, done
     assert cli.states(done.run_id) == ["preflight", "refused"]
     assert sim.calls.mutating() == []
+    shown = cli.run("runs", "show", done.run_id)
+    assert "refused in preflight (bad input)" in shown.stdout, shown
+    assert "version v2-typo does not exist" in shown.stdout, shown
+    listed = cli.run("runs", "list")
+    assert "refused" in listed.stdout, listed
+    free = cli.run("full", *FLAGS)
+    assert free.exit_code == 0, "a refused run holds no lock on the target"
 
 
 @pytest.mark.parametrize("fault", ["throttling", "5xx"])
