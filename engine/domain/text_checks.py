@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import re
 
-# C0 controls, DEL and the C1 controls (ESC's 8-bit twin CSI is U+009B).
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# C0 controls, DEL and the C1 controls (ESC's 8-bit twin CSI is U+009B); the Unicode line
+# and paragraph separators (str.splitlines breaks there) and the bidi overrides and isolates
+# (they make a terminal show text in another order than it is).
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
 def control_character_in(text: str) -> str | None:

@@ -114,6 +114,7 @@ def test_a_control_character_in_any_name_or_label_is_refused(variable: str) -> N
 
 def test_printable_escapes_what_would_move_the_cursor_or_start_a_line() -> None:
     assert printable("a\nb\x1b[31mc\x9bd") == "a\\nb\\x1b[31mc\\x9bd"
+    assert printable("x\u2028y\u202ez") == "x\\u2028y\\u202ez"  # line separator, bidi override
 
 
 def test_a_bundle_must_be_a_whole_zip(tmp_path: Path) -> None:
