@@ -5,6 +5,7 @@ Credentials are never read, logged or stored here: boto3 resolves them itself, l
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from typing import Literal
 
@@ -74,9 +75,16 @@ def make_session(config: AwsConfig) -> boto3.Session:
     try:
         return boto3.Session(region_name=config.region, profile_name=profile)
     except ProfileNotFound as error:
-        raise ConfigurationError(
-            f"SSO_PROFILE {profile!r}: no such profile in the AWS config"
-        ) from error
+        raise ConfigurationError(_no_such_profile(profile, error)) from error
+
+
+def _no_such_profile(sso_profile: str | None, error: ProfileNotFound) -> str:
+    """Name the variable that chose the profile: SSO_PROFILE, or else AWS_PROFILE (boto3 reads
+    it itself when no profile is passed)."""
+    if sso_profile:
+        return f"SSO_PROFILE {sso_profile!r}: no such profile in the AWS config"
+    named = error.kwargs.get("profile") or os.environ.get("AWS_PROFILE")
+    return f"AWS_PROFILE {named!r}: no such profile in the AWS config or credentials file"
 
 
 def botocore_config(config: AwsConfig) -> BotoConfig:

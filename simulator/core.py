@@ -60,7 +60,7 @@ class Simulator:
         self.timing = Timing(speed, durations or Durations())
         self.clock = clock or SystemClock()
         self.faults = faults or Faults()
-        self.calls = CallLog()
+        self.calls = CallLog()  # every AWS call answered, and what EB carried out
         self.backend = Beanstalk(self.timing, self.faults, self.clock, read_s3_object)
         self._dns_settings = DnsSettings(dns_ttl, dns_linger, dns_linger_share)
         self.dns = ResolverCache(self.backend.routes, self.clock, self.timing, self._dns_settings)
@@ -81,7 +81,8 @@ class Simulator:
     def start(self) -> Simulator:
         """Serve the endpoint and the router, start the clock; a failure stops what began."""
         try:
-            app = Front(BeanstalkApp(self.backend, self.faults, self.region, self.calls))
+            eb = BeanstalkApp(self.backend, self.faults, self.region, self.calls)
+            app = Front(eb, self.calls)
             self._endpoint = HttpServer(app, port=self._ports[0])
             self.backend.endpoint_url = self._endpoint.url
             self._router = CnameRouter(self.dns.resolve, port=self._ports[1])

@@ -21,6 +21,7 @@ from werkzeug.serving import BaseWSGIServer, make_server
 from werkzeug.wrappers import Request, Response
 
 from simulator.calls import CallLog
+from simulator.calls import Request as ApiRequest
 from simulator.eb.backend import HANDLERS, Beanstalk
 from simulator.eb.model import service_model
 from simulator.faults import ApiFault, Faults
@@ -66,6 +67,7 @@ class BeanstalkApp:
     def _answer(self, params: dict[str, str], region: str, request_id: str) -> bytes:
         operation = self._operation(params.get("Action", ""))
         action = operation.name
+        self.calls.arrived(ApiRequest("elasticbeanstalk", action))
         fault = self.faults.api_fault(action)
         if fault is not None and not fault.after:
             self.calls.record(action, "faulted", {}, request_id, lost=False)
@@ -120,13 +122,24 @@ def is_beanstalk(environ: dict[str, Any]) -> bool:
 class Front:
     """Routes each request to the simulated EB or to moto."""
 
-    def __init__(self, beanstalk: WsgiApp) -> None:
+    def __init__(self, beanstalk: WsgiApp, calls: CallLog | None = None) -> None:
         self.beanstalk = beanstalk
         self.moto = DomainDispatcherApplication(create_backend_app)
+        self.calls = calls or CallLog()
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
-        app = self.beanstalk if is_beanstalk(environ) else self.moto
-        return app(environ, start_response)
+        if is_beanstalk(environ):
+            return self.beanstalk(environ, start_response)  # it logs the operation it parses
+        self.calls.arrived(_other_call(environ))
+        answer: Iterable[bytes] = self.moto(environ, start_response)
+        return answer
+
+
+def _other_call(environ: dict[str, Any]) -> ApiRequest:
+    match = SCOPE.search(environ.get("HTTP_AUTHORIZATION", ""))
+    method = str(environ.get("REQUEST_METHOD", "GET"))
+    path = str(environ.get("PATH_INFO", ""))
+    return ApiRequest(match.group(2) if match else "unknown", f"{method} {path}", method)
 
 
 class _QuietHandler(MotoRequestHandler):

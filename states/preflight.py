@@ -6,10 +6,13 @@ from __future__ import annotations
 
 import re
 
+from engine.domain.environment_names import same_environment_name
 from engine.domain.errors import ConfigurationError, CredentialsError
+from engine.domain.health_urls import check_health_path
 from engine.domain.model import Trigger
 from engine.domain.ports.cloud import Environment
 from engine.domain.step import StepContext
+from engine.domain.text_checks import control_character_in, printable
 from states.shared.app_versions import ensure_version
 from states.shared.conditions import health_text
 from states.shared.resources import (
@@ -26,6 +29,7 @@ ENVIRONMENT_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{2,38}[A-Za-z0-9]$")
 
 
 def run(ctx: StepContext) -> Trigger:
+    _check_inputs(ctx)
     _check_credentials(ctx)
     _check_names(ctx)
     blue = _usable_blue(ctx)
@@ -33,6 +37,14 @@ def run(ctx: StepContext) -> Trigger:
     _record_blue(ctx, blue)
     ensure_version(ctx)
     return Trigger.PREFLIGHT_PASSED
+
+
+def _check_inputs(ctx: StepContext) -> None:
+    """What needs no AWS call: the health path, the green name and the label."""
+    check_health_path(ctx.run.health.path)
+    for name in (ctx.run.green, ctx.run.version_label):
+        if control := control_character_in(name):
+            raise ConfigurationError(f"{printable(name)!r} holds the control character {control}")
 
 
 def _check_credentials(ctx: StepContext) -> None:
@@ -47,7 +59,7 @@ def _check_names(ctx: StepContext) -> None:
     run = ctx.run
     if not ctx.beanstalk.application_exists(run.target.app):
         raise ConfigurationError(f"application {run.target.app} does not exist")
-    if run.green == run.target.blue:
+    if same_environment_name(run.green, run.target.blue):
         raise ConfigurationError(f"the green name must differ from blue's ({run.green})")
     if not ENVIRONMENT_NAME.match(run.green):
         raise ConfigurationError(

@@ -6,6 +6,7 @@ so concurrent runners on one machine queue instead of failing with "database is 
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import sqlite3
 import time
@@ -61,12 +62,36 @@ def parse_url(url: str | URL) -> URL:
         ) from None
 
 
-def normalize_url(url: str | URL) -> URL:
-    """Parse a database URL; PostgreSQL URLs always use the psycopg (3) driver."""
+def normalize_url(url: str | URL, environ: Mapping[str, str] | None = None) -> URL:
+    """Parse a database URL; PostgreSQL URLs always use the psycopg (3) driver and verify
+    the server's certificate unless they are on loopback or say otherwise."""
     parsed = parse_url(url)
     if parsed.drivername in ("postgres", "postgresql"):
-        return parsed.set(drivername="postgresql+psycopg")
-    return parsed
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return with_tls_verification(parsed, os.environ if environ is None else environ)
+
+
+def with_tls_verification(parsed: URL, environ: Mapping[str, str]) -> URL:
+    """`sslmode=verify-full` for a PostgreSQL server off this machine: libpq's default
+    (`prefer`) encrypts without checking who answers, so a password and the history could
+    go to anyone in the path. An explicit `sslmode` (URL or PGSSLMODE) is kept as given."""
+    if parsed.get_backend_name() != "postgresql" or "sslmode" in parsed.query:
+        return parsed
+    if environ.get("PGSSLMODE") or _is_local(parsed):
+        return parsed
+    return parsed.update_query_dict({"sslmode": "verify-full"})
+
+
+def _is_local(parsed: URL) -> bool:
+    """Loopback or a Unix socket (no host, `/path`, or `?host=/path`): no network between."""
+    query_host = parsed.query.get("host")
+    host = parsed.host or (query_host if isinstance(query_host, str) else None) or ""
+    if not host or host.startswith("/") or host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 def safe_url(url: str | URL) -> str:

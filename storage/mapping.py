@@ -24,7 +24,7 @@ from storage.models import EventRow, RunRow, TransitionRow
 
 FACT_COLUMNS = tuple(Facts.__dataclass_fields__)
 FIRST_TRIGGER = "start"  # the trigger of the transition a new run is created with
-FINISHED_STATES = (State.SUCCEEDED, State.ROLLED_BACK)  # prunable; they free their target
+FINISHED_STATES = (State.SUCCEEDED, State.ROLLED_BACK, State.REFUSED)  # prunable; free target
 
 
 def active_target(run: Run) -> str | None:

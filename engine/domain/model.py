@@ -27,6 +27,7 @@ class State(enum.StrEnum):
     ROLLING_BACK = "rolling_back"
     SUCCEEDED = "succeeded"
     ROLLED_BACK = "rolled_back"
+    REFUSED = "refused"  # preflight refused the release: bad input, nothing was changed
     FAILED = "failed"
 
     @property
@@ -36,10 +37,10 @@ class State(enum.StrEnum):
     @property
     def is_unfinished(self) -> bool:
         """Unfinished runs hold their target: in progress, waiting, or failed (resumable)."""
-        return self not in (State.SUCCEEDED, State.ROLLED_BACK)
+        return self not in (State.SUCCEEDED, State.ROLLED_BACK, State.REFUSED)
 
 
-FINAL_STATES = frozenset({State.SUCCEEDED, State.ROLLED_BACK, State.FAILED})
+FINAL_STATES = frozenset({State.SUCCEEDED, State.ROLLED_BACK, State.REFUSED, State.FAILED})
 
 
 class Mode(enum.StrEnum):
@@ -166,6 +167,7 @@ class Trigger(enum.StrEnum):
     CUT_OVER = "cut_over"  # cutting_over -> cleaning_up
     CLEANED_UP = "cleaned_up"  # cleaning_up -> succeeded
     FAIL = "fail"  # any step before cleaning_up -> rolling_back
+    REFUSE = "refuse"  # preflight -> refused (bad input: nothing to undo)
     ROLLBACK = "rollback"  # operator: awaiting_cutover / in progress / failed -> rolling_back
     UNDONE = "undone"  # rolling_back -> rolled_back
     GIVE_UP = "give_up"  # rolling_back / cleaning_up -> failed (needs an operator)

@@ -28,6 +28,7 @@ from engine.release.leases import new_owner_id
 from engine.release.observer import Observer
 from engine.release.poller import SharedPoller
 from engine.release.runner import Runner
+from engine.release.secrets_at_rest import HealthSecrets, SecretFreeStore
 from states.registry import ACTIONS
 from storage.sql import open_store
 
@@ -67,7 +68,8 @@ def bootstrap(settings: Settings, interrupt: Interrupt) -> Runtime:
     retries = RetryRelay()
     beanstalk = Boto3Beanstalk(session, aws, on_retry=retries)
     probe = HttpxHealthProbe()
-    store = open_store(settings.database_url)
+    secrets = HealthSecrets.of(settings.health_path)
+    store = SecretFreeStore(open_store(settings.database_url), secrets)
     runtime = Runtime(Runner(Services(
         store=store,
         beanstalk=beanstalk,
@@ -83,7 +85,7 @@ def bootstrap(settings: Settings, interrupt: Interrupt) -> Runtime:
         hooks=_drive_hooks(),
         retries=retries,
     )), store, closers=[store.close, probe.close])  # fmt: skip
-    _add_notifier(runtime, settings.notify_url)
+    _add_notifier(runtime, settings.notify_url, secrets)
     return runtime
 
 
@@ -97,11 +99,11 @@ def _poller(settings: Settings, beanstalk: Boto3Beanstalk, interrupt: Interrupt)
     )
 
 
-def _add_notifier(runtime: Runtime, url: str | None) -> None:
+def _add_notifier(runtime: Runtime, url: str | None, secrets: HealthSecrets) -> None:
     if not url:
         return
     notifier = WebhookNotifier(url)
-    runtime.observers.append(NotifyingObserver(notifier))
+    runtime.observers.append(NotifyingObserver(notifier, scrub=secrets.data))
     runtime.closers.append(lambda: notifier.close(NOTIFY_FLUSH_SECONDS))
 
 

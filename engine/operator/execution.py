@@ -20,7 +20,9 @@ from engine.domain.errors import (
     TargetBusyError,
 )
 from engine.domain.exit_codes import ExitCode
+from engine.domain.health_urls import secrets_of
 from engine.domain.model import Run
+from engine.domain.text_checks import printable
 from engine.operator.settings import FLAG_VARIABLES, Settings, load_settings
 from engine.release.interrupt import Interrupt, Interrupted, install_signal_handlers
 from engine.release.observer import NullObserver, Observer, Outcome
@@ -52,7 +54,8 @@ def overrides_of(options: Mapping[str, Any]) -> dict[str, object]:
 
 
 def fail(code: ExitCode, message: str) -> NoReturn:
-    click.echo(f"bluegreen: {message}", err=True)
+    """One line on stderr: control characters in `message` (a hostile name) are escaped."""
+    click.echo(f"bluegreen: {printable(message)}", err=True)
     sys.exit(int(code))
 
 
@@ -89,7 +92,8 @@ def _observer(settings: Settings, extra: list[Observer]) -> Observer:
     from engine.operator.progress import make_observer
 
     as_json = settings.log_format == "json"
-    progress = make_observer(sys.stdout, settings.log_format, secrets=[settings.notify_url or ""])
+    secrets = [settings.notify_url or "", *secrets_of(settings.health_path)]
+    progress = make_observer(sys.stdout, settings.log_format, secrets=secrets)
     return FanOutObserver(RunIdPrinter(sys.stderr if as_json else sys.stdout), progress, *extra)
 
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from engine.domain.bundles import version_label_for
+from engine.domain.bundles import check_bundle, version_label_for
+from engine.domain.environment_names import same_environment_name
 from engine.domain.errors import ConfigurationError
 from engine.domain.model import Bundle, HealthCheck, Mode, Target
 from engine.domain.ports.runtime import Deadlines
@@ -34,8 +35,11 @@ def target_of(settings: Settings) -> Target:
 
 def green_of(settings: Settings, target: Target) -> str:
     green = _required(settings.green, "GREEN_ENV_NAME", "the green (temporary) environment")
-    if green == target.blue:
-        raise ConfigurationError(f"blue and green must differ (both are {green})")
+    if same_environment_name(green, target.blue):
+        raise ConfigurationError(
+            f"blue and green must differ (green {green} is blue {target.blue}: EB compares "
+            "environment names without regard to case)"
+        )
     return green
 
 
@@ -91,6 +95,7 @@ def _bundle_of(settings: Settings) -> Bundle | None:
     path = Path(settings.bundle)
     if not path.is_file():
         raise ConfigurationError(f"bundle {settings.bundle} is not a readable file")
+    check_bundle(path)
     bucket = _required(
         settings.bucket, "S3_ARTIFACTS_BUCKET", "the artifacts bucket for the bundle"
     )

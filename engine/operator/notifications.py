@@ -6,7 +6,9 @@ when the runner reports the drive finished (succeeded, rolled back, failed, wait
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 
 from engine.domain.exit_codes import ExitCode
 from engine.domain.model import Run, State
@@ -17,12 +19,14 @@ from engine.release.observer import NullObserver, Outcome
 _OUTCOME_OF_STATE = {
     State.SUCCEEDED: "succeeded",
     State.ROLLED_BACK: "rolled_back",
+    State.REFUSED: "refused",
     State.AWAITING_CUTOVER: "awaiting_cutover",
 }
 
 _TEXT_OF_OUTCOME = {
     "succeeded": "succeeded",
     "rolled_back": "failed and was rolled back (production untouched)",
+    "refused": "was refused in preflight (bad input; nothing changed)",
     "failed": "FAILED and needs an operator (bluegreen resume)",
     "awaiting_cutover": "is deployed and waits for cutover",
     "interrupted": "was interrupted (bluegreen resume)",
@@ -30,7 +34,7 @@ _TEXT_OF_OUTCOME = {
 
 
 def outcome_name(outcome: Outcome) -> str:
-    """succeeded | rolled_back | failed | awaiting_cutover | interrupted."""
+    """succeeded | rolled_back | refused | failed | awaiting_cutover | interrupted."""
     if outcome.exit_code == ExitCode.INTERRUPTED:
         return "interrupted"
     return _OUTCOME_OF_STATE.get(outcome.run.state, "failed")
@@ -83,11 +87,14 @@ def _human_duration(seconds: float) -> str:
 class NotifyingObserver(NullObserver):
     """An Observer that posts the summary of every finished drive; ignores everything else."""
 
-    def __init__(self, notifier: Notifier) -> None:
+    def __init__(
+        self, notifier: Notifier, scrub: Callable[[Any], Any] = lambda summary: summary
+    ) -> None:
         self._notifier = notifier
+        self._scrub = scrub  # masks the health URL's secrets: a payload leaves the machine
 
     def finished(self, outcome: Outcome) -> None:
         try:
-            self._notifier.notify(summary_for(outcome))
+            self._notifier.notify(self._scrub(summary_for(outcome)))
         except Exception:  # observers never raise; notifiers should not either
             return

@@ -14,15 +14,31 @@ from pydantic import AliasChoices, Field, ValidationError, ValidationInfo, field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from engine.domain.errors import ConfigurationError
+from engine.domain.health_urls import health_path_problem
+from engine.domain.text_checks import control_character_in
 
 # EB's EnvironmentName: 4-40 letters, digits and hyphens.
 ENVIRONMENT_NAME = re.compile(r"^[A-Za-z0-9-]{4,40}$")
+DAY = 86_400.0  # the longest deadline, lease or wait a setting may ask for, in seconds
 # Settings that take one of a few words.
 CHOICES: dict[str, tuple[str, ...]] = {
     "on_unfinished": ("fail", "resume"),
     "retry_mode": ("standard", "adaptive"),
     "log_format": ("auto", "text", "json"),
 }
+
+
+AUTH_METHODS = ("SSO", "DEFAULT")
+
+
+def is_in_memory_sqlite(url: str) -> bool:
+    """`sqlite://`, `sqlite:///:memory:`, `...?mode=memory`: a history that dies with the
+    process (no lock, nothing to resume)."""
+    scheme, _, rest = url.partition("://")
+    if not scheme.lower().startswith("sqlite"):
+        return False
+    path, _, query = rest.partition("?")
+    return path in ("", "/") or ":memory:" in path or "mode=memory" in query
 
 
 def _env(name: str, *more: str) -> Any:
@@ -32,7 +48,9 @@ def _env(name: str, *more: str) -> Any:
 class Settings(BaseSettings):
     """Everything a runner can be told, by environment variable (the alias) or by flag."""
 
-    model_config = SettingsConfigDict(case_sensitive=True, extra="ignore", env_ignore_empty=True)
+    model_config = SettingsConfigDict(
+        case_sensitive=True, extra="ignore", env_ignore_empty=True, allow_inf_nan=False
+    )
 
     # The replaced tool's variables.
     app: str | None = Field(None, validation_alias=_env("BEANSTALK_APP_NAME"))
@@ -49,30 +67,88 @@ class Settings(BaseSettings):
     database_url: str | None = Field(None, validation_alias=_env("BLUEGREEN_DATABASE_URL"))
     notify_url: str | None = Field(None, validation_alias=_env("BLUEGREEN_NOTIFY_URL"))
     log_format: str = Field("auto", validation_alias=_env("BLUEGREEN_LOG_FORMAT"))
-    poll_interval: float = Field(1.0, gt=0, validation_alias=_env("BLUEGREEN_POLL_INTERVAL"))
-    max_poll_interval: float = Field(
-        20.0, gt=0, validation_alias=_env("BLUEGREEN_MAX_POLL_INTERVAL")
+    # Tuning: finite numbers in a documented range (README, "Tuning"); `inf`, `nan` and
+    # 1e300 are refused (allow_inf_nan=False below, and each field's upper bound).
+    poll_interval: float = Field(
+        1.0, gt=0, le=300, validation_alias=_env("BLUEGREEN_POLL_INTERVAL")
     )
-    lease_seconds: float = Field(60.0, ge=3, validation_alias=_env("BLUEGREEN_LEASE_SECONDS"))
-    wait_for_lock: float = Field(0.0, ge=0, validation_alias=_env("BLUEGREEN_WAIT_FOR_LOCK"))
+    max_poll_interval: float = Field(
+        20.0, gt=0, le=3600, validation_alias=_env("BLUEGREEN_MAX_POLL_INTERVAL")
+    )
+    lease_seconds: float = Field(
+        60.0, ge=3, le=DAY, validation_alias=_env("BLUEGREEN_LEASE_SECONDS")
+    )
+    wait_for_lock: float = Field(
+        0.0, ge=0, le=DAY, validation_alias=_env("BLUEGREEN_WAIT_FOR_LOCK")
+    )
     on_unfinished: str = Field("fail", validation_alias=_env("BLUEGREEN_ON_UNFINISHED"))
     retry_mode: str = Field("standard", validation_alias=_env("BLUEGREEN_RETRY_MODE"))
-    max_attempts: int = Field(8, ge=1, validation_alias=_env("BLUEGREEN_MAX_ATTEMPTS"))
-    launch_deadline: float = Field(1800, gt=0, validation_alias=_env("BLUEGREEN_LAUNCH_DEADLINE"))
-    update_deadline: float = Field(1200, gt=0, validation_alias=_env("BLUEGREEN_UPDATE_DEADLINE"))
-    swap_deadline: float = Field(600, gt=0, validation_alias=_env("BLUEGREEN_SWAP_DEADLINE"))
-    terminate_deadline: float = Field(
-        1800, gt=0, validation_alias=_env("BLUEGREEN_TERMINATE_DEADLINE")
+    max_attempts: int = Field(8, ge=1, le=100, validation_alias=_env("BLUEGREEN_MAX_ATTEMPTS"))
+    launch_deadline: float = Field(
+        1800, gt=0, le=DAY, validation_alias=_env("BLUEGREEN_LAUNCH_DEADLINE")
     )
-    version_deadline: float = Field(600, gt=0, validation_alias=_env("BLUEGREEN_VERSION_DEADLINE"))
-    health_grace: float = Field(120, ge=0, validation_alias=_env("BLUEGREEN_HEALTH_GRACE"))
-    health_successes: int = Field(3, ge=1, validation_alias=_env("BLUEGREEN_HEALTH_SUCCESSES"))
-    health_interval: float = Field(2.0, ge=0, validation_alias=_env("BLUEGREEN_HEALTH_INTERVAL"))
-    health_timeout: float = Field(5.0, gt=0, validation_alias=_env("BLUEGREEN_HEALTH_TIMEOUT"))
-    health_deadline: float = Field(120, gt=0, validation_alias=_env("BLUEGREEN_HEALTH_DEADLINE"))
+    update_deadline: float = Field(
+        1200, gt=0, le=DAY, validation_alias=_env("BLUEGREEN_UPDATE_DEADLINE")
+    )
+    swap_deadline: float = Field(
+        600, gt=0, le=DAY, validation_alias=_env("BLUEGREEN_SWAP_DEADLINE")
+    )
+    terminate_deadline: float = Field(
+        1800, gt=0, le=DAY, validation_alias=_env("BLUEGREEN_TERMINATE_DEADLINE")
+    )
+    version_deadline: float = Field(
+        600, gt=0, le=DAY, validation_alias=_env("BLUEGREEN_VERSION_DEADLINE")
+    )
+    health_grace: float = Field(120, ge=0, le=DAY, validation_alias=_env("BLUEGREEN_HEALTH_GRACE"))
+    health_successes: int = Field(
+        3, ge=1, le=1000, validation_alias=_env("BLUEGREEN_HEALTH_SUCCESSES")
+    )
+    health_interval: float = Field(
+        2.0, ge=0, le=3600, validation_alias=_env("BLUEGREEN_HEALTH_INTERVAL")
+    )
+    health_timeout: float = Field(
+        5.0, gt=0, le=600, validation_alias=_env("BLUEGREEN_HEALTH_TIMEOUT")
+    )
+    health_deadline: float = Field(
+        120, gt=0, le=DAY, validation_alias=_env("BLUEGREEN_HEALTH_DEADLINE")
+    )
     health_expected_status: str = Field(
         "200", validation_alias=_env("BLUEGREEN_HEALTH_EXPECTED_STATUS")
     )
+
+    @field_validator("*")
+    @classmethod
+    def _no_control_characters(cls, value: Any) -> Any:
+        """A newline would forge a log line, an escape sequence reach the terminal raw."""
+        if isinstance(value, str) and (control := control_character_in(value)):
+            raise ValueError(f"holds the control character {control}")
+        return value
+
+    @field_validator("health_path")
+    @classmethod
+    def _health_path(cls, value: str) -> str:
+        problem = health_path_problem(value)
+        if problem:
+            raise ValueError(problem)
+        return value
+
+    @field_validator("auth_method")
+    @classmethod
+    def _auth_method(cls, value: str) -> str:
+        # The replaced tool knew `SSO` (else boto3's default chain); `default` names the latter.
+        if value.strip().upper() not in AUTH_METHODS:
+            raise ValueError(f"must be 'SSO' or 'default', not {value!r}")
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _persistent_database(cls, value: str | None) -> str | None:
+        if value is not None and is_in_memory_sqlite(value):
+            raise ValueError(
+                "an in-memory SQLite database keeps no history, lock or resumable run: "
+                "name a file, e.g. sqlite:////var/lib/bluegreen/runs.db"
+            )
+        return value
 
     @field_validator("blue", "green")
     @classmethod

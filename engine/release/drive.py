@@ -14,6 +14,7 @@ from typing import Protocol
 
 from engine.domain.errors import BlueGreenError, LeaseLostError, StoreError
 from engine.domain.exit_codes import ExitCode
+from engine.domain.health_urls import SecretNotStored
 from engine.domain.model import EventSource, Run, State, TransitionRecord, Trigger
 from engine.domain.ports.cloud import ArtifactStore, Beanstalk, HealthProbe
 from engine.domain.ports.runtime import Clock, Deadlines, Waiter
@@ -26,8 +27,12 @@ from engine.release.leases import DEFAULT_LEASE_SECONDS, Heartbeat, new_owner_id
 from engine.release.machine import FORWARD_STATES, next_state
 from engine.release.observer import Observer, Outcome
 from engine.release.outcomes import outcome_of
-
-NOTHING_TO_UNDO = "nothing to undo: preflight changes no environment"
+from engine.release.preflight_failures import (
+    PreflightStopped,
+    is_refusal,
+    stopped_message,
+    with_retries,
+)
 
 
 class Waiters(Protocol):
@@ -110,6 +115,14 @@ class Drive:
                 self._advance(hb)
         except (Interrupted, KeyboardInterrupt) as stop:
             return self._finish(self._stopped(stop))
+        except PreflightStopped as stop:
+            return self._finish(self._preflight_stopped(stop))
+        except SecretNotStored as missing:
+            message = (
+                f"{missing}: the run stays in {self.run.state}; "
+                f"`bluegreen resume {self.run.id} --health-path URL` continues it"
+            )
+            return self._finish(Outcome(self.run, ExitCode.USAGE, message))
         except LeaseLostError as lost:
             return self._finish(Outcome(self.run, ExitCode.NEEDS_OPERATOR, f"stopped: {lost}"))
         except StoreError as error:
@@ -125,27 +138,44 @@ class Drive:
             trigger, detail = self._act(state)
             self._s.hooks.before_commit(state)
             self.move(trigger, detail)
-            if trigger is Trigger.FAIL and state is State.PREFLIGHT:
-                self.move(Trigger.UNDONE, NOTHING_TO_UNDO)
 
     def _act(self, state: State) -> tuple[Trigger, str | None]:
         try:
-            trigger = self._s.actions[state](self._ctx)
+            action = self._s.actions[state]
+            trigger = (
+                with_retries(action, self._ctx) if state is State.PREFLIGHT else action(self._ctx)
+            )
             next_state(state, trigger)
-        except StoreError:
-            raise  # the lease or the database: nothing to roll back, stop driving
+        except (StoreError, SecretNotStored):
+            raise  # the database, or an input to give again: nothing to roll back, stop
         except Exception as error:
             return self._failed(state, error)
         return trigger, None
 
-    def _failed(self, state: State, error: Exception) -> tuple[Trigger, str]:
+    def _failed(self, state: State, error: Exception) -> tuple[Trigger, str | None]:
         reason = describe_failure(state, error)
+        if state is State.PREFLIGHT:
+            return self._preflight_failed(reason, error)
         self.journal.event(EventSource.ENGINE, reason, error=type(error).__name__)
         if state in FORWARD_STATES:
             self.run.rollback_reason = reason
             return Trigger.FAIL, reason
         self.run.error = reason
         return Trigger.GIVE_UP, reason
+
+    def _preflight_failed(self, reason: str, error: Exception) -> tuple[Trigger, None]:
+        """A refusal is one transition, its error said once (the run's error, not an event)."""
+        if not is_refusal(error):
+            raise PreflightStopped(reason) from error
+        self.run.error = str(error)
+        return Trigger.REFUSE, None
+
+    def _preflight_stopped(self, stop: PreflightStopped) -> Outcome:
+        message = stopped_message(str(stop), self.run.id)
+        self.journal.event(EventSource.ENGINE, message, error=type(stop.__cause__).__name__)
+        with contextlib.suppress(StoreError):
+            self.journal.save()
+        return Outcome(self.run, ExitCode.NEEDS_OPERATOR, message)
 
     def _stopped(self, stop: BaseException) -> Outcome:
         reason = stop.reason if isinstance(stop, Interrupted) else "interrupted by SIGINT"

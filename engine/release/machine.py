@@ -54,6 +54,7 @@ TRANSITIONS: tuple[_Row, ...] = (
     _row(Trigger.CUT_OVER, [State.CUTTING_OVER], State.CLEANING_UP),
     _row(Trigger.CLEANED_UP, [State.CLEANING_UP], State.SUCCEEDED),
     _row(Trigger.FAIL, FORWARD_STATES, State.ROLLING_BACK),
+    _row(Trigger.REFUSE, [State.PREFLIGHT], State.REFUSED),
     _row(Trigger.ROLLBACK, ROLLBACK_SOURCES, State.ROLLING_BACK),
     _row(Trigger.UNDONE, [State.ROLLING_BACK], State.ROLLED_BACK),
     _row(Trigger.GIVE_UP, [State.ROLLING_BACK, State.CLEANING_UP], State.FAILED),

@@ -15,6 +15,7 @@ def rollback_cause(transitions: Sequence[TransitionRecord]) -> TransitionRecord 
 
 
 def failed_in_preflight(transitions: Sequence[TransitionRecord]) -> bool:
+    """Runs recorded before the `refused` state went preflight -> rolling_back -> rolled_back."""
     cause = rollback_cause(transitions)
     return (
         cause is not None and cause.trigger == Trigger.FAIL and cause.from_state is State.PREFLIGHT
@@ -25,6 +26,8 @@ def exit_code_for(run: Run, transitions: Sequence[TransitionRecord]) -> ExitCode
     """0 did what was asked; 1 failed and rolled back; 2 preflight refused; 4 needs an operator."""
     if run.state in (State.SUCCEEDED, State.AWAITING_CUTOVER):
         return ExitCode.OK
+    if run.state is State.REFUSED:
+        return ExitCode.USAGE
     if run.state is State.ROLLED_BACK:
         cause = rollback_cause(transitions)
         if cause is None or cause.trigger != Trigger.FAIL:
@@ -45,6 +48,8 @@ def summary_of(run: Run, transitions: Sequence[TransitionRecord]) -> str:
             f"still serves {previous} from {run.green}. Next: `bluegreen cutover {run.id}` "
             f"(or `bluegreen rollback {run.id}`)"
         )
+    if run.state is State.REFUSED:
+        return f"refused before touching anything: {run.error}"
     if run.state is State.ROLLED_BACK:
         return _rolled_back(run, transitions, target, previous)
     if run.state is State.FAILED:

@@ -29,22 +29,38 @@ _SECRET_NAME = re.compile(
 # Shorter values would mask ordinary words all over the output.
 _MIN_SECRET_LENGTH = 4
 
+# Every pattern below runs in time linear in its input: each one starts at a literal or at
+# the start of a run of characters (a lookbehind), and none can rescan a run from inside it.
+# (The earlier `[A-Za-z0-9_-]*(?:secret|...)` restarted at every character of a long word:
+# 41 s for 20,000 characters.) `MAX_SCAN_CHARS` bounds the work whatever the patterns: no
+# line, event or message worth printing is longer, and what lies beyond is cut, not shown.
+MAX_SCAN_CHARS = 1 << 16
 _ACCESS_KEY_ID = re.compile(r"(?<![A-Z0-9])(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[A-Z0-9]{16}")
 # A secret access key: 40 base64 characters mixing upper, lower case and digits (a git SHA
 # or a hex digest never has upper case, so it survives).
 _SECRET_KEY = re.compile(
-    r"(?<![A-Za-z0-9/+=])(?=[A-Za-z0-9/+]*[A-Z])(?=[A-Za-z0-9/+]*[a-z])"
-    r"(?=[A-Za-z0-9/+]*[0-9])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])"
+    r"(?<![A-Za-z0-9/+=])(?=[A-Za-z0-9/+]{0,39}[A-Z])(?=[A-Za-z0-9/+]{0,39}[a-z])"
+    r"(?=[A-Za-z0-9/+]{0,39}[0-9])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])"
 )
 # Session tokens and other long opaque blobs.
-_LONG_TOKEN = re.compile(r"[A-Za-z0-9/+]{100,}={0,2}")
-_URL_USERINFO = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*://)(?P<user>[^/\s:@]*):[^/\s@]+@")
-_SECRET_ASSIGNMENT = re.compile(
-    r"(?P<key>(?:[A-Za-z0-9_-]*(?:secret|password|passwd|token|signature|credential|api[_-]?key|"
-    r"access[_-]?key))[\"']?\s*[=:]\s*[\"']?)(?P<value>[^\s&,;\"'<>]+)",
+_LONG_TOKEN = re.compile(r"(?<![A-Za-z0-9/+])[A-Za-z0-9/+]{100,}+={0,2}")
+# `scheme://user:password@`: anchored at the literal `://`, the scheme is left as it is.
+_URL_USERINFO = re.compile(r"://(?P<user>[^/\s:@]*+):[^/\s@]++@")
+# `name = value` where the name ends with a secret word: the name starts a word (lookbehind),
+# is taken whole (possessive, so a long word is read once), then must end with the word.
+_SECRET_WORDS = (
+    "secret", "password", "passwd", "token", "signature", "credential",
+    "apikey", "api_key", "api-key", "accesskey", "access_key", "access-key",
+)  # fmt: skip
+_ASSIGNMENT = re.compile(
+    r"(?<![A-Za-z0-9_-])(?P<key>[A-Za-z0-9_-]*+(?:"
+    + "|".join(f"(?<={word})" for word in _SECRET_WORDS)
+    + r")[\"']?[ \t]*+[=:][ \t]*+[\"']?)[^\s&,;\"'<>]++",
     re.IGNORECASE,
 )
-_AUTHORIZATION = re.compile(r"\b(?P<scheme>Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}", re.IGNORECASE)
+_AUTHORIZATION = re.compile(
+    r"\b(?P<scheme>Bearer|Basic)[ \t]++[A-Za-z0-9._~+/=-]{8,}+", re.IGNORECASE
+)
 
 
 @dataclass(frozen=True)
@@ -62,14 +78,12 @@ class Redactor:
         return cls(secrets=_usable_secrets([*values, *extra]))
 
     def text(self, text: str) -> str:
+        if len(text) > MAX_SCAN_CHARS:
+            cut = len(text) - MAX_SCAN_CHARS
+            text = text[:MAX_SCAN_CHARS] + f"... ({cut} more characters not shown)"
         for secret in self.secrets:
             text = text.replace(secret, MASK)
-        text = _URL_USERINFO.sub(r"\g<scheme>\g<user>:" + MASK + "@", text)
-        text = _SECRET_ASSIGNMENT.sub(r"\g<key>" + MASK, text)
-        text = _AUTHORIZATION.sub(r"\g<scheme> " + MASK, text)
-        text = _ACCESS_KEY_ID.sub(MASK, text)
-        text = _LONG_TOKEN.sub(MASK, text)
-        return _SECRET_KEY.sub(MASK, text)
+        return mask_shapes(text)
 
     def data(self, value: Any) -> Any:
         """Redact every string inside JSON-like data (dict keys are kept as they are)."""
@@ -80,6 +94,16 @@ class Redactor:
         if isinstance(value, list | tuple):
             return [self.data(item) for item in value]
         return value
+
+
+def mask_shapes(text: str) -> str:
+    """Anything shaped like a secret masked, in time linear in `text` (no length bound)."""
+    text = _URL_USERINFO.sub(r"://\g<user>:" + MASK + "@", text)
+    text = _ASSIGNMENT.sub(r"\g<key>" + MASK, text)
+    text = _AUTHORIZATION.sub(r"\g<scheme> " + MASK, text)
+    text = _ACCESS_KEY_ID.sub(MASK, text)
+    text = _LONG_TOKEN.sub(MASK, text)
+    return _SECRET_KEY.sub(MASK, text)
 
 
 def _is_credential_variable(name: str) -> bool:

@@ -95,7 +95,7 @@ class Runner:
 
     def _rollback(self, run_id: str | None, target: Target | None, observer: Observer) -> Outcome:
         run = self._chosen(run_id, target, "could be rolled back")
-        if run.state in (State.SUCCEEDED, State.ROLLED_BACK):
+        if not run.state.is_unfinished:
             raise UsageError(
                 f"run {run.id} already finished ({run.state}); to put blue on an earlier "
                 "version use `bluegreen rollback --to-version LABEL`"
@@ -141,7 +141,7 @@ class Runner:
         )
 
     def _resume(self, run: Run, observer: Observer, why: str) -> Outcome:
-        if run.state in (State.SUCCEEDED, State.ROLLED_BACK):
+        if not run.state.is_unfinished:
             return self._already_finished(run, observer)
         if run.state is State.AWAITING_CUTOVER:
             raise UsageError(

@@ -4,7 +4,7 @@ source bundle uploaded under a content-hash key and registered once (re-runs reu
 
 from __future__ import annotations
 
-from engine.domain.bundles import bundle_key
+from engine.domain.bundles import bundle_key, check_bundle
 from engine.domain.errors import (
     ConfigurationError,
     ConflictError,
@@ -51,6 +51,7 @@ def _registered(ctx: StepContext, bundle: Bundle, key: str) -> ApplicationVersio
     existing = ctx.beanstalk.get_version(app, label)
     if existing is not None:
         return _same_source(existing, bundle.bucket, key)
+    check_bundle(bundle.path)  # a bad zip leaves neither an S3 object nor a FAILED version
     _upload(ctx, bundle, key)
     ctx.journal.record_facts(bundle_bucket=bundle.bucket, bundle_key=key)
     try:

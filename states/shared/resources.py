@@ -5,6 +5,7 @@ green as they are now, and the URL blue is verified through.
 from __future__ import annotations
 
 from engine.domain.errors import NotFoundError, StepFailed
+from engine.domain.health_urls import check_not_masked
 from engine.domain.model import EventSource, Run
 from engine.domain.ports.cloud import Environment
 from engine.domain.step import StepContext
@@ -88,6 +89,7 @@ def find_own_green(ctx: StepContext) -> Environment | None:
 def health_url(path: str, cname: str) -> str:
     """`http://<cname><path>`, or `path` itself when it is a whole URL (the replaced tool read
     RELEASE_HEALTH_CHECKING_PATH that way)."""
+    check_not_masked(path)  # a run read back without its secret: never probe "REDACTED"
     if path.startswith(("http://", "https://")):
         return path
     return f"http://{cname}{path if path.startswith('/') else '/' + path}"

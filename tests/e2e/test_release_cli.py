@@ -122,11 +122,15 @@ def test_bad_input_exits_2_with_one_line_and_creates_nothing(
 def test_a_preflight_refusal_exits_2_and_changes_nothing_in_aws(
     sim: Simulator, target: ReleaseTarget, cli: Cli
 ) -> None:
+    sim.calls.clear()
+
     done = cli.run("full", *FLAGS, "--version-label", "v9")
 
     assert done.exit_code == 2, done
-    assert "v9" in done.stdout
-    assert cli.states(done.run_id) == ["preflight", "rolling_back", "rolled_back"]
+    error = "version v9 does not exist in application shop"
+    assert (done.stdout + done.stderr).count(error) == 1, done
+    assert cli.states(done.run_id) == ["preflight", "refused"]
+    assert sim.calls.mutating() == []
     assert world(sim, target).greens == []
     assert_blue_serves(world(sim, target), "v1", target.cname)
 

@@ -14,6 +14,7 @@ from typing import Any, TextIO
 
 from engine.domain.model import EventRecord, Run, RunId, State, TransitionRecord
 from engine.domain.ports.cloud import Environment
+from engine.domain.text_checks import printable
 from engine.operator.progress.records import (
     event_record,
     finished_record,
@@ -151,7 +152,9 @@ class LinesObserver:
         try:
             line = self._format(self._redactor.data(record))
             with self._lock:
-                self._stream.write(self._redactor.text(line) + "\n")
+                # One record, one line: a newline or an escape sequence from AWS (an EB
+                # event's message) is written escaped, never raw.
+                self._stream.write(printable(self._redactor.text(line)) + "\n")
                 self._stream.flush()
         except Exception:  # observers never raise: progress must not stop a release
             return

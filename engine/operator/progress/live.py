@@ -19,6 +19,7 @@ from rich.text import Text
 
 from engine.domain.model import EventRecord, EventSource, Run, State, TransitionRecord
 from engine.domain.ports.cloud import Environment
+from engine.domain.text_checks import printable
 from engine.operator.progress.lines import Clock, text_line, utc_now
 from engine.operator.progress.records import (
     environment_record,
@@ -65,6 +66,10 @@ class LiveObserver:
         self._lock = threading.RLock()
         self._watch: _Watch | None = None
         self._live: Live | None = None
+
+    def _shown(self, text: str) -> str:
+        """Redacted, and control characters escaped: rich writes an escape sequence raw."""
+        return printable(self._redactor.text(text))
 
     def run_started(self, run: Run) -> None:
         self._safely(self._start, run)
@@ -118,7 +123,7 @@ class LiveObserver:
         expected = watch.run.health.expected_status if watch is not None else ()
         line = event_record(record, expected)
         if record.source is EventSource.PROBE and watch is not None:
-            watch.last_probe = self._redactor.text(record.message)
+            watch.last_probe = self._shown(record.message)
             watch.last_probe_failed = bool(line["failed"])
         style = "bold red" if line["failed"] else SOURCE_STYLES.get(line["source"], "white")
         self._print_line(line, style)
@@ -128,7 +133,7 @@ class LiveObserver:
         if watch is None or watch.run.id != run.id:
             return
         watch.run = run
-        watch.waiting_for = self._redactor.text(what)
+        watch.waiting_for = self._shown(what)
         watch.environments = [self._redactor.data(environment_record(e)) for e in environments]
 
     def _finish(self, outcome: Outcome) -> None:
@@ -144,7 +149,7 @@ class LiveObserver:
             self._live = None
 
     def _print_line(self, record: dict[str, Any], style: str) -> None:
-        line = self._redactor.text(text_line(self._redactor.data(record)))
+        line = self._shown(text_line(self._redactor.data(record)))
         self._console.print(Text(line, style=style), soft_wrap=True)
 
     def _render_safely(self) -> RenderableType:
@@ -169,7 +174,7 @@ class LiveObserver:
             parts.append(Text(watch.last_probe, style=style))
         elapsed = human_duration(seconds_between(watch.drive_started_at, now))
         parts.append(Text(f"elapsed {elapsed}", style="dim"))
-        title = Text(self._redactor.text(_title(watch.run)))
+        title = Text(self._shown(_title(watch.run)))
         return Panel(Group(*parts), title=title, title_align="left")
 
 

@@ -26,6 +26,10 @@ OUTCOMES: dict[State, tuple[ExitCode, str]] = {
         ExitCode.ROLLED_BACK,
         "release failed and was rolled back; production untouched",
     ),
+    State.REFUSED: (
+        ExitCode.USAGE,
+        "refused in preflight (bad input); nothing in AWS was changed",
+    ),
     State.FAILED: (
         ExitCode.NEEDS_OPERATOR,
         "failed and could not fully undo; needs an operator (`bluegreen resume`)",

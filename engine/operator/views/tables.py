@@ -18,6 +18,7 @@ from engine.operator.views.history import health_check_text, human_duration
 STATE_STYLES = {
     "succeeded": "green",
     "rolled_back": "yellow",
+    "refused": "magenta",
     "failed": "bold red",
     "awaiting_cutover": "cyan",
 }

@@ -22,7 +22,7 @@ from tests.unit.storage.builders import (
 )
 
 LEASE = 60.0
-FINISHED = [State.SUCCEEDED, State.ROLLED_BACK]
+FINISHED = [State.SUCCEEDED, State.ROLLED_BACK, State.REFUSED]
 
 
 # Creating runs

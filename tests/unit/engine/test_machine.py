@@ -15,6 +15,7 @@ FORWARD = (S.PREFLIGHT, S.CLONING, S.SWAPPING, S.DEPLOYING, S.VERIFYING, S.CUTTI
 # Written out by hand from the design, independently of engine.release.machine's table.
 EXPECTED: dict[tuple[State, Trigger], State] = {
     (S.PREFLIGHT, T.PREFLIGHT_PASSED): S.CLONING,
+    (S.PREFLIGHT, T.REFUSE): S.REFUSED,
     (S.CLONING, T.CLONED): S.SWAPPING,
     (S.SWAPPING, T.SWAPPED): S.DEPLOYING,
     (S.DEPLOYING, T.DEPLOYED): S.VERIFYING,

@@ -8,10 +8,12 @@ import pytest
 
 from engine.domain.errors import (
     ConfigurationError,
+    DeadlineExceeded,
     LeaseLostError,
     ServiceError,
     StepFailed,
     TargetBusyError,
+    ThrottledError,
 )
 from engine.domain.exit_codes import ExitCode
 from engine.domain.model import EventSource, Mode, Run, RunId, State, Trigger
@@ -115,16 +117,49 @@ def test_a_step_returning_a_trigger_its_state_does_not_allow_is_a_failure(h: Har
     assert "cleaned_up" in (h.only_run().rollback_reason or "")
 
 
-def test_a_preflight_refusal_exits_2_without_running_the_rollback(h: Harness) -> None:
+def test_a_preflight_refusal_ends_refused_in_one_transition_and_exits_2(h: Harness) -> None:
     h.actions.on(S.PREFLIGHT, fail_with(ConfigurationError("blue shop-blue is Updating")))
 
     outcome = h.runner().release(h.request, h.observer)
 
     run = h.only_run()
     assert outcome.exit_code == ExitCode.USAGE
-    assert run.state is S.ROLLED_BACK
+    assert run.state is S.REFUSED and not run.state.is_unfinished
+    assert [t.to_state for t in h.store.transitions(run.id)] == [S.PREFLIGHT, S.REFUSED]
     assert S.ROLLING_BACK not in h.actions.states
-    assert "blue shop-blue is Updating" in outcome.summary
+    assert run.error == "blue shop-blue is Updating"
+    assert outcome.summary == "refused before touching anything: blue shop-blue is Updating"
+
+
+@pytest.mark.parametrize(
+    "error",
+    [ThrottledError("Rate exceeded", "Throttling"), ServiceError("InternalFailure"),
+     DeadlineExceeded("version v2 not processed within 600 s"), KeyError("a bug")],
+)  # fmt: skip
+def test_aws_out_of_reach_in_preflight_is_no_refusal_the_run_waits_for_resume(
+    h: Harness, error: Exception
+) -> None:
+    h.actions.on(S.PREFLIGHT, *[fail_with(error)] * 4)  # every attempt: it persists
+
+    outcome = h.runner().release(h.request, h.observer)
+
+    run = h.only_run()
+    assert outcome.exit_code == ExitCode.NEEDS_OPERATOR
+    assert run.state is S.PREFLIGHT and run.state.is_unfinished
+    assert [t.to_state for t in h.store.transitions(run.id)] == [S.PREFLIGHT]
+    assert f"bluegreen resume {run.id}" in outcome.summary
+    assert h.store.get(run.id).lease_owner is None
+
+
+def test_throttling_in_preflight_is_retried_and_the_release_goes_on(h: Harness) -> None:
+    h.actions.on(S.PREFLIGHT, *[fail_with(ThrottledError("Rate exceeded", "Throttling"))] * 3)
+
+    outcome = h.runner().release(h.request, h.observer)
+
+    assert outcome.exit_code == ExitCode.OK
+    assert [state for state, _ in h.actions.calls].count(S.PREFLIGHT) == 4
+    retries = [e for e in h.store.events(h.only_run().id) if e.source is EventSource.AWS]
+    assert [e.message for e in retries][:1] == ["preflight: Rate exceeded; retrying in 1s"]
 
 
 def test_a_rollback_that_fails_leaves_the_run_failed_for_an_operator(h: Harness) -> None:

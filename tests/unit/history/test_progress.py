@@ -118,6 +118,16 @@ def test_no_credential_value_from_the_environment_reaches_the_output() -> None:
     assert json.loads(output)["message"] == "signed with ***"
 
 
+def test_an_eb_message_with_a_newline_or_an_escape_is_one_escaped_line() -> None:
+    stream = io.StringIO()
+    observer = make_observer(stream, "text", False, clock=Ticking())
+    observer.event(EventRecord("r1", T0, EventSource.EB, "ok\n2026 run x succeeded\x1b[2J", {}))
+
+    assert stream.getvalue().count("\n") == 1
+    assert "\x1b" not in stream.getvalue()
+    assert "ok\\n2026 run x succeeded\\x1b[2J" in stream.getvalue()
+
+
 def test_a_broken_output_never_stops_the_release() -> None:
     stream = io.StringIO()
     stream.close()
@@ -144,6 +154,15 @@ def test_the_live_view_shows_steps_events_and_the_outcome() -> None:
     output = stream.getvalue()
     for text in ("cloning -> swapping", "probe FAILED", "finished: rolled_back"):
         assert text in output
+
+
+def test_the_live_view_writes_an_escape_sequence_from_aws_escaped() -> None:
+    stream = io.StringIO()
+    observer = make_observer(stream, "auto", True, clock=Ticking())
+    observer.event(EventRecord("r1", T0, EventSource.EB, "ok\x1b[2Jcleared", {}))
+
+    assert "\x1b[2Jcleared" not in stream.getvalue()
+    assert "ok\\x1b[2Jcleared" in stream.getvalue()
 
 
 def test_the_live_view_panel_shows_the_current_step_and_the_environments() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine.release.redact import MASK, Redactor
+from engine.release.redact import MASK, MAX_SCAN_CHARS, Redactor, mask_shapes
 
 SECRET_KEY = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
 SESSION_TOKEN = "IQoJb3JpZ2luX2VjEJr" + "A1b2C3d4E5f6G7h8" * 10 + "=="
@@ -80,3 +80,29 @@ def test_short_variable_values_are_not_masked_everywhere() -> None:
 def test_json_like_data_is_redacted_inside_and_keeps_its_shape() -> None:
     data = {"url": "https://u:pw123456@h/p", "list": ["AKIAIOSFODNN7EXAMPLE", 3], "n": None}
     assert Redactor().data(data) == {"url": "https://u:***@h/p", "list": [MASK, 3], "n": None}
+
+
+# Shapes that made the old patterns restart at every character: quadratic, 41 s at 20,000
+# characters, so the sizes below would have taken many minutes (past pytest's timeout).
+HOSTILE_SHAPES = ["a", "tokenkey_", "h1+.", "abc/", "http://u:p@h/", "x_token=v;"]
+
+
+@pytest.mark.parametrize("unit", HOSTILE_SHAPES)
+def test_the_secret_patterns_read_a_long_hostile_string_once(unit: str) -> None:
+    text = (unit * (200_000 // len(unit) + 1))[:200_000]
+
+    assert len(mask_shapes(text)) > 0
+
+
+def test_a_one_megabyte_string_is_cut_at_the_scan_bound_with_a_note() -> None:
+    text = Redactor(secrets=("hunter2-hunter2",)).text("x_token=" + "a" * 1_000_000)
+
+    assert len(text) < MAX_SCAN_CHARS + 100
+    assert text.startswith("x_token=***")
+    assert text.endswith(f"({1_000_008 - MAX_SCAN_CHARS} more characters not shown)")
+
+
+def test_a_name_that_only_contains_a_secret_word_keeps_its_value() -> None:
+    assert Redactor().text("tokens_left=5 https://host/x?page=2") == (
+        "tokens_left=5 https://host/x?page=2"
+    )

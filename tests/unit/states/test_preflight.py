@@ -3,18 +3,32 @@
 from __future__ import annotations
 
 import hashlib
+import io
+import tempfile
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from engine.domain.errors import ConfigurationError, DeadlineExceeded, StepFailed
-from engine.domain.model import Bundle, Run, Trigger
+from engine.domain.model import Bundle, HealthCheck, Run, Trigger
 from states import preflight
 from tests.fakes import Crash, FakeDurations, FakeWorld, make_run
 from tests.unit.states.conftest import BLUE_CNAME, mutations
 
 BUCKET = "artifacts"
+
+
+def _zip_of(files: dict[str, str]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, text in files.items():
+            archive.writestr(name, text)
+    return buffer.getvalue()
+
+
+NEW_BUNDLE = _zip_of({"index.html": "new version"})
 
 
 def test_preflight_records_blue_id_cname_previous_version_and_template(
@@ -100,6 +114,29 @@ def _missing_bundle_file(world: FakeWorld) -> Run:
     return make_run(version="v3", bundle=Bundle("/nonexistent/app.zip", BUCKET))
 
 
+def _green_is_blue_in_capitals(world: FakeWorld) -> Run:
+    return make_run(green="SHOP-BLUE")
+
+
+def _health_url_not_http(world: FakeWorld) -> Run:
+    return make_run(health=HealthCheck(path="ftp://example/x"))
+
+
+def _label_with_a_newline(world: FakeWorld) -> Run:
+    return make_run(version="v2\nforged")
+
+
+def _bundle_not_a_zip(world: FakeWorld) -> Run:
+    world.artifacts.add_bucket(BUCKET)
+    path = world_tmp() / "junk.zip"
+    path.write_bytes(b"not a zip")
+    return make_run(version="v3", bundle=Bundle(str(path), BUCKET))
+
+
+def world_tmp() -> Path:
+    return Path(tempfile.mkdtemp(prefix="preflight-"))
+
+
 BAD_INPUTS: dict[str, Callable[[FakeWorld], Run]] = {
     "application nope does not exist": _unknown_app,
     "environment shop-gone does not exist": _unknown_blue,
@@ -114,6 +151,10 @@ BAD_INPUTS: dict[str, Callable[[FakeWorld], Run]] = {
     "not a valid environment name": _green_name_invalid,
     "credentials do not work": _bad_credentials,
     "cannot read bundle": _missing_bundle_file,
+    "must differ from blue's": _green_is_blue_in_capitals,
+    "only http:// and https://": _health_url_not_http,
+    "control character": _label_with_a_newline,
+    "not a zip file": _bundle_not_a_zip,
 }
 
 
@@ -165,7 +206,7 @@ def bundle_run(world: FakeWorld, tmp_path: Path) -> Run:
     world.seed_release()
     world.artifacts.add_bucket(BUCKET)
     path = tmp_path / "app.zip"
-    path.write_bytes(b"PK new version")
+    path.write_bytes(NEW_BUNDLE)
     return make_run(version="v3", bundle=Bundle(str(path), BUCKET))
 
 
@@ -175,10 +216,10 @@ def test_a_bundle_is_uploaded_under_its_content_hash_and_registered(
     assert preflight.run(world.context(bundle_run)) is Trigger.PREFLIGHT_PASSED
 
     key = bundle_run.facts.bundle_key
-    digest = hashlib.sha256(b"PK new version").hexdigest()
+    digest = hashlib.sha256(NEW_BUNDLE).hexdigest()
     assert key == f"bluegreen/bundles/{digest[:16]}-app.zip"
     assert bundle_run.facts.bundle_bucket == BUCKET
-    assert world.artifacts.objects[(BUCKET, key)] == b"PK new version"
+    assert world.artifacts.objects[(BUCKET, key)] == NEW_BUNDLE
     version = world.beanstalk.versions[("shop", "v3")].version
     assert (version.status, version.source_bucket, version.source_key) == ("PROCESSED", BUCKET, key)
 

@@ -41,7 +41,32 @@ def test_without_xdg_state_home_it_lives_under_local_state_in_home(
     ],
 )
 def test_every_spelling_of_a_postgresql_url_uses_psycopg(url: str) -> None:
-    assert str(normalize_url(url)) == "postgresql+psycopg://u@db.internal/history"
+    assert str(normalize_url(url, {})).startswith("postgresql+psycopg://u@db.internal/history")
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["postgresql://u@db.internal/history", "postgresql://u:pw@10.0.0.5:5432/h",
+     "postgresql://u@[2001:db8::1]/h"],
+)  # fmt: skip
+def test_a_postgresql_server_off_this_machine_gets_certificate_verification(url: str) -> None:
+    assert normalize_url(url, {}).query["sslmode"] == "verify-full"
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["postgresql://postgres@127.0.0.1:5432/test", "postgresql://u@localhost/h",
+     "postgresql://u@[::1]/h", "postgresql:///h?host=/var/run/postgresql", "postgresql:///h"],
+)  # fmt: skip
+def test_a_postgresql_server_on_loopback_or_a_socket_is_left_as_given(url: str) -> None:
+    assert "sslmode" not in normalize_url(url, {}).query
+
+
+@pytest.mark.parametrize("mode", ["disable", "require", "verify-ca"])
+def test_an_explicit_sslmode_is_the_operators_opt_out(mode: str) -> None:
+    url = f"postgresql://u@db.internal/h?sslmode={mode}"
+    assert normalize_url(url, {}).query["sslmode"] == mode
+    assert "sslmode" not in normalize_url("postgresql://u@db.internal/h", {"PGSSLMODE": mode}).query
 
 
 def test_sqlite_urls_are_left_alone() -> None:

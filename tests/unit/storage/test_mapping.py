@@ -46,7 +46,8 @@ def test_a_run_without_a_bundle_reads_back_without_one() -> None:
 
 @pytest.mark.parametrize("state", list(State))
 def test_only_unfinished_runs_hold_their_target(state: State) -> None:
-    expected = None if state in (State.SUCCEEDED, State.ROLLED_BACK) else "eu-west-1/shop/shop-blue"
+    finished = (State.SUCCEEDED, State.ROLLED_BACK, State.REFUSED)
+    expected = None if state in finished else "eu-west-1/shop/shop-blue"
     assert active_target(make_run(state=state)) == expected
 
 
