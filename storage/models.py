@@ -83,6 +83,8 @@ class RunRow(Base):
     template_name: Mapped[str | None] = mapped_column(String(NAME))
     bundle_bucket: Mapped[str | None] = mapped_column(String(NAME))
     bundle_key: Mapped[str | None] = mapped_column(Text)
+    requested: Mapped[str | None] = mapped_column(Text)
+    requested_at: Mapped[str | None] = mapped_column(String(64))
     # Outcome.
     error: Mapped[str | None] = mapped_column(Text)
     rollback_reason: Mapped[str | None] = mapped_column(Text)

@@ -104,6 +104,10 @@ class Facts:
     template_name: str | None = None
     bundle_bucket: str | None = None
     bundle_key: str | None = None
+    # The last mutating call the run asked EB for, recorded before the call is sent, and when
+    # (ISO-8601 UTC): after a lost response or a crash, what to look for in what exists.
+    requested: str | None = None
+    requested_at: str | None = None
 
 
 @dataclass

@@ -66,6 +66,7 @@ class Settings(BaseSettings):
     )
     version_deadline: float = Field(600, gt=0, validation_alias=_env("BLUEGREEN_VERSION_DEADLINE"))
     health_grace: float = Field(120, ge=0, validation_alias=_env("BLUEGREEN_HEALTH_GRACE"))
+    visibility_window: float = Field(60, ge=0, validation_alias=_env("BLUEGREEN_VISIBILITY_WINDOW"))
     health_successes: int = Field(3, ge=1, validation_alias=_env("BLUEGREEN_HEALTH_SUCCESSES"))
     health_interval: float = Field(2.0, ge=0, validation_alias=_env("BLUEGREEN_HEALTH_INTERVAL"))
     health_timeout: float = Field(5.0, gt=0, validation_alias=_env("BLUEGREEN_HEALTH_TIMEOUT"))
