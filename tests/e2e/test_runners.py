@@ -5,6 +5,7 @@ another runner takes the run over."""
 from __future__ import annotations
 
 import signal
+import time
 
 from simulator import Simulator
 from simulator.seed import ReleaseTarget
@@ -78,6 +79,30 @@ def test_a_killed_runners_lease_expires_and_a_new_trigger_takes_the_run_over(
     assert "leased to" in too_soon.stderr
     assert taken_over.exit_code == 0, taken_over
     assert taken_over.run_id == killed.run_id
+    world = production(sim, target.app, BLUE, GREEN, target.cname)
+    assert_blue_serves(world, "v2", target.cname)
+    assert_clean(world)
+
+
+def test_a_runner_paused_past_its_lease_stops_before_its_next_mutating_call(
+    sim: Simulator, target: ReleaseTarget, cli: Cli
+) -> None:
+    sim.faults.stick(GREEN, ops=("launch",))
+    running = cli.start("full", **cli.replaced_tool_env("v2"), BLUEGREEN_LEASE_SECONDS="3")
+    run_id = running.wait_for_line(is_run_line).split()[1]
+    running.wait_for_line(lambda line: "waiting for green" in line)
+
+    running.process.send_signal(signal.SIGSTOP)
+    time.sleep(4.5)  # longer than the lease
+    sim.release(GREEN)  # green is Ready: the next step would swap
+    running.process.send_signal(signal.SIGCONT)
+    stopped = running.finish()
+
+    assert stopped.exit_code == 4, stopped
+    assert "paused or cut off" in stopped.stdout + stopped.stderr
+    assert sim.calls.received("SwapEnvironmentCNAMEs") == 0, "no call after the lease ran out"
+    resumed = cli.run("resume", run_id)
+    assert resumed.exit_code == 0, resumed
     world = production(sim, target.app, BLUE, GREEN, target.cname)
     assert_blue_serves(world, "v2", target.cname)
     assert_clean(world)
