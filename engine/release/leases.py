@@ -12,13 +12,18 @@ from engine.domain.errors import LeaseLostError, StoreError
 from engine.domain.model import RunId
 from engine.domain.ports.store import RunStore
 from engine.release.fence import Fence
+from engine.release.owners import process_place
 
 DEFAULT_LEASE_SECONDS = 60.0
 
 
 def new_owner_id() -> str:
-    """`<hostname>:<pid>:<random>`: names the runner in busy messages and in `status`."""
-    return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
+    """`<hostname>:<pid>:<random>[:<place>]`: names the runner in busy messages and in
+    `status`; `place` (see `engine.release.owners`) lets a runner on the same machine tell
+    whether the owner's process still exists."""
+    place = process_place()
+    suffix = f":{place}" if place else ""
+    return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}{suffix}"
 
 
 class Heartbeat:

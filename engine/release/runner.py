@@ -13,10 +13,11 @@ from typing import TypeVar
 
 from engine.domain import refusals
 from engine.domain.errors import ConfigurationError, TargetBusyError
-from engine.domain.model import Run, RunId, State, Target, Trigger
+from engine.domain.model import EventSource, Run, RunId, State, Target, Trigger
 from engine.release.drive import Drive, Services
 from engine.release.observer import Observer, Outcome
 from engine.release.outcomes import outcome_of
+from engine.release.owners import acquire_or_take_over
 from engine.release.requests import LockPolicy, OnUnfinished, ReleaseRequest
 
 T = TypeVar("T")
@@ -172,7 +173,7 @@ class Runner:
     def _acquired(self, run: Run, observer: Observer) -> Drive:
         """The run leased to this runner, as it was when the operation looked at it."""
         owner = self.services.owner
-        leased = self._store.acquire(run.id, owner, self.services.lease_seconds)
+        leased, dead = acquire_or_take_over(self._store, run.id, owner, self.services.lease_seconds)
         if leased.state is not run.state:  # another runner drove it in between
             self._store.release(run.id, owner)
             raise TargetBusyError(
@@ -180,7 +181,15 @@ class Runner:
                 f"runner drove it; `bluegreen runs show {run.id}` says where it is now",
                 run_id=run.id,
             )
-        return Drive(self.services, leased, observer)
+        drive = Drive(self.services, leased, observer)
+        if dead is not None:
+            drive.start()  # the observer hears of the run before any of its events
+            drive.journal.event(
+                EventSource.ENGINE,
+                f"took the lease over from {dead}: that process no longer exists on this host",
+                owner=owner,
+            )
+        return drive
 
     def _chosen(self, run_id: str | None, target: Target | None, what: str) -> Run:
         if run_id:

@@ -1,6 +1,6 @@
 """Several real runner processes on one target: one proceeds, the other exits 3 or waits;
-SIGTERM stops a runner cleanly (exit 130, resumable); a SIGKILLed runner's lease expires and
-another runner takes the run over."""
+SIGTERM stops a runner cleanly (exit 130, resumable); a SIGKILLed runner's run is taken over at
+once on the same host; a runner paused past its lease stops instead of acting."""
 
 from __future__ import annotations
 
@@ -60,23 +60,36 @@ def test_sigterm_mid_step_exits_130_and_the_run_resumes(
     assert_clean(world)
 
 
-def test_a_killed_runners_lease_expires_and_a_new_trigger_takes_the_run_over(
+def test_a_run_whose_runner_was_killed_on_this_host_is_resumed_at_once(
     sim: Simulator, target: ReleaseTarget, cli: Cli
 ) -> None:
     killed = cli.run(
         "full", **cli.replaced_tool_env("v2"), BLUEGREEN_TEST_CRASH_AT="state:deploying",
-        BLUEGREEN_LEASE_SECONDS="8",
+        BLUEGREEN_LEASE_SECONDS="600",
     )  # fmt: skip
     assert killed.exit_code == -9, killed
 
-    too_soon = cli.run("resume", killed.run_id)
-    taken_over = cli.run(
-        "full", "--on-unfinished", "resume", "--wait-for-lock", "30",
-        **cli.replaced_tool_env("v2"),
-    )  # fmt: skip
+    resumed = cli.run("resume", killed.run_id)  # no --wait-for-lock: the lease has 10 min left
 
-    assert too_soon.exit_code == 3, too_soon
-    assert "leased to" in too_soon.stderr
+    assert resumed.exit_code == 0, resumed
+    events = [e.message for e in cli.store().events(killed.run_id)]
+    assert any("no longer exists on this host" in message for message in events)
+    world = production(sim, target.app, BLUE, GREEN, target.cname)
+    assert_blue_serves(world, "v2", target.cname)
+    assert_clean(world)
+
+
+def test_a_new_trigger_takes_over_the_run_of_a_runner_killed_on_this_host(
+    sim: Simulator, target: ReleaseTarget, cli: Cli
+) -> None:
+    killed = cli.run(
+        "full", **cli.replaced_tool_env("v2"), BLUEGREEN_TEST_CRASH_AT="state:deploying",
+        BLUEGREEN_LEASE_SECONDS="600",
+    )  # fmt: skip
+    assert killed.exit_code == -9, killed
+
+    taken_over = cli.run("full", "--on-unfinished", "resume", **cli.replaced_tool_env("v2"))
+
     assert taken_over.exit_code == 0, taken_over
     assert taken_over.run_id == killed.run_id
     world = production(sim, target.app, BLUE, GREEN, target.cname)

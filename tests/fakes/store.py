@@ -98,6 +98,15 @@ class InMemoryRunStore:
             run.lease_expires_at = now + timedelta(seconds=lease_seconds)
             return copy.deepcopy(run)
 
+    def take_over(self, run_id: RunId, owner: str, lease_seconds: float, dead_owner: str) -> Run:
+        with self._lock:
+            run, now = self._existing(run_id), self._clock()
+            if run.lease_owner != dead_owner:
+                raise refusals.lease_busy(copy.deepcopy(run), now)
+            run.lease_owner = owner
+            run.lease_expires_at = now + timedelta(seconds=lease_seconds)
+            return copy.deepcopy(run)
+
     def renew(self, run_id: RunId, owner: str, lease_seconds: float) -> None:
         with self._lock:
             run = self._held(run_id, owner)
