@@ -23,6 +23,8 @@ def columns() -> list[sa.Column[object]]:
     return [
         sa.Column("requested", sa.Text(), nullable=True),
         sa.Column("requested_at", sa.String(64), nullable=True),
+        sa.Column("engine_version", sa.String(64), nullable=True),
+        sa.Column("engine_revision", sa.Integer(), nullable=True),
     ]
 
 

@@ -132,6 +132,10 @@ class Run:
     rollback_reason: str | None = None
     lease_owner: str | None = None
     lease_expires_at: datetime | None = None
+    # The engine that created the run: package version and state-machine/facts revision
+    # (None: written before runs were stamped).
+    engine_version: str | None = None
+    engine_revision: int | None = None
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from engine.release.observer import Observer, Outcome
 from engine.release.outcomes import outcome_of
 from engine.release.owners import acquire_or_take_over
 from engine.release.requests import LockPolicy, OnUnfinished, ReleaseRequest
+from engine.release.stamp import require_compatible
 
 T = TypeVar("T")
 LOCK_POLL_SECONDS = 1.0
@@ -172,6 +173,7 @@ class Runner:
 
     def _acquired(self, run: Run, observer: Observer) -> Drive:
         """The run leased to this runner, as it was when the operation looked at it."""
+        require_compatible(run)
         owner = self.services.owner
         leased, dead = acquire_or_take_over(self._store, run.id, owner, self.services.lease_seconds)
         if leased.state is not run.state:  # another runner drove it in between

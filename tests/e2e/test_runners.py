@@ -5,7 +5,9 @@ once on the same host; a runner paused past its lease stops instead of acting.""
 from __future__ import annotations
 
 import signal
+import sqlite3
 import time
+from pathlib import Path
 
 from simulator import Simulator
 from simulator.seed import ReleaseTarget
@@ -119,3 +121,25 @@ def test_a_runner_paused_past_its_lease_stops_before_its_next_mutating_call(
     world = production(sim, target.app, BLUE, GREEN, target.cname)
     assert_blue_serves(world, "v2", target.cname)
     assert_clean(world)
+
+
+def test_resume_refuses_a_run_written_by_an_engine_of_an_unknown_revision_with_exit_2(
+    sim: Simulator, target: ReleaseTarget, tmp_path: Path
+) -> None:
+    cli = Cli(sim, tmp_path)  # SQLite: the test stamps the row as a newer engine would
+    killed = cli.run(
+        "full", **cli.replaced_tool_env("v2"), BLUEGREEN_TEST_CRASH_AT="state:swapping"
+    )
+    assert killed.exit_code == -9, killed
+    with sqlite3.connect(cli.database_path) as db:
+        db.execute(
+            "UPDATE runs SET engine_version = '7.0.0', engine_revision = 99 WHERE id = ?",
+            (killed.run_id,),
+        )
+
+    refused = cli.run("resume", killed.run_id)
+
+    assert refused.exit_code == 2, refused
+    assert len(refused.stderr.strip().splitlines()) == 1, refused.stderr
+    assert "bluegreen 7.0.0" in refused.stderr and "revision 99" in refused.stderr
+    assert cli.states(killed.run_id)[-1] == "swapping", "nothing was changed"

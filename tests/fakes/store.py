@@ -62,6 +62,8 @@ class InMemoryRunStore:
                 created_at=stored.created_at,
                 lease_owner=stored.lease_owner,
                 lease_expires_at=stored.lease_expires_at,
+                engine_version=stored.engine_version,  # the stamp is set at creation only
+                engine_revision=stored.engine_revision,
             )
             self._transitions.extend([transition] if transition else [])
             self._events.extend(_stored_event(e) for e in events)
