@@ -88,3 +88,28 @@ def test_a_release_whose_version_registration_response_was_lost_succeeds(
     world = world_of(sim, target)
     assert_blue_serves(world, "v3", target.cname)
     assert_clean(world, greens_created=1)
+
+
+def test_a_throttled_swap_is_still_resent_by_botocore(
+    sim: Simulator, target: ReleaseTarget, wired: WiredFactory
+) -> None:
+    sim.faults.throttle_next(1, action=SWAP)  # refused before it ran: safe to resend
+
+    outcome = wired().release("v2")
+
+    assert outcome.exit_code == ExitCode.OK, outcome.summary
+    assert sim.calls.count(SWAP, "faulted") == 1
+    assert len(sim.calls.performed(SWAP)) == 2
+
+
+def test_a_deployment_answered_503_before_it_ran_is_made_again_by_the_engine(
+    sim: Simulator, target: ReleaseTarget, wired: WiredFactory
+) -> None:
+    sim.faults.error_next(1, status=503, action="UpdateEnvironment")
+
+    outcome = wired().release("v2")
+
+    assert outcome.exit_code == ExitCode.OK, outcome.summary
+    assert len(sim.calls.performed("UpdateEnvironment")) == 1
+    events = [e.message for e in wired().store.events(outcome.run.id)]
+    assert any("did not take effect; trying again" in message for message in events)
