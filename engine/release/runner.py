@@ -17,7 +17,7 @@ from engine.domain.model import EventSource, Run, RunId, State, Target, Trigger
 from engine.release.drive import Drive, Services
 from engine.release.observer import Observer, Outcome
 from engine.release.outcomes import outcome_of
-from engine.release.owners import acquire_or_take_over
+from engine.release.owners import acquire_or_take_over, owner_is_gone
 from engine.release.requests import LockPolicy, OnUnfinished, ReleaseRequest
 from engine.release.stamp import require_compatible
 
@@ -38,7 +38,15 @@ def target_busy(holder: Run, now: datetime) -> TargetBusyError:
     """Refusing a new run while `holder` is unfinished; a waiting holder is ended by cutover
     or rollback (resume refuses it), so the message says those."""
     if holder.state is not State.AWAITING_CUTOVER:
-        return refusals.target_busy(holder, now)
+        busy = refusals.target_busy(holder, now)
+        if holder.lease_owner is None or not owner_is_gone(holder.lease_owner):
+            return busy
+        return TargetBusyError(
+            f"{busy}; that runner's process is gone from this host: `bluegreen resume "
+            f"{holder.id}` (or --on-unfinished resume) takes the run over at once",
+            run_id=holder.id,
+            owner=holder.lease_owner,
+        )
     return TargetBusyError(
         f"target {holder.target.key} is busy: run {holder.id} waits for cutover; "
         f"`bluegreen cutover {holder.id}` or `bluegreen rollback {holder.id}` ends it",

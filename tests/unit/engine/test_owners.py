@@ -74,3 +74,12 @@ def test_resume_waits_for_the_lease_of_a_runner_on_another_host() -> None:
 
     with pytest.raises(TargetBusyError, match="leased to elsewhere"):
         h.runner().resume(run.id, h.observer)
+
+
+def test_a_new_release_refused_by_a_dead_runners_run_says_resume_takes_it_over_at_once() -> None:
+    h = Harness()
+    run = h.request.new_run(h.world.clock.now())
+    h.store.create(run, here(NO_SUCH_PID), lease_seconds=600)
+
+    with pytest.raises(TargetBusyError, match="takes the run over at once"):
+        h.runner().release(h.request, h.observer)
