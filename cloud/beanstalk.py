@@ -21,6 +21,7 @@ from cloud.beanstalk_mapping import (
     to_event,
     to_version,
 )
+from cloud.retry_policy import limit_resends
 from cloud.translate import translate_errors
 from engine.domain.errors import NotFoundError
 from engine.domain.ports.cloud import (
@@ -54,6 +55,7 @@ class Boto3Beanstalk:
         self._eb = cast("ElasticBeanstalkClient", make_client(session, "elasticbeanstalk", config))
         self._sts = cast("STSClient", make_client(session, "sts", config))
         self._recorder.attach(self._eb)
+        limit_resends(self._eb)
         self._recorder.attach(self._sts)
 
     @property

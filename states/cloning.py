@@ -9,6 +9,7 @@ from engine.domain.model import Trigger
 from engine.domain.ports.cloud import CreateEnvironmentRequest, Environment
 from engine.domain.step import StepContext
 from states.shared.conditions import present, ready_and_healthy
+from states.shared.outcome_unknown import request
 from states.shared.resources import (
     find_own_green,
     green_tags,
@@ -44,11 +45,12 @@ def _ensure_template(ctx: StepContext) -> str:
         return name
     blue_id = require(ctx.run.facts.blue_env_id, "blue environment id")
     description = f"bluegreen run {ctx.run.id}: configuration of {ctx.run.target.blue}"
-    try:
-        ctx.beanstalk.create_template(app, name, blue_id, description)
-    except ConflictError:
-        if not ctx.beanstalk.template_exists(app, name):
-            raise
+    request(
+        ctx,
+        f"CreateConfigurationTemplate {name}",
+        lambda: ctx.beanstalk.create_template(app, name, blue_id, description),
+        lambda: ctx.beanstalk.template_exists(app, name),
+    )
     note(ctx, f"saved blue's configuration as template {name}", template=name)
     return name
 
@@ -69,7 +71,7 @@ def _ensure_green(ctx: StepContext, template: str) -> Environment:
 
 def _create_green(ctx: StepContext, template: str) -> Environment:
     run = ctx.run
-    request = CreateEnvironmentRequest(
+    create = CreateEnvironmentRequest(
         application=run.target.app,
         name=run.green,
         template_name=template,
@@ -77,12 +79,19 @@ def _create_green(ctx: StepContext, template: str) -> Environment:
         tags=green_tags(run),
     )
     try:
-        green = ctx.beanstalk.create_environment(request)
+        green = request(
+            ctx,
+            f"CreateEnvironment {run.green}",
+            lambda: ctx.beanstalk.create_environment(create),
+            lambda: find_own_green(ctx) is not None,  # found, its id is recorded
+        )
     except ConflictError as error:
-        green_again = find_own_green(ctx)  # an earlier attempt's create, not yet listed then
-        if green_again is None:
-            raise StepFailed(f"cannot create green {run.green}: {error}") from error
-        return green_again
+        raise StepFailed(f"cannot create green {run.green}: {error}") from error
+    if green is None:  # created all the same (a lost response): as it is listed now
+        found = find_own_green(ctx)
+        if found is None:
+            raise StepFailed(f"green {run.green} was created but is no longer listed")
+        return found
     ctx.journal.record_facts(green_env_id=green.id, green_cname=green.cname)
     note(ctx, f"creating green {green.name} ({green.id}) from template {template}")
     return green

@@ -56,7 +56,8 @@ def run_values(run: Run) -> dict[str, Any]:
 
 def new_run_row(run: Run) -> RunRow:
     values = run_values(run)
-    return RunRow(id=run.id, created_at=run.created_at, **values)
+    stamp = {"engine_version": run.engine_version, "engine_revision": run.engine_revision}
+    return RunRow(id=run.id, created_at=run.created_at, **values, **stamp)
 
 
 def run_from_row(row: RunRow) -> Run:
@@ -80,6 +81,8 @@ def run_from_row(row: RunRow) -> Run:
         rollback_reason=row.rollback_reason,
         lease_owner=row.lease_owner,
         lease_expires_at=row.lease_expires_at,
+        engine_version=row.engine_version,
+        engine_revision=row.engine_revision,
     )
 
 

@@ -9,7 +9,17 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Dialect, ForeignKey, Index, MetaData, String, Text
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -83,6 +93,8 @@ class RunRow(Base):
     template_name: Mapped[str | None] = mapped_column(String(NAME))
     bundle_bucket: Mapped[str | None] = mapped_column(String(NAME))
     bundle_key: Mapped[str | None] = mapped_column(Text)
+    requested: Mapped[str | None] = mapped_column(Text)
+    requested_at: Mapped[str | None] = mapped_column(String(64))
     # Outcome.
     error: Mapped[str | None] = mapped_column(Text)
     rollback_reason: Mapped[str | None] = mapped_column(Text)
@@ -93,6 +105,9 @@ class RunRow(Base):
     lease_owner: Mapped[str | None] = mapped_column(String(NAME))
     lease_expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     active_target: Mapped[str | None] = mapped_column(String(1024), unique=True)
+    # The engine that created the run (set once, at creation).
+    engine_version: Mapped[str | None] = mapped_column(String(64))
+    engine_revision: Mapped[int | None] = mapped_column(Integer)
 
 
 class TransitionRow(Base):

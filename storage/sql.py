@@ -132,6 +132,19 @@ class SqlRunStore:
                 raise refusals.lease_busy(run_from_row(row), now)
             return run_from_row(row)
 
+    def take_over(self, run_id: RunId, owner: str, lease_seconds: float, dead_owner: str) -> Run:
+        now = self._clock()
+        lease = {"lease_owner": owner, "lease_expires_at": now + timedelta(seconds=lease_seconds)}
+        held = (RunRow.id == run_id) & (RunRow.lease_owner == dead_owner)
+        with self._uow() as session:
+            taken = _changed(session, update(RunRow).where(held).values(lease))
+            row = session.get(RunRow, run_id)
+            if row is None:
+                raise refusals.run_not_found(run_id)
+            if not taken:
+                raise refusals.lease_busy(run_from_row(row), now)
+            return run_from_row(row)
+
     def renew(self, run_id: RunId, owner: str, lease_seconds: float) -> None:
         expires = self._clock() + timedelta(seconds=lease_seconds)
         ours = (RunRow.id == run_id) & (RunRow.lease_owner == owner)

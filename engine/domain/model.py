@@ -105,6 +105,10 @@ class Facts:
     template_name: str | None = None
     bundle_bucket: str | None = None
     bundle_key: str | None = None
+    # The last mutating call the run asked EB for, recorded before the call is sent, and when
+    # (ISO-8601 UTC): after a lost response or a crash, what to look for in what exists.
+    requested: str | None = None
+    requested_at: str | None = None
 
 
 @dataclass
@@ -129,6 +133,10 @@ class Run:
     rollback_reason: str | None = None
     lease_owner: str | None = None
     lease_expires_at: datetime | None = None
+    # The engine that created the run: package version and state-machine/facts revision
+    # (None: written before runs were stamped).
+    engine_version: str | None = None
+    engine_revision: int | None = None
 
 
 @dataclass(frozen=True)

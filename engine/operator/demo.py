@@ -1,7 +1,8 @@
 """`bluegreen demo`: three releases by the real engine against an embedded simulator.
 
 A good version released; a broken one (its app answers 500) rolled back automatically; a
-release SIGKILLed half-way (the crash test hook) and resumed once its lease expired. Each
+release SIGKILLed half-way (the crash test hook) and resumed at once (its runner's process is
+gone, so its lease is taken over without waiting for it to expire). Each
 runs `bluegreen` as a subprocess, configured like the replaced tool (its variables only).
 """
 
@@ -121,7 +122,7 @@ def _scenario_killed(sim: Simulator, env: Mapping[str, str], cname: str, say: Sa
     killed = _bluegreen(killed_env, "full")
     _show(killed, say)
     say(f"  => killed half-way: {_serving(sim, cname)}")
-    say(f"  bluegreen resume {killed.run_id}   (waits for the dead runner's lease to expire)")
+    say(f"  bluegreen resume {killed.run_id}   (the dead runner's lease is taken over at once)")
     resumed = _bluegreen({**env, "VERSION_LABEL": "v1"}, "resume", killed.run_id,
                          "--wait-for-lock", "30")  # fmt: skip
     _show(resumed, say)

@@ -62,6 +62,7 @@ def deadlines_of(settings: Settings) -> Deadlines:
         terminate=settings.terminate_deadline,
         version_processing=settings.version_deadline,
         health_grace=settings.health_grace,
+        visibility=settings.visibility_window,
     )
 
 

@@ -112,6 +112,9 @@ class Settings(BaseSettings):
     health_deadline: float = Field(
         120, gt=0, le=DAY, validation_alias=_env("BLUEGREEN_HEALTH_DEADLINE")
     )
+    visibility_window: float = Field(
+        60, ge=0, le=DAY, validation_alias=_env("BLUEGREEN_VISIBILITY_WINDOW")
+    )
     health_expected_status: str = Field(
         "200", validation_alias=_env("BLUEGREEN_HEALTH_EXPECTED_STATUS")
     )

@@ -20,6 +20,8 @@ from engine.domain.ports.cloud import ArtifactStore, Beanstalk, HealthProbe
 from engine.domain.ports.runtime import Clock, Deadlines, Waiter
 from engine.domain.ports.store import RunStore
 from engine.domain.step import Action, StepContext
+from engine.release.clock import SystemClock
+from engine.release.fence import Fence, FencedArtifacts, FencedBeanstalk, LeaseTerm
 from engine.release.hooks import DriveHooks, NoHooks
 from engine.release.interrupt import Interrupt, Interrupted
 from engine.release.journal import RetryRelay, RunJournal
@@ -77,9 +79,15 @@ class Drive:
         self._started = False
         self.journal = RunJournal(run, services.store, services.owner, services.clock, observer)
         waiter = services.poller.waiter_for(run, self.journal, observer)
-        beanstalk = services.hooks.wrap(services.beanstalk, lambda: run.state)
+        # The heartbeat beats in real seconds, so the lease's term is kept on the real clock.
+        term = LeaseTerm(SystemClock(), services.lease_seconds)
+        self._fence = Fence(services.store, run.id, services.owner, services.lease_seconds, term)
+        self.journal.before_facts = lambda: self._fence.check_term("before recording facts")
+        fenced = FencedBeanstalk(services.beanstalk, self._fence)
+        beanstalk = services.hooks.wrap(fenced, lambda: run.state)
+        artifacts = FencedArtifacts(services.artifacts, self._fence)
         self._ctx = StepContext(
-            run, beanstalk, services.artifacts, services.probe, waiter, self.journal,
+            run, beanstalk, artifacts, services.probe, waiter, self.journal,
             services.clock, services.deadlines,
         )  # fmt: skip
 
@@ -111,7 +119,8 @@ class Drive:
         self.start()
         self._s.retries.attach(self.journal)
         try:
-            with Heartbeat(self._s.store, self.run.id, self._s.owner, self._s.lease_seconds) as hb:
+            s = self._s
+            with Heartbeat(s.store, self.run.id, s.owner, s.lease_seconds, self._fence) as hb:
                 self._advance(hb)
         except (Interrupted, KeyboardInterrupt) as stop:
             return self._finish(self._stopped(stop))

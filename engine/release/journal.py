@@ -8,6 +8,7 @@ rides along with the next write.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import fields
 from typing import Any
 
@@ -33,12 +34,16 @@ class RunJournal:
         self._observer = observer
         self._lock = threading.RLock()
         self._pending: list[EventRecord] = []
+        # Called before facts are written (the drive's lease fence): a runner whose lease ran
+        # out records no intent it will not carry out.
+        self.before_facts: Callable[[], None] = lambda: None
 
     def record_facts(self, **changes: str | None) -> None:
         """Set fields of `run.facts` and commit them (with buffered events) before returning."""
         unknown = set(changes) - FACT_NAMES
         if unknown:
             raise ValueError(f"not facts of a run: {', '.join(sorted(unknown))}")
+        self.before_facts()
         with self._lock:
             for name, value in changes.items():
                 setattr(self.run.facts, name, value)

@@ -11,24 +11,39 @@ from types import TracebackType
 from engine.domain.errors import LeaseLostError, StoreError
 from engine.domain.model import RunId
 from engine.domain.ports.store import RunStore
+from engine.release.fence import Fence
+from engine.release.owners import process_place
 
 DEFAULT_LEASE_SECONDS = 60.0
 
 
 def new_owner_id() -> str:
-    """`<hostname>:<pid>:<random>`: names the runner in busy messages and in `status`."""
-    return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
+    """`<hostname>:<pid>:<random>[:<place>]`: names the runner in busy messages and in
+    `status`; `place` (see `engine.release.owners`) lets a runner on the same machine tell
+    whether the owner's process still exists."""
+    place = process_place()
+    suffix = f":{place}" if place else ""
+    return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}{suffix}"
 
 
 class Heartbeat:
     """Renews a run's lease every `lease_seconds / 3` on a thread while a drive works.
 
     A renewal refused with LeaseLostError is kept in `lost`; the drive stops at its next
-    boundary. Other store failures are retried at the next beat (the lease has slack).
+    boundary. Other store failures are retried at the next beat (the lease has slack). With a
+    `fence`, a lease that ran out locally (the process was paused) is never renewed: it is lost.
     """
 
-    def __init__(self, store: RunStore, run_id: RunId, owner: str, lease_seconds: float) -> None:
+    def __init__(
+        self,
+        store: RunStore,
+        run_id: RunId,
+        owner: str,
+        lease_seconds: float,
+        fence: Fence | None = None,
+    ) -> None:
         self._store = store
+        self._fence = fence
         self._run_id = run_id
         self._owner = owner
         self._lease_seconds = lease_seconds
@@ -56,8 +71,15 @@ class Heartbeat:
 
     def _beat(self) -> None:
         while not self._stop.wait(self._lease_seconds / 3):
+            overdue = self._fence.term.overdue() if self._fence else 0.0
+            if self._fence is not None and overdue > 0:
+                self.lost = self._fence.expired("at its next step", overdue)
+                return
+            started = self._fence.term.stamp() if self._fence else None
             try:
                 self._store.renew(self._run_id, self._owner, self._lease_seconds)
+                if self._fence is not None and started is not None:
+                    self._fence.term.renewed(started)
             except LeaseLostError as error:
                 self.lost = error
                 return

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from engine.domain.model import Bundle, HealthCheck, Mode, Run, RunId, State, Target
+from engine.release.stamp import stamp
 
 
 class OnUnfinished(enum.StrEnum):
@@ -37,11 +38,12 @@ class ReleaseRequest:
     bundle: Bundle | None = None
 
     def new_run(self, now: datetime, state: State = State.PREFLIGHT) -> Run:
-        return Run(
+        """A run of this request, stamped with this engine's version and revision."""
+        return stamp(Run(
             id=new_run_id(), target=self.target, green=self.green, mode=self.mode,
             version_label=self.version_label, health=self.health, state=state,
             created_at=now, updated_at=now, bundle=self.bundle,
-        )  # fmt: skip
+        ))  # fmt: skip
 
 
 def new_run_id() -> RunId:

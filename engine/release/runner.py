@@ -13,11 +13,13 @@ from typing import TypeVar
 
 from engine.domain import refusals
 from engine.domain.errors import ConfigurationError, TargetBusyError
-from engine.domain.model import Run, RunId, State, Target, Trigger
+from engine.domain.model import EventSource, Run, RunId, State, Target, Trigger
 from engine.release.drive import Drive, Services
 from engine.release.observer import Observer, Outcome
 from engine.release.outcomes import outcome_of
+from engine.release.owners import acquire_or_take_over, owner_is_gone
 from engine.release.requests import LockPolicy, OnUnfinished, ReleaseRequest
+from engine.release.stamp import require_compatible
 
 T = TypeVar("T")
 LOCK_POLL_SECONDS = 1.0
@@ -36,7 +38,15 @@ def target_busy(holder: Run, now: datetime) -> TargetBusyError:
     """Refusing a new run while `holder` is unfinished; a waiting holder is ended by cutover
     or rollback (resume refuses it), so the message says those."""
     if holder.state is not State.AWAITING_CUTOVER:
-        return refusals.target_busy(holder, now)
+        busy = refusals.target_busy(holder, now)
+        if holder.lease_owner is None or not owner_is_gone(holder.lease_owner):
+            return busy
+        return TargetBusyError(
+            f"{busy}; that runner's process is gone from this host: `bluegreen resume "
+            f"{holder.id}` (or --on-unfinished resume) takes the run over at once",
+            run_id=holder.id,
+            owner=holder.lease_owner,
+        )
     return TargetBusyError(
         f"target {holder.target.key} is busy: run {holder.id} waits for cutover; "
         f"`bluegreen cutover {holder.id}` or `bluegreen rollback {holder.id}` ends it",
@@ -171,8 +181,9 @@ class Runner:
 
     def _acquired(self, run: Run, observer: Observer) -> Drive:
         """The run leased to this runner, as it was when the operation looked at it."""
+        require_compatible(run)
         owner = self.services.owner
-        leased = self._store.acquire(run.id, owner, self.services.lease_seconds)
+        leased, dead = acquire_or_take_over(self._store, run.id, owner, self.services.lease_seconds)
         if leased.state is not run.state:  # another runner drove it in between
             self._store.release(run.id, owner)
             raise TargetBusyError(
@@ -180,7 +191,15 @@ class Runner:
                 f"runner drove it; `bluegreen runs show {run.id}` says where it is now",
                 run_id=run.id,
             )
-        return Drive(self.services, leased, observer)
+        drive = Drive(self.services, leased, observer)
+        if dead is not None:
+            drive.start()  # the observer hears of the run before any of its events
+            drive.journal.event(
+                EventSource.ENGINE,
+                f"took the lease over from {dead}: that process no longer exists on this host",
+                owner=owner,
+            )
+        return drive
 
     def _chosen(self, run_id: str | None, target: Target | None, what: str) -> Run:
         if run_id:

@@ -109,6 +109,10 @@ class SecretFreeStore:
     def acquire(self, run_id: RunId, owner: str, lease_seconds: float) -> Run:
         return self._secrets.restored(self._inner.acquire(run_id, owner, lease_seconds))
 
+    def take_over(self, run_id: RunId, owner: str, lease_seconds: float, dead_owner: str) -> Run:
+        taken = self._inner.take_over(run_id, owner, lease_seconds, dead_owner)
+        return self._secrets.restored(taken)
+
     def list_runs(self, query: RunQuery) -> list[Run]:
         return [self._secrets.restored(run) for run in self._inner.list_runs(query)]
 

@@ -2,6 +2,8 @@
 
 Set `BLUEGREEN_TEST_CRASH_AT` to one of
   `state:<state>`            after the transition into <state> is committed, before its action;
+  `<state>:before-call[:N]`  right before the Nth (default first) mutating AWS call of <state>'s
+                             action is sent (its intent is recorded by then);
   `<state>:after-call[:N]`   right after the Nth (default first) mutating AWS call of <state>'s
                              action returned, before anything about it is committed;
   `<state>:before-commit`    after <state>'s action returned, before its transition is committed.
@@ -58,6 +60,11 @@ class CrashHook:
     def before_commit(self, state: State) -> None:
         self.reached(f"{state.value}:before-commit")
 
+    def before_call(self, state: State, call_number: int) -> None:
+        self.reached(f"{state.value}:before-call:{call_number}")
+        if call_number == 1:
+            self.reached(f"{state.value}:before-call")
+
     def after_call(self, state: State, call_number: int) -> None:
         self.reached(f"{state.value}:after-call:{call_number}")
         if call_number == 1:
@@ -73,9 +80,13 @@ class CrashingBeanstalk:
         self._state_of = state_of
         self._calls: dict[State, int] = {}
 
-    def _mutated(self) -> None:
+    def _mutating(self) -> None:
         state = self._state_of()
         self._calls[state] = self._calls.get(state, 0) + 1
+        self._hook.before_call(state, self._calls[state])
+
+    def _mutated(self) -> None:
+        state = self._state_of()
         self._hook.after_call(state, self._calls[state])
 
     def caller_identity(self) -> str:
@@ -102,6 +113,7 @@ class CrashingBeanstalk:
     def create_version(
         self, application: str, label: str, bucket: str, key: str, description: str
     ) -> ApplicationVersion:
+        self._mutating()
         version = self._inner.create_version(application, label, bucket, key, description)
         self._mutated()
         return version
@@ -112,31 +124,38 @@ class CrashingBeanstalk:
     def create_template(
         self, application: str, template_name: str, environment_id: str, description: str
     ) -> None:
+        self._mutating()
         self._inner.create_template(application, template_name, environment_id, description)
         self._mutated()
 
     def delete_template(self, application: str, template_name: str) -> None:
+        self._mutating()
         self._inner.delete_template(application, template_name)
         self._mutated()
 
     def create_environment(self, request: CreateEnvironmentRequest) -> Environment:
+        self._mutating()
         environment = self._inner.create_environment(request)
         self._mutated()
         return environment
 
     def deploy_version(self, environment_id: str, version_label: str) -> None:
+        self._mutating()
         self._inner.deploy_version(environment_id, version_label)
         self._mutated()
 
     def swap_cnames(self, source_environment_id: str, destination_environment_id: str) -> None:
+        self._mutating()
         self._inner.swap_cnames(source_environment_id, destination_environment_id)
         self._mutated()
 
     def terminate_environment(self, environment_id: str) -> None:
+        self._mutating()
         self._inner.terminate_environment(environment_id)
         self._mutated()
 
     def abort_update(self, environment_id: str) -> None:
+        self._mutating()
         self._inner.abort_update(environment_id)
         self._mutated()
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 from engine.domain.bundles import bundle_key, check_bundle
 from engine.domain.errors import (
     ConfigurationError,
-    ConflictError,
     DeadlineExceeded,
     NotFoundError,
     StepFailed,
@@ -15,6 +14,7 @@ from engine.domain.errors import (
 from engine.domain.model import Bundle
 from engine.domain.ports.cloud import ApplicationVersion
 from engine.domain.step import StepContext
+from states.shared.outcome_unknown import request
 from states.shared.resources import note
 
 # Which statuses deploy and which are waited for: ApplicationVersion.deployable / .processing
@@ -54,14 +54,18 @@ def _registered(ctx: StepContext, bundle: Bundle, key: str) -> ApplicationVersio
     check_bundle(bundle.path)  # a bad zip leaves neither an S3 object nor a FAILED version
     _upload(ctx, bundle, key)
     ctx.journal.record_facts(bundle_bucket=bundle.bucket, bundle_key=key)
-    try:
-        version = ctx.beanstalk.create_version(
+    version = request(
+        ctx,
+        f"CreateApplicationVersion {label}",
+        lambda: ctx.beanstalk.create_version(
             app, label, bundle.bucket, key, f"bluegreen run {ctx.run.id}"
-        )
-    except ConflictError:  # registered meanwhile (an earlier attempt's lost response)
+        ),
+        lambda: ctx.beanstalk.get_version(app, label) is not None,
+    )
+    if version is None:  # registered all the same (a lost response, or a retry refused)
         again = ctx.beanstalk.get_version(app, label)
         if again is None:
-            raise
+            raise StepFailed(f"version {label} was registered but is no longer listed")
         return _same_source(again, bundle.bucket, key)
     note(ctx, f"registered version {label} from s3://{bundle.bucket}/{key}", version=label)
     return version

@@ -9,6 +9,7 @@ from engine.domain.ports.cloud import Environment
 from engine.domain.ports.runtime import Condition, Snapshot
 from engine.domain.step import StepContext
 from states.shared.conditions import Grace, Started, present, ready, ready_and_healthy
+from states.shared.outcome_unknown import request
 from states.shared.resources import current_blue, note
 
 
@@ -20,7 +21,12 @@ def put_blue_on(ctx: StepContext, label: str, what: str) -> Environment:
         blue = wait_until_ready(ctx, blue, f"blue Ready before the {what}")
     condition = ready_and_healthy("blue", blue.id, ctx.clock, ctx.deadlines.health_grace)
     if blue.version_label != label:
-        ctx.beanstalk.deploy_version(blue.id, label)
+        request(
+            ctx,
+            f"UpdateEnvironment {blue.name} to {label}",
+            lambda: ctx.beanstalk.deploy_version(blue.id, label),
+            lambda: _deploy_seen(ctx, blue, label),
+        )
         note(ctx, f"{what}: deploying {label} to blue", environment=blue.id, version=label)
         condition = deployed(ctx, blue, label)
     else:
@@ -33,6 +39,19 @@ def put_blue_on(ctx: StepContext, label: str, what: str) -> Environment:
         ctx.deadlines.update,
     )
     return present("blue", blue.id, snapshot)
+
+
+def _deploy_seen(ctx: StepContext, before: Environment, label: str) -> bool:
+    """After a failed UpdateEnvironment: blue runs `label`, or EB is updating it (or touched it
+    since we last looked). A second deploy of the same label would be refused while the first
+    runs, and harmless after it, so no visibility window is waited for here."""
+    blue = current_blue(ctx)
+    touched = (
+        before.date_updated is not None
+        and blue.date_updated is not None
+        and blue.date_updated > before.date_updated
+    )
+    return blue.version_label == label or not blue.is_ready or touched
 
 
 def wait_until_ready(ctx: StepContext, env: Environment, what: str) -> Environment:

@@ -1,7 +1,8 @@
 """Putting the live CNAME where a step wants it: on green (swapped) or back on blue.
 
 SwapEnvironmentCNAMEs is called only when both environments are Ready and hold the CNAMEs the
-other way round, so a step re-run after a crash never swaps twice.
+other way round, and no swap asked for moments ago may still be about to show
+(`states.shared.pending_swap`), so a step re-run after a crash never swaps twice.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from engine.domain.ports.cloud import Environment
 from engine.domain.ports.runtime import Snapshot
 from engine.domain.step import StepContext
 from states.shared.conditions import cnames_in_place, health_text, present, ready
+from states.shared.pending_swap import request_swap, settle_recent_swap
 from states.shared.resources import note, require
 
 
@@ -28,6 +30,7 @@ def put_cnames(ctx: StepContext, *, swapped: bool, what: str) -> None:
     snapshot = ctx.waiter.wait_for(
         f"blue and green Ready for the {what}", app, ids, ready(roles), ctx.deadlines.swap
     )
+    snapshot = settle_recent_swap(ctx, roles, snapshot)
     if _holding(roles, snapshot) != wanted:
         _swap(ctx, roles, snapshot, wanted, what)
     else:
@@ -58,7 +61,7 @@ def _swap(
     live = require(ctx.run.facts.blue_cname, "blue CNAME")
     incoming = next(i for i in roles if wanted[i] == live)
     _refuse_unhealthy(roles[incoming], present(roles[incoming], incoming, snapshot), what)
-    ctx.beanstalk.swap_cnames(blue_id, green_id)
+    request_swap(ctx, roles, roles[incoming])
     note(ctx, f"{what}: swapping CNAMEs of blue and green", blue=blue_id, green=green_id)
 
 

@@ -11,6 +11,7 @@ from engine.domain.ports.cloud import Environment
 from engine.domain.ports.runtime import Condition, Snapshot
 from engine.domain.step import StepContext
 from states.shared.conditions import Started, present, ready
+from states.shared.outcome_unknown import request
 from states.shared.resources import find_own_green, note, template_name
 
 TERMINATE_ATTEMPTS = 2
@@ -38,10 +39,13 @@ def remove_template(ctx: StepContext) -> None:
     name = ctx.run.facts.template_name or template_name(ctx.run)
     if not ctx.beanstalk.template_exists(app, name):
         return
-    try:
-        ctx.beanstalk.delete_template(app, name)
-    except NotFoundError:
-        return  # deleted meanwhile: what we wanted
+    request(  # NotFound: deleted meanwhile (or by a retry of a lost response): what we want
+        ctx,
+        f"DeleteConfigurationTemplate {name}",
+        lambda: ctx.beanstalk.delete_template(app, name),
+        lambda: not ctx.beanstalk.template_exists(app, name),
+        also_unknown=(NotFoundError,),
+    )
     note(ctx, f"deleted configuration template {name}", template=name)
 
 
@@ -53,7 +57,7 @@ def _terminate_and_wait(ctx: StepContext) -> None:
         green = _ready_to_terminate(ctx, green)
         if green.cname and green.cname == ctx.run.facts.blue_cname:
             raise StepFailed(f"green {green.name} holds the live CNAME; it is not terminated")
-        ctx.beanstalk.terminate_environment(green.id)
+        _request_terminate(ctx, green)
         note(ctx, f"terminating green {green.name}", environment=green.id)
     ctx.waiter.wait_for(
         f"green {green.name} Terminated",
@@ -61,6 +65,23 @@ def _terminate_and_wait(ctx: StepContext) -> None:
         [green.id],
         _terminated(green),
         ctx.deadlines.terminate,
+    )
+
+
+def _request_terminate(ctx: StepContext, green: Environment) -> None:
+    """TerminateEnvironment; a lost response (its retry refused as "invalid state", or "not
+    found" once it is Terminated) is settled by looking at green."""
+
+    def took_effect() -> bool:
+        now = find_own_green(ctx)
+        return now is None or now.status in ("Terminating", "Terminated")
+
+    request(
+        ctx,
+        f"TerminateEnvironment {green.name}",
+        lambda: ctx.beanstalk.terminate_environment(green.id),
+        took_effect,
+        also_unknown=(NotFoundError,),
     )
 
 

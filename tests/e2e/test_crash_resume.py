@@ -1,6 +1,7 @@
 """The crash test: `bluegreen full` SIGKILLed at every state boundary and inside each action
-(right after its AWS call, before anything about it is committed), then `bluegreen resume`
-reaches the same end state as an uninterrupted run, with exactly one green ever created.
+(right before its AWS call, its intent recorded; right after it, before anything about it is
+committed), then `bluegreen resume` reaches the same end state as an uninterrupted run, with
+exactly one green ever created and one swap in each direction.
 
 The scenarios run concurrently (each on a target of its own in the shared simulator); each
 one is then checked by its own test.
@@ -39,6 +40,13 @@ CRASH_POINTS = [
     ("cutting_over:after-call", "v2"),
     ("cleaning_up:after-call", "v2"),  # green's TerminateEnvironment was sent
     ("swapping:before-commit", "v2"),
+    # The intent is recorded, the call never sent: resume waits out the visibility window
+    # (a swap) or finds nothing, then makes the call once.
+    ("cloning:before-call:2", "v2"),
+    ("swapping:before-call", "v2"),
+    ("deploying:before-call", "v2"),
+    ("cutting_over:before-call", "v2"),
+    ("cleaning_up:before-call", "v2"),
     ("state:rolling_back", "broken"),
     ("rolling_back:after-call", "broken"),
 ]  # fmt: skip
@@ -56,6 +64,7 @@ class Scenario:
     resumed: Done
     states: list[str]
     world: Production
+    swaps: int  # SwapEnvironmentCNAMEs calls EB carried out for this target
 
 
 def _run_scenario(
@@ -70,10 +79,16 @@ def _run_scenario(
         "full", **names, VERSION_LABEL=version, BLUEGREEN_TEST_CRASH_AT=point,
         BLUEGREEN_LEASE_SECONDS=KILLED_LEASE_SECONDS,
     )  # fmt: skip
-    resumed = cli.run("resume", killed.run_id, "--wait-for-lock", "30", **names)
+    # No --wait-for-lock: the killed runner's lease is taken over at once (same host).
+    resumed = cli.run("resume", killed.run_id, **names, BLUEGREEN_VISIBILITY_WINDOW="2")
+    swaps = [
+        call for call in sim.calls.performed("SwapEnvironmentCNAMEs")
+        if target.blue_id in (call.params.get("SourceEnvironmentId"),
+                              call.params.get("DestinationEnvironmentId"))
+    ]  # fmt: skip
     return Scenario(
         point, version, app, target.cname, killed, resumed, cli.states(killed.run_id),
-        production(sim, app, blue, green, target.cname),
+        production(sim, app, blue, green, target.cname), len(swaps),
     )  # fmt: skip
 
 
@@ -112,6 +127,7 @@ def test_a_run_killed_there_is_resumed_to_the_end_state_of_an_uninterrupted_run(
         assert scenario.states[-1] == "rolled_back"
         assert_blue_serves(scenario.world, "v1", scenario.cname)
     assert_clean(scenario.world, greens_created=1)
+    assert scenario.swaps == 2, "one swap to green and one back"
 
 
 def test_every_scenario_resumed_the_run_it_killed(scenarios: dict[str, Scenario]) -> None:

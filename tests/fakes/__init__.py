@@ -13,7 +13,9 @@ Each implements the real Protocol (mypy checks the `_: Protocol = Fake(...)` lin
   `red_versions` (deploys fine, then Red), `fail_terminate_times` (back to Ready),
   `stuck` (operation kinds that never finish), `failed_processing` (version labels),
   `fail_next(method, error)` (raise before the call takes effect), `crash_after` (method
-  names: the call takes effect, then `Crash` is raised as if the process died). `calls`
+  names: the call takes effect, then `Crash` is raised as if the process died), `lose_response`
+  (method names: the call takes effect, then ServiceError, as if the response were lost),
+  `at(seconds, action)` (run `action` later on the FakeClock). `calls`
   counts calls per method name. Seeding: `add_application`, `add_version`, `add_environment`.
 - FakeArtifactStore: buckets and objects in memory (`add_bucket`); `calls` per method;
   `crash_after={"upload"}` stores the object, then raises Crash.

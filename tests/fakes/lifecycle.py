@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import itertools
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import replace
 from typing import TypeVar
 
-from engine.domain.errors import CloudError
+from engine.domain.errors import CloudError, ServiceError
 from engine.domain.ports.cloud import EbEvent
 from tests.fakes.artifacts import FakeArtifactStore
 from tests.fakes.clock import FakeClock
@@ -39,6 +40,8 @@ class EnvironmentLifecycle:
         self.stuck: set[str] = set()
         self.failed_processing: set[str] = set()
         self.crash_after: set[str] = set()
+        self.lose_response: set[str] = set()
+        self.later: list[tuple[float, Callable[[], None]]] = []
         self.calls: Counter[str] = Counter()
         self.applications: set[str] = set()
         self.environments: dict[str, FakeEnvironment] = {}
@@ -53,6 +56,11 @@ class EnvironmentLifecycle:
     def fail_next(self, method: str, error: CloudError) -> None:
         """Make the next call of `method` raise `error` before it takes effect."""
         self._next_errors.setdefault(method, []).append(error)
+
+    def at(self, seconds: float, action: Callable[[], None]) -> None:
+        """Run `action` once the FakeClock has advanced `seconds` from now (e.g. EB showing
+        a call late)."""
+        self.later.append((self.clock.monotonic() + seconds, action))
 
     def finish_operations(self) -> None:
         """Let simulated time run until nothing is pending (stuck operations stay)."""
@@ -78,6 +86,9 @@ class EnvironmentLifecycle:
         if method in self.crash_after:
             self.crash_after.discard(method)
             raise Crash(f"crashed after {method}")
+        if method in self.lose_response:
+            self.lose_response.discard(method)
+            raise ServiceError(f"{method}: the service is unavailable (response lost)", "503")
         return result
 
     def _new_env(
@@ -122,6 +133,12 @@ class EnvironmentLifecycle:
 
     def _tick(self) -> None:
         now = self.clock.monotonic()
+        due, self.later = (
+            [a for t, a in self.later if t <= now],
+            [(t, a) for t, a in self.later if t > now],
+        )
+        for action in due:
+            action()
         for env in list(self.environments.values()):
             op = env.operation
             if op and ((op.due is not None and op.due <= now) or op.describes_left == 0):

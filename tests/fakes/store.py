@@ -62,6 +62,8 @@ class InMemoryRunStore:
                 created_at=stored.created_at,
                 lease_owner=stored.lease_owner,
                 lease_expires_at=stored.lease_expires_at,
+                engine_version=stored.engine_version,  # the stamp is set at creation only
+                engine_revision=stored.engine_revision,
             )
             self._transitions.extend([transition] if transition else [])
             self._events.extend(_stored_event(e) for e in events)
@@ -93,6 +95,15 @@ class InMemoryRunStore:
             run, now = self._existing(run_id), self._clock()
             expired = run.lease_expires_at is None or run.lease_expires_at <= now
             if run.lease_owner not in (None, owner) and not expired:
+                raise refusals.lease_busy(copy.deepcopy(run), now)
+            run.lease_owner = owner
+            run.lease_expires_at = now + timedelta(seconds=lease_seconds)
+            return copy.deepcopy(run)
+
+    def take_over(self, run_id: RunId, owner: str, lease_seconds: float, dead_owner: str) -> Run:
+        with self._lock:
+            run, now = self._existing(run_id), self._clock()
+            if run.lease_owner != dead_owner:
                 raise refusals.lease_busy(copy.deepcopy(run), now)
             run.lease_owner = owner
             run.lease_expires_at = now + timedelta(seconds=lease_seconds)

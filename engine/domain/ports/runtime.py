@@ -71,6 +71,9 @@ class Deadlines:
     # How long an environment may stay Ready with Red/Severe health before a step gives up
     # (EB often reports a short dip right after a launch or deployment).
     health_grace: float = 2 * 60
+    # How long EB may take to show a call it accepted (a swap's Updating) in
+    # DescribeEnvironments; within it, an effect not seen yet is waited for, not redone.
+    visibility: float = 60.0
 
 
 # The stores' view of time (lease expiries): `Clock.now`, or a settable function in tests.

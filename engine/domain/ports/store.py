@@ -78,6 +78,12 @@ class RunStore(RunHistory, Protocol):
         holds an unexpired lease."""
         ...
 
+    def take_over(self, run_id: RunId, owner: str, lease_seconds: float, dead_owner: str) -> Run:
+        """Lease the run to `owner` if `dead_owner` still holds it (expired or not): for an
+        owner whose process is known to be gone. Raises TargetBusyError when someone else
+        holds it now."""
+        ...
+
     def renew(self, run_id: RunId, owner: str, lease_seconds: float) -> None:
         """Extend the lease (heartbeat). Raises LeaseLostError when `owner` lost it."""
         ...

@@ -86,10 +86,11 @@ def test_a_failed_deployment_to_blue_is_rolled_back(
     assert_production_untouched(sim, target)
 
 
-def test_a_swap_that_aws_refuses_is_rolled_back(
+def test_a_swap_that_aws_keeps_refusing_is_rolled_back(
     sim: Simulator, target: ReleaseTarget, wired: WiredFactory
 ) -> None:
-    sim.faults.error_next(count=2, status=503, action="SwapEnvironmentCNAMEs")
+    # Each attempt is answered 503 before it takes effect; the engine tries three times.
+    sim.faults.error_next(count=3, status=503, action="SwapEnvironmentCNAMEs")
 
     outcome = wired().release("v2")
 

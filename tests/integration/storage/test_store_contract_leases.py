@@ -54,6 +54,31 @@ def test_an_expired_lease_is_taken_over_and_its_old_owner_loses_it(
     store.save(replace(run, state=State.CLONING), "runner-b")
 
 
+def test_a_lease_whose_owner_is_dead_is_taken_over_before_it_expires(
+    store: RunStore, clock: FakeClock
+) -> None:
+    run = make_run()
+    store.create(run, "runner-a", LEASE)
+
+    taken = store.take_over(run.id, "runner-b", LEASE, dead_owner="runner-a")
+
+    assert taken.lease_owner == "runner-b"
+    assert taken.lease_expires_at == clock.now() + timedelta(seconds=LEASE)
+    with pytest.raises(LeaseLostError):
+        store.renew(run.id, "runner-a", LEASE)
+
+
+def test_a_take_over_from_an_owner_that_no_longer_holds_the_lease_is_refused(
+    store: RunStore,
+) -> None:
+    run = make_run()
+    store.create(run, "runner-a", LEASE)
+    store.take_over(run.id, "runner-b", LEASE, dead_owner="runner-a")
+
+    with pytest.raises(TargetBusyError, match="runner-b"):
+        store.take_over(run.id, "runner-c", LEASE, dead_owner="runner-a")
+
+
 def test_a_busy_target_message_tells_when_the_holders_lease_expired(
     store: RunStore, clock: FakeClock
 ) -> None:

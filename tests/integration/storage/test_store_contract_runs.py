@@ -42,6 +42,19 @@ def test_a_created_run_reads_back_equal_and_leased_to_its_creator(
     )
 
 
+def test_a_runs_engine_stamp_and_last_request_read_back_and_saving_keeps_the_stamp(
+    store: RunStore,
+) -> None:
+    run = replace(make_run(), engine_version="1.2.3", engine_revision=7)
+    store.create(run, "runner-a", LEASE)
+    run.facts.requested, run.facts.requested_at = "SwapEnvironmentCNAMEs", "2024-05-01T12:00:00"
+    store.save(replace(run, engine_version="9.9.9", engine_revision=9), "runner-a")
+
+    stored = store.get(run.id)
+    assert (stored.engine_version, stored.engine_revision) == ("1.2.3", 7)
+    assert stored.facts.requested_at == "2024-05-01T12:00:00"
+
+
 def test_creating_a_run_records_its_first_transition(store: RunStore) -> None:
     run = make_run()
     store.create(run, "runner-a", LEASE)

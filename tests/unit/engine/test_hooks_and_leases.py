@@ -54,8 +54,10 @@ def test_mutating_calls_are_numbered_per_state_and_reads_are_not_counted() -> No
     beanstalk.create_template("shop", "t2", blue.id, "")
 
     assert hook.passed == [
+        "cloning:before-call:1", "cloning:before-call",
         "cloning:after-call:1", "cloning:after-call",
-        "cloning:after-call:2",
+        "cloning:before-call:2", "cloning:after-call:2",
+        "cleaning_up:before-call:1", "cleaning_up:before-call",
         "cleaning_up:after-call:1", "cleaning_up:after-call",
     ]  # fmt: skip
 

@@ -1,0 +1,180 @@
+"""The lease fence: immediately before every mutating AWS call, the runner makes sure its lease
+is unexpired, not only still owned, and renews it; a runner paused past its lease (SIGSTOP, a
+laptop lid) stops with a clear message instead of acting on a run another runner may drive.
+
+The lease's term is kept locally from the moment each renewal *started*, on the monotonic clock
+(which runs on while a process is stopped) and on the wall clock (which also runs while a
+machine sleeps); the earlier of the two expiries counts, less a margin. Past it, neither the
+heartbeat nor the fence renews: the drive stops, and `resume` continues the run. A pause
+between the fence's renewal and the call itself cannot be fenced without EB's help (it takes
+no fencing token); the renewal just before the call leaves a whole lease for it.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from engine.domain.errors import LeaseLostError
+from engine.domain.model import RunId
+from engine.domain.ports.cloud import (
+    ApplicationVersion,
+    ArtifactStore,
+    Beanstalk,
+    CreateEnvironmentRequest,
+    EbEvent,
+    Environment,
+)
+from engine.domain.ports.runtime import Clock
+from engine.domain.ports.store import RunStore
+
+MARGIN_SHARE = 0.1  # the local term ends this share of the lease before the stored expiry
+
+
+class LeaseExpiredError(LeaseLostError):
+    """This runner's lease ran out (it was paused or cut off): it must not act any more."""
+
+
+class LeaseTerm:
+    """When this runner's lease ends, as far as it knows (conservatively early)."""
+
+    def __init__(self, clock: Clock, lease_seconds: float) -> None:
+        self._clock = clock
+        self._seconds = lease_seconds * (1 - MARGIN_SHARE)
+        self._lock = threading.Lock()
+        self._since = self.stamp()
+
+    def stamp(self) -> tuple[float, datetime]:
+        """Both clocks now: taken before a renewal, given to `renewed` once it succeeded."""
+        return self._clock.monotonic(), self._clock.now()
+
+    def renewed(self, started: tuple[float, datetime]) -> None:
+        with self._lock:
+            self._since = max(self._since, started)
+
+    def overdue(self) -> float:
+        """Seconds past the local end of the lease (0 or less while it holds)."""
+        with self._lock:
+            monotonic, wall = self._since
+        on_monotonic = self._clock.monotonic() - monotonic
+        on_wall = (self._clock.now() - wall) / timedelta(seconds=1)
+        return max(on_monotonic, on_wall) - self._seconds
+
+
+class Fence:
+    """Checks and renews one run's lease before a mutating call; raises LeaseLostError."""
+
+    def __init__(
+        self, store: RunStore, run_id: RunId, owner: str, lease_seconds: float, term: LeaseTerm
+    ) -> None:
+        self._store, self._run_id, self._owner = store, run_id, owner
+        self._lease_seconds, self.term = lease_seconds, term
+
+    def check(self, call: str) -> None:
+        """Raise LeaseExpiredError when the lease ran out, LeaseLostError when another runner
+        holds it; else renew it (a whole lease for the call)."""
+        self.check_term(f"before {call}")
+        started = self.term.stamp()
+        self._store.renew(self._run_id, self._owner, self._lease_seconds)
+        self.term.renewed(started)
+
+    def check_term(self, where: str) -> None:
+        """Raise LeaseExpiredError when the lease ran out (no store access)."""
+        overdue = self.term.overdue()
+        if overdue > 0:
+            raise self.expired(where, overdue)
+
+    def expired(self, where: str, overdue: float) -> LeaseExpiredError:
+        return LeaseExpiredError(
+            f"runner {self._owner}'s lease of run {self._run_id} ran out {overdue:.1f} s ago "
+            f"(the process was paused or cut off for longer than its {self._lease_seconds:g} s "
+            f"lease): it stopped {where} instead of acting; `bluegreen resume {self._run_id}` "
+            "continues the run"
+        )
+
+
+class FencedBeanstalk:
+    """The Beanstalk port with the fence checked before every mutating call; reads pass."""
+
+    def __init__(self, inner: Beanstalk, fence: Fence) -> None:
+        self._inner, self._fence = inner, fence
+
+    def caller_identity(self) -> str:
+        return self._inner.caller_identity()
+
+    def application_exists(self, application: str) -> bool:
+        return self._inner.application_exists(application)
+
+    def describe_environments(
+        self,
+        application: str | None = None,
+        names: Sequence[str] = (),
+        ids: Sequence[str] = (),
+        include_deleted: bool = False,
+    ) -> list[Environment]:
+        return self._inner.describe_environments(application, names, ids, include_deleted)
+
+    def environment_tags(self, environment_arn: str) -> dict[str, str]:
+        return self._inner.environment_tags(environment_arn)
+
+    def get_version(self, application: str, label: str) -> ApplicationVersion | None:
+        return self._inner.get_version(application, label)
+
+    def template_exists(self, application: str, template_name: str) -> bool:
+        return self._inner.template_exists(application, template_name)
+
+    def events(
+        self, application: str, since: datetime, environment_names: Sequence[str] = ()
+    ) -> list[EbEvent]:
+        return self._inner.events(application, since, environment_names)
+
+    def create_version(
+        self, application: str, label: str, bucket: str, key: str, description: str
+    ) -> ApplicationVersion:
+        self._fence.check("CreateApplicationVersion")
+        return self._inner.create_version(application, label, bucket, key, description)
+
+    def create_template(
+        self, application: str, template_name: str, environment_id: str, description: str
+    ) -> None:
+        self._fence.check("CreateConfigurationTemplate")
+        self._inner.create_template(application, template_name, environment_id, description)
+
+    def delete_template(self, application: str, template_name: str) -> None:
+        self._fence.check("DeleteConfigurationTemplate")
+        self._inner.delete_template(application, template_name)
+
+    def create_environment(self, request: CreateEnvironmentRequest) -> Environment:
+        self._fence.check("CreateEnvironment")
+        return self._inner.create_environment(request)
+
+    def deploy_version(self, environment_id: str, version_label: str) -> None:
+        self._fence.check("UpdateEnvironment")
+        self._inner.deploy_version(environment_id, version_label)
+
+    def swap_cnames(self, source_environment_id: str, destination_environment_id: str) -> None:
+        self._fence.check("SwapEnvironmentCNAMEs")
+        self._inner.swap_cnames(source_environment_id, destination_environment_id)
+
+    def terminate_environment(self, environment_id: str) -> None:
+        self._fence.check("TerminateEnvironment")
+        self._inner.terminate_environment(environment_id)
+
+    def abort_update(self, environment_id: str) -> None:
+        self._fence.check("AbortEnvironmentUpdate")
+        self._inner.abort_update(environment_id)
+
+
+class FencedArtifacts:
+    """The artifact store with the fence checked before an upload."""
+
+    def __init__(self, inner: ArtifactStore, fence: Fence) -> None:
+        self._inner, self._fence = inner, fence
+
+    def object_exists(self, bucket: str, key: str) -> bool:
+        return self._inner.object_exists(bucket, key)
+
+    def upload(self, bucket: str, key: str, path: str) -> None:
+        self._fence.check("the bundle upload")
+        self._inner.upload(bucket, key, path)
