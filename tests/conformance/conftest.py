@@ -72,36 +72,46 @@ class World:
 
 
 @pytest.fixture
-def world(client_bin: Path, sim: Simulator, tmp_path: Path) -> Iterator[World]:
+def world(client_bin: Path, sim: Simulator, tmp_path: Path) -> World:
     """shop-blue Ready/Green on v1 (versions v1, v2), and an empty project directory."""
-    target = seed_release_target(sim, app=APP, blue=BLUE)
-    if SCALING not in _blue_options(sim):
-        sim.client("elasticbeanstalk").update_environment(
-            EnvironmentName=BLUE, OptionSettings=[SCALING]
-        )
-    home, project = tmp_path / "home", tmp_path / "project"
+    return make_world(client_bin, sim, tmp_path)
+
+
+@pytest.fixture(scope="module")
+def shared_world(
+    client_bin: Path, running_simulator: Simulator, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[World]:
+    """One seeded world for a module whose tests only read (the session's simulator, reset)."""
+    running_simulator.reset()
+    yield make_world(client_bin, running_simulator, tmp_path_factory.mktemp("shared"))
+    running_simulator.reset()
+
+
+def make_world(client_bin: Path, sim: Simulator, base: Path) -> World:
+    target = seed_release_target(sim, app=APP, blue=BLUE, options=[SCALING])
+    home, project = base / "home", base / "project"
     home.mkdir()
     project.mkdir()
     clients = Clients(client_bin, client_environment(sim.client_env(), home))
     world = World(sim, target, project, clients)
-    _wait_ready(world)
-    yield world
+    wait_for_environment(sim, BLUE, health="Green")
+    return world
 
 
-def _blue_options(sim: Simulator) -> list[dict[str, str]]:
-    settings = sim.client("elasticbeanstalk").describe_configuration_settings(
-        ApplicationName=APP, EnvironmentName=BLUE
-    )
-    return list(settings["ConfigurationSettings"][0]["OptionSettings"])
-
-
-def _wait_ready(world: World) -> None:
-    wait_for_environment(world.sim, BLUE, health="Green")
+# The config.yml the first real `eb init` of the session wrote: later projects get a copy, as
+# a checked-out project has it (test_eb_init runs the command itself every time).
+_INIT_CONFIG: dict[str, str] = {}
 
 
 @pytest.fixture
 def initialised(world: World) -> World:
     """The project directory after a non-interactive `eb init` for the application."""
-    done = world.eb("init", APP, "--platform", "python-3.11", "--region", world.sim.region)
-    assert done.code == 0, done
+    config = world.project / ".elasticbeanstalk" / "config.yml"
+    if "config.yml" not in _INIT_CONFIG:
+        done = world.eb("init", APP, "--platform", "python-3.11", "--region", world.sim.region)
+        assert done.code == 0, done
+        _INIT_CONFIG["config.yml"] = config.read_text()
+    else:
+        config.parent.mkdir()
+        config.write_text(_INIT_CONFIG["config.yml"])
     return world
