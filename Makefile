@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-postgres lint typecheck imports venv bench clean
+.PHONY: demo test test-postgres conformance lint typecheck imports venv bench clean
 
 venv: $(STAMP)
 
@@ -30,11 +30,16 @@ imports: $(STAMP)
 test: lint typecheck imports
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# AWS's own clients (EB CLI, AWS CLI) against the simulator; `make test` runs them too.
+# They live in .venv-conformance (built on the first run, reused after).
+conformance: $(STAMP)
+	$(BIN)/python -m pytest -m conformance tests/conformance $(PYTEST_ARGS)
+
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
 
 clean:
-	rm -rf $(VENV) build dist .mypy_cache .pytest_cache .ruff_cache
+	rm -rf $(VENV) .venv-conformance build dist .mypy_cache .pytest_cache .ruff_cache
 
 # The release suites again, with the run history on PostgreSQL (the shared-history set-up).
 POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test

@@ -107,8 +107,10 @@ def seed_release_target(
     live_version: str = "v1",
     cname_prefix: str | None = None,
     timeout: float = 30.0,
+    options: list[dict[str, str]] | None = None,
 ) -> ReleaseTarget:
-    """Bucket, bundles, app, processed versions, and blue Ready/Green on `live_version`."""
+    """Bucket, bundles, app, processed versions, and blue Ready/Green on `live_version`
+    (created with the option settings `options`, if given)."""
     clients = Clients.of(target)
     versions = versions if versions is not None else {"v1": {}, "v2": {}}
     _ensure_bucket(clients, bucket)
@@ -117,7 +119,7 @@ def seed_release_target(
         add_version(clients, app, label, bucket, wait=False, **manifest)
     for label in versions:
         wait_for_version(clients, app, label, timeout)
-    _create_environment(clients, app, blue, live_version, cname_prefix)
+    _create_environment(clients, app, blue, live_version, cname_prefix, options or [])
     env = wait_for_environment(clients, blue, health="Green", timeout=timeout)
     return ReleaseTarget(
         app, blue, env["EnvironmentId"], env["CNAME"], bucket, live_version, tuple(versions)
@@ -125,9 +127,16 @@ def seed_release_target(
 
 
 def _create_environment(
-    clients: Clients, app: str, name: str, version: str, cname_prefix: str | None
+    clients: Clients,
+    app: str,
+    name: str,
+    version: str,
+    cname_prefix: str | None,
+    settings: list[dict[str, str]],
 ) -> None:
-    options = {"CNAMEPrefix": cname_prefix} if cname_prefix else {}
+    options: dict[str, Any] = {"CNAMEPrefix": cname_prefix} if cname_prefix else {}
+    if settings:
+        options["OptionSettings"] = settings
     clients.eb.create_environment(
         ApplicationName=app,
         EnvironmentName=name,

@@ -3,7 +3,9 @@ environment resources, instance health, the storage location and environment inf
 
 from __future__ import annotations
 
+import io
 import urllib.request
+import zipfile
 
 from tests.integration.simulator.conftest import STACK, Stepped, failure
 
@@ -117,3 +119,31 @@ def test_requested_tail_logs_are_retrieved_from_a_url_in_the_simulated_s3(
     )
     bundles = stepped.eb.retrieve_environment_info(EnvironmentName="shop-blue", InfoType="bundle")
     assert bundles["EnvironmentInfo"] == []
+
+
+def test_requested_bundle_logs_are_a_zip_in_the_simulated_s3(stepped: Stepped) -> None:
+    stepped.app()
+    stepped.launch("shop-blue")
+
+    stepped.eb.request_environment_info(EnvironmentName="shop-blue", InfoType="bundle")
+    info = stepped.eb.retrieve_environment_info(EnvironmentName="shop-blue", InfoType="bundle")
+
+    with urllib.request.urlopen(info["EnvironmentInfo"][0]["Message"], timeout=5) as response:
+        archive = zipfile.ZipFile(io.BytesIO(response.read()))
+    assert b"serving version v1" in archive.read("var/log/web.stdout.log")
+
+
+def test_a_source_bundle_deletion_the_simulator_cannot_do_is_refused(stepped: Stepped) -> None:
+    stepped.app()
+
+    error = failure(
+        stepped.eb.delete_application_version,
+        ApplicationName="shop",
+        VersionLabel="v2",
+        DeleteSourceBundle=True,
+    )
+
+    assert error.code == "InvalidParameterValue" and "DeleteSourceBundle" in error.message
+    assert stepped.eb.describe_application_versions(ApplicationName="shop", VersionLabels=["v2"])[
+        "ApplicationVersions"
+    ]
