@@ -1,13 +1,16 @@
 """One real HTTP server per environment, on 127.0.0.1 with an ephemeral port.
 
 It answers every request as the deployed version's manifest says; the environment's lifecycle
-swaps its `Behaviour` atomically when a deployment completes.
+swaps its `Behaviour` atomically when a deployment completes. A version with `fail_after`
+starts answering `fail_status` that many (real, already scaled) seconds after it went live on
+this server: deployment time by the wall clock, as the app server has no simulated clock.
 """
 
 from __future__ import annotations
 
 import itertools
 import threading
+import time
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler
 
@@ -16,12 +19,14 @@ from simulator.serving import Background, QuietThreadingServer, send_text
 
 @dataclass(frozen=True)
 class Behaviour:
-    """What the app answers: status and body, optionally flapping with 503s."""
+    """What the app answers: status and body, optionally flapping with 503s or failing late."""
 
     status: int
     body: str
     version: str = ""
     flap: int = 0
+    fail_after: float = 0.0  # real seconds after deployment; 0 = never
+    fail_status: int = 500
 
 
 LAUNCHING = Behaviour(503, "environment is launching")
@@ -57,6 +62,7 @@ class AppServer(Background[_AppHttpServer]):
         self.env_name = env_name
         self.behaviour = behaviour
         self._counter = itertools.count()
+        self._deployed = time.monotonic()
         self._lock = threading.Lock()
         server = _AppHttpServer(("127.0.0.1", 0), _Handler)
         server.app = self
@@ -74,10 +80,15 @@ class AppServer(Background[_AppHttpServer]):
         with self._lock:
             self.behaviour = behaviour
             self._counter = itertools.count()
+            self._deployed = time.monotonic()
 
     def next_answer(self) -> tuple[int, str]:
         with self._lock:
             behaviour, index = self.behaviour, next(self._counter)
+            live_for = time.monotonic() - self._deployed
+        if behaviour.fail_after and live_for >= behaviour.fail_after:
+            late = f"{behaviour.body} (failing since {behaviour.fail_after:g} s after deployment)"
+            return behaviour.fail_status, late
         if behaviour.flap and (index // behaviour.flap) % 2 == 1:
             return 503, f"{behaviour.body} (flapping)"
         return behaviour.status, behaviour.body

@@ -30,6 +30,8 @@ class Manifest:
     start_seconds: float = 0.0
     flap: int = 0  # alternate `flap` good answers with `flap` 503s; 0 = steady
     health_flap: float = 0.0  # EB health alternates with Yellow every so many seconds; 0 = off
+    fail_after: float = 0.0  # answer `fail_status` once deployed this many seconds; 0 = never
+    fail_status: int = 500
 
     def body_for(self, label: str) -> str:
         return self.body if self.body is not None else f"version {label}"
@@ -58,11 +60,15 @@ def _manifest_from(raw: Any) -> Manifest:
             start_seconds=float(raw.get("start_seconds", 0.0)),
             flap=int(raw.get("flap", 0)),
             health_flap=float(raw.get("health_flap", 0.0)),
+            fail_after=float(raw.get("fail_after", 0.0)),
+            fail_status=int(raw.get("fail_status", 500)),
         )
     except (TypeError, ValueError) as error:
         raise BundleError(f"invalid {MANIFEST}: {error}") from error
     if manifest.health not in HEALTH_COLOURS:
         raise BundleError(f"health must be one of {HEALTH_COLOURS}, not {manifest.health!r}")
+    if manifest.fail_after < 0:
+        raise BundleError(f"fail_after cannot be negative: {manifest.fail_after}")
     return manifest
 
 
@@ -74,6 +80,8 @@ def make_bundle(
     start_seconds: float | None = None,
     flap: int | None = None,
     health_flap: float | None = None,
+    fail_after: float | None = None,
+    fail_status: int | None = None,
 ) -> bytes:
     """A zip source bundle whose `simulator.json` describes the app's behaviour."""
     manifest: dict[str, Any] = {"status": status}
@@ -83,6 +91,8 @@ def make_bundle(
         "start_seconds": start_seconds,
         "flap": flap,
         "health_flap": health_flap,
+        "fail_after": fail_after,
+        "fail_status": fail_status,
     }
     manifest.update({key: value for key, value in optional.items() if value is not None})
     _manifest_from(manifest)  # fail early on a bad manifest

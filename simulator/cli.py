@@ -15,6 +15,8 @@ from types import FrameType
 import click
 
 from simulator.core import Simulator
+from simulator.dns import EB_CNAME_TTL, LINGER_SHARE
+from simulator.eb.backend import HANDLERS
 from simulator.faults import Faults
 
 
@@ -36,6 +38,31 @@ def simulator_group() -> None:
 @click.option("--fail-update", multiple=True, metavar="ENV", help="Deployments to ENV fail.")
 @click.option("--fail-terminate", multiple=True, metavar="ENV", help="ENV's next terminate fails.")
 @click.option("--stick", multiple=True, metavar="ENV", help="Operations on ENV never finish.")
+@click.option(
+    "--lose-response",
+    multiple=True,
+    metavar="ACTION[:COUNT]",
+    help="Carry out the next COUNT (default 1) ACTION calls (e.g. SwapEnvironmentCNAMEs), "
+    "then answer each 503, as if the response were lost.",
+)
+@click.option(
+    "--dns-ttl",
+    type=click.FloatRange(min=0),
+    default=EB_CNAME_TTL,
+    show_default=True,
+    metavar="SECONDS",
+    help="TTL of environment CNAMEs (scaled by --speed): after a swap a name keeps reaching "
+    "its old environment this long. 0: clients follow a swap at once.",
+)
+@click.option(
+    "--dns-linger",
+    type=click.FloatRange(min=0),
+    default=0.0,
+    show_default=True,
+    metavar="SECONDS",
+    help=f"Resolvers that ignore the TTL (one request in {round(1 / LINGER_SHARE)}) keep the "
+    "old answer this much longer.",
+)
 def serve(
     port: int,
     router_port: int,
@@ -49,8 +76,21 @@ def serve(
     fail_update: tuple[str, ...],
     fail_terminate: tuple[str, ...],
     stick: tuple[str, ...],
+    lose_response: tuple[str, ...],
+    dns_ttl: float,
+    dns_linger: float,
 ) -> None:
-    """Serve EB + S3 on 127.0.0.1 until SIGINT or SIGTERM."""
+    """Serve EB + S3 on 127.0.0.1 until SIGINT or SIGTERM.
+
+    \b
+    DNS: the CNAME router (HTTP_PROXY) resolves each request's host through a
+    resolver cache that holds every answer for the TTL, as if it had cached it
+    just before each change: after a CNAME swap the name keeps reaching the
+    environment it used to name until the TTL runs out (--dns-linger: longer
+    for some requests). An environment's own load balancer name (EndpointURL)
+    never moves and reaches it until it is terminated.
+    """
+    lost = [_lost_response(value) for value in lose_response]
     faults = Faults(
         throttle_rate=throttle_rate, error_rate=error_rate, error_status=error_status, seed=seed
     )
@@ -62,8 +102,34 @@ def serve(
         faults.fail_terminate(env)
     for env in stick:
         faults.stick(env)
-    sim = Simulator(speed=speed, region=region, faults=faults, port=port, router_port=router_port)
+    for action, count in lost:
+        faults.lose_response(action, count)
+    sim = Simulator(
+        speed=speed,
+        region=region,
+        faults=faults,
+        port=port,
+        router_port=router_port,
+        dns_ttl=dns_ttl,
+        dns_linger=dns_linger,
+    )
     _serve_until_signal(sim)
+
+
+def _lost_response(value: str) -> tuple[str, int]:
+    """`ACTION[:COUNT]` -> (action, count); a bad value is a usage error (exit 2)."""
+    action, _, count = value.partition(":")
+    if action not in HANDLERS:
+        raise click.BadParameter(
+            f"{action!r} is not an Elastic Beanstalk action the simulator serves",
+            param_hint="--lose-response",
+        )
+    if count and not (count.isdigit() and int(count) >= 1):
+        raise click.BadParameter(
+            f"COUNT must be a whole number of at least 1, not {count!r}",
+            param_hint="--lose-response",
+        )
+    return action, int(count or 1)
 
 
 def _serve_until_signal(sim: Simulator) -> None:

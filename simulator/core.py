@@ -17,10 +17,13 @@ from moto.moto_api._internal.models import moto_api_backend
 from moto.s3.exceptions import MissingBucket
 from moto.s3.models import s3_backends
 
+from simulator.calls import CallLog
+from simulator.dns import EB_CNAME_TTL, LINGER_SHARE, DnsSettings, ResolverCache
 from simulator.eb.backend import DEFAULT_ACCOUNT, Beanstalk
 from simulator.faults import Faults
 from simulator.router import CnameRouter
 from simulator.server import BeanstalkApp, Front, HttpServer
+from simulator.traffic import LiveTraffic
 from simulator.timing import Clock, Durations, SystemClock, Timing
 
 ACCESS_KEY = "testing"  # dummy credentials: the simulator checks no signature
@@ -49,12 +52,18 @@ class Simulator:
         clock: Clock | None = None,
         port: int = 0,
         router_port: int = 0,
+        dns_ttl: float = EB_CNAME_TTL,
+        dns_linger: float = 0.0,
+        dns_linger_share: float = LINGER_SHARE,
     ) -> None:
         self.region = region
         self.timing = Timing(speed, durations or Durations())
         self.clock = clock or SystemClock()
         self.faults = faults or Faults()
+        self.calls = CallLog()
         self.backend = Beanstalk(self.timing, self.faults, self.clock, read_s3_object)
+        self._dns_settings = DnsSettings(dns_ttl, dns_linger, dns_linger_share)
+        self.dns = ResolverCache(self.backend.routes, self.clock, self.timing, self._dns_settings)
         self._ports = (port, router_port)
         self._endpoint: HttpServer | None = None
         self._router: CnameRouter | None = None
@@ -72,9 +81,9 @@ class Simulator:
     def start(self) -> Simulator:
         """Serve the endpoint and the router, start the clock; a failure stops what began."""
         try:
-            app = Front(BeanstalkApp(self.backend, self.faults, self.region))
+            app = Front(BeanstalkApp(self.backend, self.faults, self.region, self.calls))
             self._endpoint = HttpServer(app, port=self._ports[0])
-            self._router = CnameRouter(self.backend.resolve, port=self._ports[1])
+            self._router = CnameRouter(self.dns.resolve, port=self._ports[1])
         except BaseException:
             self.stop()
             raise
@@ -86,6 +95,7 @@ class Simulator:
     def _tick(self) -> None:
         while not self._stopping.wait(TICK_SECONDS):
             self.backend.tick()
+            self.dns.observe()  # a change is timed when it happens, not at the next request
 
     def stop(self) -> None:
         """Stop the ticker, the endpoint, the router and every app server."""
@@ -97,13 +107,33 @@ class Simulator:
                 server.stop()
         self._endpoint = self._router = self._ticker = None
         self.backend.reset()
+        self.dns.reset()
 
     def reset(self) -> None:
-        """Drop all EB state and every S3 bucket (all of moto's state); faults go back to the
-        settings the simulator was given (runtime rules and queued errors are dropped)."""
+        """Drop all EB state and every S3 bucket (all of moto's state) and the call log; faults
+        and DNS go back to the settings the simulator was given (runtime rules, queued errors
+        and lost responses are dropped)."""
         self.backend.reset()
         moto_api_backend.reset()
         self.faults.restore()
+        self.calls.clear()
+        self.dns.settings = self._dns_settings
+        self.dns.reset()
+
+    def set_dns(
+        self,
+        *,
+        ttl: float | None = None,
+        linger: float | None = None,
+        linger_share: float | None = None,
+    ) -> None:
+        """Change the DNS model at run time (AWS seconds; `reset()` restores the start's)."""
+        old = self.dns.settings
+        self.dns.settings = DnsSettings(
+            old.ttl if ttl is None else ttl,
+            old.linger if linger is None else linger,
+            old.linger_share if linger_share is None else linger_share,
+        )
 
     def __enter__(self) -> Simulator:
         return self.start()
@@ -147,6 +177,13 @@ class Simulator:
             "BLUEGREEN_POLL_INTERVAL": str(self.timing.poll_interval()),
         }
 
+    @property
+    def dns_settle_seconds(self) -> float:
+        """Real seconds after a CNAME change until no simulated resolver returns the old
+        answer (TTL plus linger, scaled), plus two clock ticks: changes are seen per tick."""
+        settle = self.dns.settle_seconds
+        return round(settle + 2 * TICK_SECONDS, 3) if settle > 0 else 0.0
+
     def client(self, service: str, **kwargs: Any) -> Any:
         """A boto3 client for `service` aimed at this simulator (kwargs go to boto3)."""
         options: dict[str, Any] = {
@@ -168,6 +205,12 @@ class Simulator:
         """The direct URL of a live environment's app server (bypassing the router)."""
         env = self.backend.environment(env_name)
         return env.server.url if env is not None else None
+
+    def live_traffic(self, url: str, **options: Any) -> LiveTraffic:
+        """Traffic to `url` (e.g. `http://<live cname>/`) through the router, resolved through
+        its DNS cache like a real client's; use as `with sim.live_traffic(url) as traffic:`
+        and read `traffic.stop()` / `traffic.snapshot()` (options: see `LiveTraffic`)."""
+        return LiveTraffic(self.proxy_url, url, **options)
 
     def get(self, url: str, timeout: float = 5.0) -> tuple[int, str]:
         """GET `url` (e.g. `http://<cname>/`) through the CNAME router: (status, body).

@@ -1,5 +1,5 @@
 """`bluegreen simulator demo`: a blue/green swap by hand against the simulator, showing a real
-HTTP client following the CNAME as it moves."""
+HTTP client following the CNAME as it moves: late, once its resolver's cached answer expires."""
 
 from __future__ import annotations
 
@@ -25,8 +25,10 @@ def run_demo(speed: float, say: Say) -> None:
         _launch_green(sim, target.blue_id, say)
         _swap(sim, "shop-blue", "shop-green", say)
         _probe(sim, target.cname, say)
+        _until_moved(sim, target.cname, say)
         _swap(sim, "shop-green", "shop-blue", say)
         _probe(sim, target.cname, say)
+        _until_moved(sim, target.cname, say)
         _terminate(sim, "shop-green", say)
         _events(sim, say)
         say(f"Done in {time.monotonic() - started:.1f} s.")
@@ -35,6 +37,17 @@ def run_demo(speed: float, say: Say) -> None:
 def _probe(sim: Simulator, cname: str, say: Say) -> None:
     status, body = sim.get(f"http://{cname}/")
     say(f"  GET http://{cname}/ -> {status} {body!r}")
+
+
+def _until_moved(sim: Simulator, cname: str, say: Say) -> None:
+    """Probe until the answer changes: the resolver's cached answer has expired."""
+    started, before = time.monotonic(), sim.get(f"http://{cname}/")
+    deadline = started + sim.dns_settle_seconds + 5
+    while sim.get(f"http://{cname}/") == before and time.monotonic() < deadline:
+        time.sleep(0.01)
+    ttl = sim.dns.settings.ttl
+    say(f"  (DNS: the cached answer expired after {time.monotonic() - started:.2f} s: TTL {ttl:g} s)")
+    _probe(sim, cname, say)
 
 
 def _launch_green(sim: Simulator, blue_id: str, say: Say) -> None:

@@ -39,6 +39,9 @@ def server_error(status: int, after: bool = False) -> ApiFault:
     return ApiFault(base.status, base.code, base.message, after)
 
 
+LOST_RESPONSE = server_error(503, after=True)
+
+
 @dataclass
 class _Queued:
     fault: ApiFault
@@ -73,6 +76,7 @@ class Faults:
         self.error_rate = error_rate
         self.error_status = error_status
         self._queue: list[_Queued] = []
+        self._lost: list[_Queued] = []
         self._rules: list[_Rule] = []
 
     # --- API-level faults -------------------------------------------------------------------
@@ -86,6 +90,26 @@ class Faults:
     ) -> None:
         """Answer the next `count` EB calls with a 5xx; `after=True` runs the call first."""
         self._enqueue(server_error(status, after), count, action)
+
+    def lose_response(self, action: str, count: int = 1) -> None:
+        """Carry out the next `count` `action` calls that succeed, then answer each 503: the
+        request took effect, its response was lost (botocore then retries it). Calls that
+        fail (e.g. a retry refused as "not Ready") do not use up the count."""
+        if count < 1:
+            raise ValueError("the count of lost responses must be at least 1")
+        with self._lock:
+            self._lost.append(_Queued(LOST_RESPONSE, count, action))
+
+    def lost_response(self, action: str) -> ApiFault | None:
+        """The 503 replacing the response of this carried-out call, if one is due."""
+        with self._lock:
+            for queued in self._lost:
+                if queued.action == action:
+                    queued.remaining -= 1
+                    if queued.remaining <= 0:
+                        self._lost.remove(queued)
+                    return queued.fault
+        return None
 
     def _enqueue(self, fault: ApiFault, count: int, action: str | None) -> None:
         with self._lock:
@@ -156,5 +180,6 @@ class Faults:
         with self._lock:
             self.throttle_rate, self.error_rate, self.error_status = self._initial
             self._queue.clear()
+            self._lost.clear()
             self._rules.clear()
             self._rng.seed(self._seed)

@@ -21,6 +21,7 @@ from moto.moto_server.werkzeug_app import (
 from werkzeug.serving import BaseWSGIServer, make_server
 from werkzeug.wrappers import Request, Response
 
+from simulator.calls import CallLog
 from simulator.eb.backend import HANDLERS, Beanstalk
 from simulator.faults import ApiFault, Faults
 from simulator.protocol import ApiError, parse_params, serialize_error, serialize_result, validate
@@ -41,8 +42,11 @@ def service_model() -> ServiceModel:
 class BeanstalkApp:
     """WSGI app speaking EB's Query protocol: faults, parsing, validation, dispatch, XML."""
 
-    def __init__(self, backend: Beanstalk, faults: Faults, default_region: str) -> None:
+    def __init__(
+        self, backend: Beanstalk, faults: Faults, default_region: str, calls: CallLog | None = None
+    ) -> None:
         self.backend, self.faults, self.default_region = backend, faults, default_region
+        self.calls = calls or CallLog()
         self.model = service_model()
         self.namespace = self.model.metadata["xmlNamespace"]
 
@@ -65,14 +69,22 @@ class BeanstalkApp:
 
     def _answer(self, params: dict[str, str], region: str, request_id: str) -> bytes:
         operation = self._operation(params.get("Action", ""))
-        fault = self.faults.api_fault(operation.name)
+        action = operation.name
+        fault = self.faults.api_fault(action)
         if fault is not None and not fault.after:
+            self.calls.record(action, "faulted", {}, request_id, lost=False)
             raise _as_error(fault)
-        parsed = parse_params(operation.input_shape, params)
-        validate(operation.input_shape, parsed)
-        data = self.backend.handle(region, operation.name, parsed, request_id)
-        if fault is not None:
-            raise _as_error(fault)
+        try:
+            parsed = parse_params(operation.input_shape, params)
+            validate(operation.input_shape, parsed)
+            data = self.backend.handle(region, action, parsed, request_id)
+        except ApiError:
+            self.calls.record(action, "refused", {}, request_id, lost=False)
+            raise
+        lost = fault or self.faults.lost_response(action)  # carried out, then answered 503
+        self.calls.record(action, "performed", parsed, request_id, lost=lost is not None)
+        if lost is not None:
+            raise _as_error(lost)
         return serialize_result(operation, data, request_id)
 
     def _operation(self, action: str) -> OperationModel:

@@ -96,6 +96,17 @@ class Beanstalk:
                     return env.server.port
         return None
 
+    def routes(self) -> dict[str, tuple[str, int]]:
+        """Every live environment's CNAME and load balancer name -> (its id, app server port):
+        what DNS says right now (the router's resolver cache delivers it late)."""
+        with self._lock:
+            envs = [env for state in self._regions.values() for env in state.live_envs()]
+            return {
+                name.lower(): (env.id, env.server.port)
+                for env in envs
+                for name in (env.cname, env.endpoint)
+            }
+
     def release(self, env_name: str) -> bool:
         """Let the stuck operation of the live environment `env_name` complete now."""
         self.tick()

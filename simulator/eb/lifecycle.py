@@ -105,7 +105,7 @@ def _complete(ctx: Context, env: Environment, op: Operation) -> None:
 
 def _launched(ctx: Context, env: Environment, op: Operation) -> None:
     manifest = manifest_of(ctx, env, op.version)
-    env.server.deploy(_behaviour(manifest, op.version))
+    env.server.deploy(_behaviour(ctx, manifest, op.version))
     env.deployed_at = ctx.now
     rid = op.request_id
     ctx.event("Instance deployment completed successfully.", env=env, request_id=rid)
@@ -139,7 +139,7 @@ def _updated(ctx: Context, env: Environment, op: Operation) -> None:
     env.version_label = op.version
     env.recover_at = None
     env.deployed_at = ctx.now
-    env.server.deploy(_behaviour(manifest, op.version))
+    env.server.deploy(_behaviour(ctx, manifest, op.version))
     rid, label = op.request_id, op.version
     ctx.event(
         "New application version was deployed to running EC2 instances.",
@@ -237,7 +237,12 @@ def _aborted(ctx: Context, env: Environment, op: Operation) -> None:
     health.change(ctx, env, manifest.health, "Update aborted.", rid)
 
 
-def _behaviour(manifest: Manifest, label: str | None) -> Behaviour:
+def _behaviour(ctx: Context, manifest: Manifest, label: str | None) -> Behaviour:
     return Behaviour(
-        manifest.status, manifest.body_for(label or "sample"), label or "", manifest.flap
+        manifest.status,
+        manifest.body_for(label or "sample"),
+        label or "",
+        manifest.flap,
+        ctx.timing.scaled(manifest.fail_after).total_seconds(),
+        manifest.fail_status,
     )

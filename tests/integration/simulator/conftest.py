@@ -34,6 +34,7 @@ class Stepped:
         """Move simulated time (real AWS seconds at speed 1) and let it complete what is due."""
         self.clock.advance(seconds)
         self.sim.backend.tick()
+        self.sim.dns.observe()  # DNS times a change when it sees it: now, not at the next tick
 
     def env(self, name: str) -> dict[str, Any]:
         envs = self.eb.describe_environments(EnvironmentNames=[name], IncludeDeleted=False)

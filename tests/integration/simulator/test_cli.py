@@ -88,7 +88,7 @@ def test_sigint_stops_serve_cleanly(served: tuple[subprocess.Popen[str], dict[st
     assert process.wait(timeout=10) == 0
 
 
-def test_demo_shows_the_router_following_the_swap() -> None:
+def test_demo_shows_the_router_following_the_swap_once_the_dns_ttl_expires() -> None:
     demo = subprocess.run(
         [*BLUEGREEN, "simulator", "demo", "--speed", "400"],
         capture_output=True,
@@ -100,6 +100,8 @@ def test_demo_shows_the_router_following_the_swap() -> None:
     answers = [line for line in demo.stdout.splitlines() if "GET http://shop-live" in line]
     assert [line.split("-> ")[1] for line in answers] == [
         "200 'version v1'",
+        "200 'version v1'",  # just after the swap: resolvers still hold the old answer
+        "200 'version v2, the new one'",
         "200 'version v2, the new one'",
         "200 'version v1'",
     ]

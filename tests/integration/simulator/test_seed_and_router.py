@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import httpx
 
 from simulator import Simulator
@@ -38,6 +40,7 @@ def test_the_router_follows_a_swap_for_a_real_http_client(sim: Simulator) -> Non
         )
         wait_for_environment(sim, "shop-blue")
         wait_for_environment(sim, "shop-green")
+        time.sleep(sim.dns_settle_seconds)
         live = http.get("http://shop-live.us-east-1.elasticbeanstalk.com/")
         assert (live.status_code, live.text) == (200, "version v2")
         assert live.headers["X-Bluegreen-Environment"] == "shop-green"

@@ -34,7 +34,26 @@ def test_both_environments_update_during_the_swap_then_the_cnames_flip(stepped: 
     ]
 
 
-def test_a_swap_is_visible_to_an_http_client_the_moment_it_completes(stepped: Stepped) -> None:
+def test_a_swap_reaches_an_http_client_once_the_dns_ttl_after_it_has_passed(
+    stepped: Stepped,
+) -> None:
+    _blue_and_green(stepped)
+    live = "http://shop-live.us-east-1.elasticbeanstalk.com/"
+    with httpx.Client(proxy=stepped.sim.proxy_url) as http:
+        assert http.get(live).text == "version v1"
+        stepped.eb.swap_environment_cnames(
+            SourceEnvironmentName="shop-blue", DestinationEnvironmentName="shop-green"
+        )
+        stepped.advance(5)
+        assert stepped.env("shop-green")["CNAME"].startswith("shop-live.")
+        stepped.advance(59.9)
+        assert http.get(live).text == "version v1"
+        stepped.advance(0.1)
+        assert http.get(live).text == "version v2"
+
+
+def test_with_a_dns_ttl_of_0_a_swap_is_visible_the_moment_it_completes(stepped: Stepped) -> None:
+    stepped.sim.set_dns(ttl=0)
     _blue_and_green(stepped)
     live = "http://shop-live.us-east-1.elasticbeanstalk.com/"
     with httpx.Client(proxy=stepped.sim.proxy_url) as http:
