@@ -83,6 +83,10 @@ class RunRow(Base):
     template_name: Mapped[str | None] = mapped_column(String(NAME))
     bundle_bucket: Mapped[str | None] = mapped_column(String(NAME))
     bundle_key: Mapped[str | None] = mapped_column(Text)
+    swapped_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    swapped_back_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # Settle time, bake window and alarms (engine.domain.model.Guards); NULL: the defaults.
+    guards: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     # Outcome.
     error: Mapped[str | None] = mapped_column(Text)
     rollback_reason: Mapped[str | None] = mapped_column(Text)

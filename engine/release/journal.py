@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import fields
+from datetime import datetime
 from typing import Any
 
 from engine.domain.errors import StoreError
@@ -34,7 +35,7 @@ class RunJournal:
         self._lock = threading.RLock()
         self._pending: list[EventRecord] = []
 
-    def record_facts(self, **changes: str | None) -> None:
+    def record_facts(self, **changes: str | datetime | None) -> None:
         """Set fields of `run.facts` and commit them (with buffered events) before returning."""
         unknown = set(changes) - FACT_NAMES
         if unknown:

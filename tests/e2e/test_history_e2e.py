@@ -74,6 +74,7 @@ def _environment(sim: Simulator, home: Path) -> dict[str, str]:
         "BLUEGREEN_HEALTH_INTERVAL": "0.2",
         "BLUEGREEN_HEALTH_DEADLINE": "4",
         "BLUEGREEN_LEASE_SECONDS": "3",
+        "BLUEGREEN_DNS_SETTLE": str(sim.dns_settle_seconds),
         "COLUMNS": "200",
     }
 

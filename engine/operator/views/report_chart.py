@@ -37,6 +37,7 @@ STATE_COLOURS = {
     "verifying": "#8cd17d",
     "awaiting_cutover": "#b3c7e6",
     "cutting_over": "#79706e",
+    "baking": "#e4b363",
     "cleaning_up": "#bab0ac",
     "rolling_back": "#f58518",
     "failed": "#c62828",

@@ -22,6 +22,7 @@ WAITS_FOR: dict[State, str] = {
     State.VERIFYING: "consecutive successful health probes of blue",
     State.AWAITING_CUTOVER: "an operator: `bluegreen cutover {id}` (or `bluegreen rollback {id}`)",
     State.CUTTING_OVER: "the CNAME swap back (blue serves live traffic again)",
+    State.BAKING: "the bake window: blue serves live traffic, green stays up to swap back to",
     State.CLEANING_UP: "green to terminate and the template to be deleted",
     State.ROLLING_BACK: "the undo (blue's previous version, swap back, green terminated)",
     State.FAILED: "an operator: `bluegreen resume {id}` retries it",
