@@ -143,7 +143,7 @@ def run_detail(
         **run_summary(run, transitions),
         "updated_at": iso(run.updated_at),
         "inputs": inputs_of(run),
-        "facts": asdict(run.facts),
+        "facts": {k: _jsonable(v) for k, v in asdict(run.facts).items()},
         "outcome": outcome_of(run),
         "rollback_reason": run.rollback_reason,
         "rollback": rollback_of(run, transitions, steps, ordered_events),
@@ -163,7 +163,12 @@ def inputs_of(run: Run) -> dict[str, Any]:
         **identity,
         "bundle": bundle,
         "health_check": health,
+        "guards": {**asdict(run.guards), "alarms": list(run.guards.alarms)},
     }
+
+
+def _jsonable(value: object) -> object:
+    return iso(value) if isinstance(value, datetime) else value
 
 
 def health_check_text(health: dict[str, Any]) -> str:
