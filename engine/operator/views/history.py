@@ -14,6 +14,7 @@ from typing import Any
 from engine.domain.exit_codes import ExitCode
 from engine.domain.model import EventRecord, EventSource, Run, State, TransitionRecord
 from engine.operator.views.document import iso, run_document, utc, without
+from engine.operator.views.windows import windows_of
 
 # What each resting state means to an operator, and the exit code the CLI gives it.
 OUTCOMES: dict[State, tuple[ExitCode, str]] = {
@@ -149,6 +150,7 @@ def run_detail(
         "rollback": rollback_of(run, transitions, steps, ordered_events),
         "lease": {"owner": run.lease_owner, "expires_at": iso(run.lease_expires_at)},
         "steps": [step_json(run, step) for step in steps],
+        "windows": windows_of(run, ordered_events),
         "transitions": [transition_json(run, record) for record in transitions],
         "events": [event_json(run, record) for record in ordered_events],
     }
