@@ -30,7 +30,7 @@ from tests.integration.engine.world import (
 CRASH_POINTS = [
     *((f"state:{s}", "v2") for s in (
         "preflight", "cloning", "swapping", "deploying", "verifying", "cutting_over",
-        "cleaning_up",
+        "baking", "cleaning_up",
     )),
     ("cloning:after-call", "v2"),  # the template was created
     ("cloning:after-call:2", "v2"),  # green's CreateEnvironment was sent
