@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from benchmarks import poller_bench, zero_downtime_bench
+from benchmarks import dns_bench, poller_bench, zero_downtime_bench
 
 
 def main() -> None:
     poller_bench.main()
+    dns_bench.main()
     zero_downtime_bench.main()
 
 

@@ -30,7 +30,9 @@ class Manifest:
     start_seconds: float = 0.0
     flap: int = 0  # alternate `flap` good answers with `flap` 503s; 0 = steady
     health_flap: float = 0.0  # EB health alternates with Yellow every so many seconds; 0 = off
-    fail_after: float = 0.0  # answer `fail_status` once deployed this many seconds; 0 = never
+    # Answer `fail_status` once deployed this many seconds (0 = never). EB health stays as it
+    # was: only an HTTP probe notices (the stricter test of a release engine).
+    fail_after: float = 0.0
     fail_status: int = 500
 
     def body_for(self, label: str) -> str:

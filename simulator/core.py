@@ -23,8 +23,8 @@ from simulator.eb.backend import DEFAULT_ACCOUNT, Beanstalk
 from simulator.faults import Faults
 from simulator.router import CnameRouter
 from simulator.server import BeanstalkApp, Front, HttpServer
-from simulator.traffic import LiveTraffic
 from simulator.timing import Clock, Durations, SystemClock, Timing
+from simulator.traffic import LiveTraffic
 
 ACCESS_KEY = "testing"  # dummy credentials: the simulator checks no signature
 TICK_SECONDS = 0.02
@@ -175,6 +175,8 @@ class Simulator:
             "NO_PROXY": no_proxy,
             "no_proxy": no_proxy,
             "BLUEGREEN_POLL_INTERVAL": str(self.timing.poll_interval()),
+            # how long a CNAME change takes to reach every simulated client, at this speed
+            "BLUEGREEN_DNS_SETTLE": str(self.dns_settle_seconds),
         }
 
     @property
@@ -215,8 +217,9 @@ class Simulator:
     def get(self, url: str, timeout: float = 5.0) -> tuple[int, str]:
         """GET `url` (e.g. `http://<cname>/`) through the CNAME router: (status, body).
 
-        Speaks to the router directly (absolute-URI request), so no proxy setting or DNS
-        lookup can send it anywhere else.
+        Speaks to the router directly (absolute-URI request), so no proxy setting or real DNS
+        lookup can send it anywhere else; the name resolves through the router's simulated
+        DNS, like every client's (just after a swap it may reach the old environment).
         """
         router = urlsplit(self.proxy_url)
         connection = http.client.HTTPConnection(router.hostname or "", router.port, timeout=timeout)

@@ -45,8 +45,8 @@ def _until_moved(sim: Simulator, cname: str, say: Say) -> None:
     deadline = started + sim.dns_settle_seconds + 5
     while sim.get(f"http://{cname}/") == before and time.monotonic() < deadline:
         time.sleep(0.01)
-    ttl = sim.dns.settings.ttl
-    say(f"  (DNS: the cached answer expired after {time.monotonic() - started:.2f} s: TTL {ttl:g} s)")
+    waited, ttl = time.monotonic() - started, sim.dns.settings.ttl
+    say(f"  (DNS: the cached answer expired after {waited:.2f} s: EB's TTL {ttl:g} s, scaled)")
     _probe(sim, cname, say)
 
 

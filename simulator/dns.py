@@ -20,8 +20,10 @@ from datetime import datetime
 
 from simulator.timing import Clock, Timing
 
-# Elastic Beanstalk's environment CNAMEs are served with a 60 s TTL (`dig` on any
-# *.elasticbeanstalk.com name; the EB developer guide's CNAME swap page speaks of DNS TTL).
+# 60 s: the TTL AWS serves load balancer names with (`dig` output in mozilla/identity-ops#14:
+# "...us-west-2.elb.amazonaws.com. 60 IN A"), and the figure the project's design gives for
+# EB's CNAMEs. Evidence for the *.elasticbeanstalk.com record itself is thin (AWS documents no
+# number); `--dns-ttl` overrides it.
 EB_CNAME_TTL = 60.0
 LINGER_SHARE = 0.25  # one request in four resolves through a lingering resolver
 
@@ -84,14 +86,20 @@ class ResolverCache:
             history.pop(0)
 
     def resolve(self, host: str) -> int | None:
-        """The app port `host` reaches now through a resolver, or None (unknown or gone)."""
+        """The app port `host` reaches now through a resolver, None if it names nothing;
+        LookupError if the resolver's answer names a terminated environment."""
         routes = self.observe()
         host = host.lower()
         delay = self.settings.ttl + (self.settings.linger if self._lingering() else 0.0)
         cached = self._holder_at(host, self._clock.now() - self._timing.scaled(delay))
         ports = {env_id: port for env_id, port in routes.values()}
+        if cached is not None and cached not in ports:
+            raise LookupError(
+                f"{host} resolves (a cached DNS answer) to environment {cached}, "
+                "whose load balancer is gone"
+            )
         if cached is not None:
-            return ports.get(cached)  # None: the cached answer names a terminated environment
+            return ports[cached]
         fresh = routes.get(host)
         return fresh[1] if fresh is not None else None
 

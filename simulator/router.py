@@ -1,9 +1,10 @@
 """The CNAME router: an HTTP forward proxy on loopback that plays DNS for environment CNAMEs.
 
 `http://<cname>/path` (an absolute-URI proxy request, as clients send through HTTP_PROXY, or a
-plain request whose Host header is the CNAME) goes to whichever environment holds that CNAME
-now. It only ever connects to the simulator's own app servers on 127.0.0.1; any other host
-gets a 502 and nothing is forwarded off the machine.
+plain request whose Host header is the CNAME) goes to the environment that name resolves to
+through the resolver cache of `simulator.dns` (so a swap arrives late, as DNS delivers it). It
+only ever connects to the simulator's own app servers on 127.0.0.1; any other host gets a 502
+and nothing is forwarded off the machine.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from urllib.parse import urlsplit
 
 from simulator.serving import Background, QuietThreadingServer, send_text
 
-Resolver = Callable[[str], int | None]  # host name -> app server port on 127.0.0.1
+# host name -> app server port on 127.0.0.1; None: unknown; LookupError: the answer is dead
+Resolver = Callable[[str], int | None]
 
 HOP_BY_HOP = {
     "connection",
@@ -39,7 +41,11 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _route(self) -> None:
         host, path = self._target()
-        port = self.server.resolve(host) if host else None
+        try:
+            port = self.server.resolve(host) if host else None
+        except LookupError as error:  # a cached DNS answer naming an environment that is gone
+            self._fail(502, f"bluegreen simulator router: {error}")
+            return
         if port is None:
             self._fail(502, f"bluegreen simulator router: no environment answers for {host!r}")
             return

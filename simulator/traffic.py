@@ -26,14 +26,20 @@ class Failure:
     detail: str
 
 
+Seen = dict[str, tuple[float, float]]  # name -> (first, last) good answer, seconds from start
+
+
 @dataclass
 class TrafficReport:
-    """What the traffic saw; `versions` counts good answers per X-Bluegreen-Version."""
+    """What the traffic saw: good answers per X-Bluegreen-Version and X-Bluegreen-Environment,
+    and when each was first and last seen (seconds since the traffic started)."""
 
     sent: int = 0
     failures: list[Failure] = field(default_factory=list)
     versions: Counter[str] = field(default_factory=Counter)
     environments: Counter[str] = field(default_factory=Counter)
+    version_seen: Seen = field(default_factory=dict)
+    environment_seen: Seen = field(default_factory=dict)
 
     @property
     def failed(self) -> int:
@@ -89,9 +95,17 @@ class LiveTraffic:
         with self._lock:
             report = self.report
             return TrafficReport(
-                report.sent, list(report.failures), Counter(report.versions),
+                report.sent,
+                list(report.failures),
+                Counter(report.versions),
                 Counter(report.environments),
+                dict(report.version_seen),
+                dict(report.environment_seen),
             )
+
+    def elapsed(self) -> float:
+        """Seconds since the traffic started: the time base of the report."""
+        return time.monotonic() - self._started
 
     def __enter__(self) -> LiveTraffic:
         return self.start()
@@ -131,5 +145,12 @@ class LiveTraffic:
             if status in self.good:
                 self.report.versions[version] += 1
                 self.report.environments[env] += 1
+                _seen(self.report.version_seen, version, at)
+                _seen(self.report.environment_seen, env, at)
             else:
                 self.report.failures.append(Failure(round(at, 3), status, body.strip()[:200]))
+
+
+def _seen(seen: Seen, name: str, at: float) -> None:
+    first, _ = seen.get(name, (at, at))
+    seen[name] = (first, round(at, 3))

@@ -3,6 +3,7 @@ HTTP_PROXY as a real proxy would be, and follows a CNAME swap."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -22,8 +23,8 @@ def probe(aws_env: Simulator) -> Iterator[HttpxHealthProbe]:
         yield health_probe
 
 
-def test_the_probe_reaches_the_environment_holding_a_cname_and_follows_a_swap(
-    beanstalk: Boto3Beanstalk, target: ReleaseTarget, probe: HttpxHealthProbe
+def test_the_probe_reaches_the_environment_holding_a_cname_and_follows_a_swap_once_dns_has(
+    beanstalk: Boto3Beanstalk, target: ReleaseTarget, probe: HttpxHealthProbe, aws_env: Simulator
 ) -> None:
     live_url = f"http://{target.cname}/"
     assert probe.probe(live_url, timeout_seconds=5).body_excerpt == "version v1"
@@ -33,6 +34,7 @@ def test_the_probe_reaches_the_environment_holding_a_cname_and_follows_a_swap(
 
     beanstalk.swap_cnames(target.blue_id, green.id)
     wait_for(beanstalk, green.id, lambda env: ready(env) and env.cname == target.cname)
+    time.sleep(aws_env.dns_settle_seconds)  # until the router's resolvers drop the old answer
 
     result = probe.probe(live_url, timeout_seconds=5)
     assert (result.status, result.body_excerpt) == (200, "version v2")

@@ -31,6 +31,14 @@ def test_bad_bundles_and_manifests_are_refused() -> None:
         read_manifest(b"not a zip")
     with pytest.raises(BundleError):
         make_bundle("v1", health="Purple")
+    with pytest.raises(BundleError, match="fail_after"):
+        make_bundle("v1", fail_after=-1)
+
+
+def test_a_manifest_can_make_a_version_fail_late() -> None:
+    manifest = read_manifest(make_bundle("v3", fail_after=120, fail_status=503))
+    assert (manifest.fail_after, manifest.fail_status) == (120.0, 503)
+    assert read_manifest(make_bundle("v3")).fail_after == 0.0  # never
 
 
 def test_speed_scales_every_duration() -> None:

@@ -57,6 +57,9 @@ def test_serve_prints_what_a_client_needs(
     assert exports["AWS_DEFAULT_REGION"] == "us-east-1"
     assert {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"} <= set(exports)
     assert float(exports["BLUEGREEN_POLL_INTERVAL"]) == 0.05
+    assert float(exports["BLUEGREEN_DNS_SETTLE"]) == pytest.approx(
+        60 / 200 + 0.04
+    )  # EB's TTL, scaled
 
 
 def test_a_client_configured_by_the_exports_works_and_sigterm_stops_cleanly(
@@ -105,6 +108,21 @@ def test_demo_shows_the_router_following_the_swap_once_the_dns_ttl_expires() -> 
         "200 'version v2, the new one'",
         "200 'version v1'",
     ]
+
+
+def test_serve_dns_flags_set_the_ttl_and_the_linger() -> None:
+    for _, exports in _serve("--dns-ttl", "0"):
+        assert float(exports["BLUEGREEN_DNS_SETTLE"]) == 0.0
+    for _, exports in _serve("--dns-ttl", "20", "--dns-linger", "20"):
+        assert float(exports["BLUEGREEN_DNS_SETTLE"]) == pytest.approx(40 / 200 + 0.04)
+
+
+def test_serve_help_explains_the_dns_model() -> None:
+    shown = subprocess.run(
+        [*BLUEGREEN, "simulator", "serve", "--help"], capture_output=True, text=True, timeout=60
+    ).stdout
+    assert "--dns-ttl SECONDS" in shown and "--dns-linger SECONDS" in shown
+    assert "EndpointURL" in shown and "--lose-response ACTION[:COUNT]" in shown
 
 
 def test_serve_fault_flags_apply(
