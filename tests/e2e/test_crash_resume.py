@@ -56,6 +56,7 @@ class Scenario:
     resumed: Done
     states: list[str]
     world: Production
+    failed_requests: list[str]
 
 
 def _run_scenario(
@@ -66,14 +67,18 @@ def _run_scenario(
     target = seed_release_target(sim, app=app, blue=blue, versions=VERSIONS)
     cli = Cli(sim, home / app, database_url=history or "")
     names = {"BEANSTALK_APP_NAME": app, "BLUE_ENV_NAME": blue, "GREEN_ENV_NAME": green}
-    killed = cli.run(
-        "full", **names, VERSION_LABEL=version, BLUEGREEN_TEST_CRASH_AT=point,
-        BLUEGREEN_LEASE_SECONDS=KILLED_LEASE_SECONDS,
-    )  # fmt: skip
-    resumed = cli.run("resume", killed.run_id, "--wait-for-lock", "30", **names)
+    # Live traffic to the live name all through the kill and the resume, resolved through
+    # the router's DNS cache like a real client's (a request every 20 ms per scenario).
+    with sim.live_traffic(f"http://{target.cname}/", interval=0.02) as traffic:
+        killed = cli.run(
+            "full", **names, VERSION_LABEL=version, BLUEGREEN_TEST_CRASH_AT=point,
+            BLUEGREEN_LEASE_SECONDS=KILLED_LEASE_SECONDS,
+        )  # fmt: skip
+        resumed = cli.run("resume", killed.run_id, "--wait-for-lock", "30", **names)
+    failed = [f"{f.at:.2f} s: {f.status} {f.detail}" for f in traffic.stop().failures]
     return Scenario(
         point, version, app, target.cname, killed, resumed, cli.states(killed.run_id),
-        production(sim, app, blue, green, target.cname),
+        production(sim, app, blue, green, target.cname), failed,
     )  # fmt: skip
 
 
@@ -112,6 +117,13 @@ def test_a_run_killed_there_is_resumed_to_the_end_state_of_an_uninterrupted_run(
         assert scenario.states[-1] == "rolled_back"
         assert_blue_serves(scenario.world, "v1", scenario.cname)
     assert_clean(scenario.world, greens_created=1)
+
+
+@pytest.mark.parametrize(("point", "version"), CRASH_POINTS, ids=[p for p, _ in CRASH_POINTS])
+def test_live_traffic_sees_no_failed_request_across_the_kill_and_the_resume(
+    scenarios: dict[str, Scenario], point: str, version: str
+) -> None:
+    assert scenarios[point].failed_requests == []
 
 
 def test_every_scenario_resumed_the_run_it_killed(scenarios: dict[str, Scenario]) -> None:

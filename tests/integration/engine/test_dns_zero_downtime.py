@@ -83,6 +83,21 @@ def test_a_good_release_under_live_traffic_fails_no_request(
     assert set(report.versions) == {"v1", "v2"}
 
 
+def test_a_broken_version_rolled_back_under_live_traffic_fails_no_request(
+    sim: Simulator, target: ReleaseTarget, wired: WiredFactory
+) -> None:
+    engine = wired()
+
+    with sim.live_traffic(f"http://{target.cname}/") as traffic:
+        outcome = release(engine, "broken")
+    report = traffic.stop()
+
+    assert outcome.exit_code == ExitCode.ROLLED_BACK, outcome.summary
+    assert report.sent > 100
+    assert report.failures == []
+    assert set(report.versions) == {"v1"}
+
+
 def test_a_broken_version_is_caught_while_every_resolver_holds_the_pre_swap_answer(
     sim: Simulator, target: ReleaseTarget, wired: WiredFactory
 ) -> None:
