@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from engine.domain.model import Facts
 from engine.domain.step import StepContext
 from states.shared.resources import note
 from states.shared.windows import wait_window
@@ -16,19 +17,18 @@ def record_moved(ctx: StepContext, *, swapped: bool, swapped_now: bool) -> None:
     """Record when the live CNAME was seen on green (`swapped`) or back on blue. A swap done
     just now is always recorded; one found already done (a re-run after a crash) only when
     this move was never recorded, so a resumed wait keeps its original start."""
-    facts = ctx.run.facts
-    mine, other = (
-        (facts.swapped_at, facts.swapped_back_at)
-        if swapped
-        else (facts.swapped_back_at, facts.swapped_at)
-    )
-    unrecorded = other is not None and (mine is None or mine < other)
-    if swapped and facts.swapped_at is None:
-        unrecorded = True  # the first swap of the run
-    if not (swapped_now or unrecorded):
-        return
-    name = "swapped_at" if swapped else "swapped_back_at"
-    ctx.journal.record_facts(**{name: ctx.clock.now()})
+    if swapped_now or not _recorded(ctx.run.facts, swapped):
+        name = "swapped_at" if swapped else "swapped_back_at"
+        ctx.journal.record_facts(**{name: ctx.clock.now()})
+
+
+def _recorded(facts: Facts, swapped: bool) -> bool:
+    """Whether the latest recorded move is this one. Nothing to record for a swap back when
+    the run never swapped (the CNAMEs simply never left blue)."""
+    to_green, to_blue = facts.swapped_at, facts.swapped_back_at
+    if swapped:
+        return to_green is not None and (to_blue is None or to_green > to_blue)
+    return to_green is None or (to_blue is not None and to_blue > to_green)
 
 
 def settle_after(ctx: StepContext, since: datetime | None, why: str) -> None:

@@ -9,7 +9,7 @@ import pytest
 
 from engine.domain.errors import StepFailed
 from engine.domain.model import EventSource, Guards, Run, State
-from states import cleaning_up, deploying, preflight, rolling_back
+from states import cleaning_up, cutting_over, deploying, preflight, rolling_back, swapping
 from tests.fakes import FakeWorld
 from tests.unit.states.conftest import assert_production_untouched, drive
 
@@ -105,3 +105,26 @@ def test_a_settle_of_zero_skips_the_waits_and_is_warned_about(world: FakeWorld, 
     messages = world.journal(run).messages(EventSource.ENGINE)
     assert any(m.startswith("warning: DNS settle time is 0") for m in messages)
     assert not [m for m in messages if m.startswith("DNS settle:")]
+
+
+def test_a_swap_found_done_on_a_re_run_keeps_its_recorded_time(world: FakeWorld, run: Run) -> None:
+    drive(world, run, until=State.DEPLOYING)
+    recorded = run.facts.swapped_at
+    world.clock.advance(30)
+
+    swapping.run(world.context(run))  # the step re-run after a crash: already swapped
+
+    assert run.facts.swapped_at == recorded
+    assert world.beanstalk.calls["swap_cnames"] == 1
+
+
+def test_a_cutover_found_done_on_a_re_run_keeps_its_recorded_time(
+    world: FakeWorld, run: Run
+) -> None:
+    drive(world, run, until=State.BAKING)
+    recorded = run.facts.swapped_back_at
+    world.clock.advance(30)
+
+    cutting_over.run(world.context(run))
+
+    assert run.facts.swapped_back_at == recorded
