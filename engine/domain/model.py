@@ -87,8 +87,9 @@ class HealthCheck:
     failures: int = 3
 
 
-# EB serves environment CNAMEs with a 60 s TTL; Route 53 (behind them) says a change
-# "generally propagates to all Route 53 name servers within 60 seconds" (GetChange docs).
+# EB serves environment CNAMEs with a 60 s TTL; Route 53 (behind them) says "changes
+# generally propagate to all Route 53 name servers within 60 seconds" (Route 53 Developer
+# Guide, "Editing records"; GetChange reports PENDING until then).
 # A resolver may thus ask a not-yet-updated name server up to 60 s after the swap and keep
 # that answer another 60 s: 120 s covers every resolver that honours the TTL.
 DEFAULT_DNS_SETTLE_SECONDS = 120.0

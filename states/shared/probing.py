@@ -40,7 +40,9 @@ def probe_target(ctx: StepContext, blue: Environment) -> ProbeTarget:
 
 
 def _endpoint_host(endpoint_url: str | None) -> str | None:
-    """EndpointURL is a host name (load balancer) or an IP (single instance), no scheme."""
+    """EndpointURL: "For load-balanced, autoscaling environments, the URL to the
+    LoadBalancer. For single-instance environments, the IP address of the instance" (EB API
+    reference, EnvironmentDescription); in practice a bare host name, a scheme is tolerated."""
     if not endpoint_url:
         return None
     if "://" in endpoint_url:
