@@ -17,7 +17,7 @@ from tests.integration.simulator.conftest import STACK, Stepped, failure
 from tests.integration.simulator.test_cli import _serve
 
 RETRYING = Config(retries={"mode": "standard", "total_max_attempts": 3})
-BLUEGREEN = [sys.executable, "-c", "from engine.cli import main; main()"]
+BLUEGREEN = [sys.executable, "-c", "from engine.operator.cli import main; main()"]
 
 
 def _create_green(eb: Any) -> None:
