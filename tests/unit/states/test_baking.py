@@ -116,3 +116,15 @@ def test_a_rollback_of_a_cut_over_run_gives_green_the_traffic_before_touching_bl
     deploy = next(i for i, m in enumerate(messages) if m.startswith("rollback: deploying v1"))
     assert first_swap < deploy
     assert_production_untouched(world, cut_over)
+
+
+def test_a_resumed_bake_counts_from_the_recorded_cutover_not_from_the_restart(
+    world: FakeWorld, cut_over: Run
+) -> None:
+    cut_over_at = cut_over.facts.swapped_back_at
+    assert cut_over_at is not None
+    world.clock.advance(200)  # the runner died 200 s into the bake and was resumed
+
+    assert baking.run(world.context(cut_over)) is Trigger.BAKED
+
+    assert (world.clock.now() - cut_over_at).total_seconds() < BAKE + 5
