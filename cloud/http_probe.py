@@ -36,9 +36,12 @@ class HttpxHealthProbe:
         except ValueError as error:  # e.g. HTTP_PROXY=ftp://...
             raise ProbeError(f"bad proxy setting in the environment: {error}") from error
 
-    def probe(self, url: str, timeout_seconds: float) -> ProbeResult:
-        """Never raises for a bad status, a refused connection, a timeout or a garbled body."""
+    def probe(self, url: str, timeout_seconds: float, host: str | None = None) -> ProbeResult:
+        """Never raises for a bad status, a refused connection, a timeout or a garbled body.
+        `host` replaces the Host header: the URL says where to connect, `host` which site."""
         request = self._request(url, timeout_seconds)
+        if host:
+            request.headers["Host"] = host
         shown_url = redacted(request.url)
         started = time.perf_counter()
         try:

@@ -13,6 +13,7 @@ from engine.domain.model import Trigger
 from engine.domain.ports.cloud import Environment
 from engine.domain.step import StepContext
 from engine.domain.text_checks import control_character_in, printable
+from states.shared.alarm_gates import require_alarms_exist
 from states.shared.app_versions import ensure_version
 from states.shared.conditions import health_text
 from states.shared.resources import (
@@ -23,6 +24,7 @@ from states.shared.resources import (
     note,
     template_name,
 )
+from states.shared.settle import warn_if_no_settle
 
 # CreateEnvironment's EnvironmentName: 4-40 letters, digits and hyphens, no hyphen at the ends.
 ENVIRONMENT_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{2,38}[A-Za-z0-9]$")
@@ -36,6 +38,8 @@ def run(ctx: StepContext) -> Trigger:
     _check_green_name_free(ctx)
     _record_blue(ctx, blue)
     ensure_version(ctx)
+    require_alarms_exist(ctx)
+    warn_if_no_settle(ctx)
     return Trigger.PREFLIGHT_PASSED
 
 

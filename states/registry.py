@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from engine.domain.model import State
 from engine.domain.step import Action
 from states import (
+    baking,
     cleaning_up,
     cloning,
     cutting_over,
@@ -24,6 +25,7 @@ ACTIONS: Mapping[State, Action] = {
     State.DEPLOYING: deploying.run,  # -> DEPLOYED, or PAUSE in mode deploy
     State.VERIFYING: verifying.run,  # -> VERIFIED
     State.CUTTING_OVER: cutting_over.run,  # -> CUT_OVER
+    State.BAKING: baking.run,  # -> BAKED
     State.CLEANING_UP: cleaning_up.run,  # -> CLEANED_UP
     State.ROLLING_BACK: rolling_back.run,  # -> UNDONE
 }

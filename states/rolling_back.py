@@ -1,6 +1,8 @@
 """Rolling back: undo what the run did, from its recorded facts, newest first, each part only
-when still needed: blue back on its previous version, CNAMEs back, green terminated, template
-deleted. UNDONE only when production is exactly where it was.
+when still needed: live traffic off a blue that already serves the new version (green, still
+on the old one, takes it back), blue back on its previous version once DNS has settled, CNAMEs
+back, green terminated once that has settled, template deleted. UNDONE only when production is
+exactly where it was: blue live on its previous version at its own CNAME, green gone.
 """
 
 from __future__ import annotations
@@ -12,14 +14,18 @@ from states.shared.blue_version import put_blue_on
 from states.shared.cnames import put_cnames
 from states.shared.removal import remove_green, remove_template
 from states.shared.resources import current_blue, find_own_green, is_gone, note, require
+from states.shared.settle import settle_after_swap, settle_after_swap_back
 
 
 def run(ctx: StepContext) -> Trigger:
     if ctx.run.facts.blue_env_id is None:
         note(ctx, "rollback: the run recorded nothing about blue, so it changed nothing there")
     else:
+        _take_traffic_off_new_blue(ctx)
         _restore_blue_version(ctx)
         _restore_cnames(ctx)
+    if not is_gone(find_own_green(ctx)):
+        settle_after_swap_back(ctx, "terminating green")
     remove_green(ctx)
     remove_template(ctx)
     if ctx.run.facts.blue_env_id is not None:
@@ -27,7 +33,23 @@ def run(ctx: StepContext) -> Trigger:
     return Trigger.UNDONE
 
 
+def _take_traffic_off_new_blue(ctx: StepContext) -> None:
+    """After a cutover (a regression in the bake window), green still runs the old version:
+    swapping to it restores service at once, instead of redeploying blue under live traffic."""
+    facts, blue = ctx.run.facts, current_blue(ctx)
+    if blue.cname != facts.blue_cname or blue.version_label == facts.previous_version_label:
+        return
+    green = find_own_green(ctx)
+    if green is None or not (green.is_ready and green.is_healthy):
+        return  # no green to take the traffic: blue is rolled back in place
+    if green.cname != facts.green_cname or green.version_label != facts.previous_version_label:
+        return
+    put_cnames(ctx, swapped=True, what="rollback: live traffic back to green")
+
+
 def _restore_blue_version(ctx: StepContext) -> None:
+    """Blue back on its previous version; a deployment is done to blue only once the live
+    CNAME's move away from it has settled (clients with the old answer still reach it)."""
     previous = require(ctx.run.facts.previous_version_label, "previous version label")
     blue = current_blue(ctx)
     if blue.status == "Updating" and blue.abortable:
@@ -36,6 +58,8 @@ def _restore_blue_version(ctx: StepContext) -> None:
             note(ctx, f"rollback: aborted the update under way on blue {blue.name}")
         except ConflictError:
             pass  # it finished or stopped being abortable meanwhile: wait for it instead
+    elif blue.version_label != previous and blue.cname != ctx.run.facts.blue_cname:
+        settle_after_swap(ctx, "rolling blue back to its previous version")
     put_blue_on(ctx, previous, "rollback")
 
 

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 from engine.domain.model import Trigger
 from engine.domain.step import StepContext
+from states.shared.alarm_gates import check_alarms
 from states.shared.cnames import put_cnames
 
 
 def run(ctx: StepContext) -> Trigger:
+    check_alarms(ctx, "before the first swap")
     put_cnames(ctx, swapped=True, what="swap")
     return Trigger.SWAPPED

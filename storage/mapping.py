@@ -12,6 +12,7 @@ from engine.domain.model import (
     EventRecord,
     EventSource,
     Facts,
+    Guards,
     HealthCheck,
     Mode,
     Run,
@@ -44,6 +45,7 @@ def run_values(run: Run) -> dict[str, Any]:
         "input_bundle_path": run.bundle.path if run.bundle else None,
         "input_bundle_bucket": run.bundle.bucket if run.bundle else None,
         "health_check": health_to_json(run.health),
+        "guards": guards_to_json(run.guards),
         "state": run.state.value,
         **asdict(run.facts),
         "error": run.error,
@@ -76,6 +78,7 @@ def run_from_row(row: RunRow) -> Run:
         updated_at=row.updated_at,
         facts=Facts(**{name: getattr(row, name) for name in FACT_COLUMNS}),
         bundle=bundle,
+        guards=guards_from_json(row.guards),
         finished_at=row.finished_at,
         error=row.error,
         rollback_reason=row.rollback_reason,
@@ -103,6 +106,20 @@ def health_from_json(values: dict[str, Any]) -> HealthCheck:
     if "expected_status" in known:
         known["expected_status"] = tuple(known["expected_status"])
     return HealthCheck(**known)
+
+
+def guards_to_json(guards: Guards) -> dict[str, Any]:
+    values = asdict(guards)
+    values["alarms"] = list(guards.alarms)
+    return values
+
+
+def guards_from_json(values: dict[str, Any] | None) -> Guards:
+    """A run stored before guards existed reads with the defaults."""
+    known = {k: v for k, v in (values or {}).items() if k in Guards.__dataclass_fields__}
+    if "alarms" in known:
+        known["alarms"] = tuple(known["alarms"])
+    return Guards(**known)
 
 
 def transition_row(record: TransitionRecord) -> TransitionRow:

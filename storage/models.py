@@ -95,6 +95,10 @@ class RunRow(Base):
     bundle_key: Mapped[str | None] = mapped_column(Text)
     requested: Mapped[str | None] = mapped_column(Text)
     requested_at: Mapped[str | None] = mapped_column(String(64))
+    swapped_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    swapped_back_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # Settle time, bake window and alarms (engine.domain.model.Guards); NULL: the defaults.
+    guards: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     # Outcome.
     error: Mapped[str | None] = mapped_column(Text)
     rollback_reason: Mapped[str | None] = mapped_column(Text)

@@ -23,6 +23,7 @@ class State(enum.StrEnum):
     VERIFYING = "verifying"
     AWAITING_CUTOVER = "awaiting_cutover"
     CUTTING_OVER = "cutting_over"
+    BAKING = "baking"
     CLEANING_UP = "cleaning_up"
     ROLLING_BACK = "rolling_back"
     SUCCEEDED = "succeeded"
@@ -83,6 +84,26 @@ class HealthCheck:
     interval_seconds: float = 2.0
     timeout_seconds: float = 5.0
     deadline_seconds: float = 120.0
+    # Failed probes in a row that fail the step at once instead of waiting out the deadline.
+    failures: int = 3
+
+
+# EB serves environment CNAMEs with a 60 s TTL; Route 53 (behind them) says "changes
+# generally propagate to all Route 53 name servers within 60 seconds" (Route 53 Developer
+# Guide, "Editing records"; GetChange reports PENDING until then).
+# A resolver may thus ask a not-yet-updated name server up to 60 s after the swap and keep
+# that answer another 60 s: 120 s covers every resolver that honours the TTL.
+DEFAULT_DNS_SETTLE_SECONDS = 120.0
+
+
+@dataclass(frozen=True)
+class Guards:
+    """How a release protects live traffic: DNS settle time after each swap, a bake window
+    after the cutover, and CloudWatch alarms that stop the release when they go to ALARM."""
+
+    dns_settle_seconds: float = DEFAULT_DNS_SETTLE_SECONDS
+    bake_seconds: float = 0.0
+    alarms: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -109,6 +130,10 @@ class Facts:
     # (ISO-8601 UTC): after a lost response or a crash, what to look for in what exists.
     requested: str | None = None
     requested_at: str | None = None
+    # When the live CNAME was last seen moved onto green, and back onto blue: the DNS settle
+    # times count from these (a resumed run keeps counting from them, not from the restart).
+    swapped_at: datetime | None = None
+    swapped_back_at: datetime | None = None
 
 
 @dataclass
@@ -126,6 +151,7 @@ class Run:
     updated_at: datetime
     facts: Facts = field(default_factory=Facts)
     bundle: Bundle | None = None
+    guards: Guards = field(default_factory=Guards)
     finished_at: datetime | None = None
     error: str | None = None
     # Why a rollback started (the failure it undoes); kept apart from `error`,
@@ -172,7 +198,8 @@ class Trigger(enum.StrEnum):
     PAUSE = "pause"  # deploying -> awaiting_cutover (mode deploy)
     CUTOVER = "cutover"  # awaiting_cutover -> verifying (operator)
     VERIFIED = "verified"  # verifying -> cutting_over
-    CUT_OVER = "cut_over"  # cutting_over -> cleaning_up
+    CUT_OVER = "cut_over"  # cutting_over -> baking
+    BAKED = "baked"  # baking -> cleaning_up
     CLEANED_UP = "cleaned_up"  # cleaning_up -> succeeded
     FAIL = "fail"  # any step before cleaning_up -> rolling_back
     REFUSE = "refuse"  # preflight -> refused (bad input: nothing to undo)

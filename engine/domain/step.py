@@ -9,9 +9,10 @@ when the release cannot go on; the engine then rolls back.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from engine.domain.model import Run, Trigger
+from engine.domain.ports.alarms import Alarms, NoAlarms
 from engine.domain.ports.cloud import ArtifactStore, Beanstalk, HealthProbe
 from engine.domain.ports.runtime import Clock, Deadlines, Journal, Waiter
 
@@ -28,6 +29,7 @@ class StepContext:
     journal: Journal
     clock: Clock
     deadlines: Deadlines
+    alarms: Alarms = field(default_factory=NoAlarms)
 
 
 # A lifecycle step: reads what exists, does the missing part, returns its happy-path trigger.

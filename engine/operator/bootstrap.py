@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from cloud.aws import AwsConfig, make_session
 from cloud.beanstalk import Boto3Beanstalk
+from cloud.cloudwatch import Boto3Alarms
 from cloud.http_probe import HttpxHealthProbe
 from cloud.notify import WebhookNotifier
 from cloud.s3 import Boto3ArtifactStore
@@ -84,6 +85,7 @@ def bootstrap(settings: Settings, interrupt: Interrupt) -> Runtime:
         owner=new_owner_id(),
         hooks=_drive_hooks(),
         retries=retries,
+        alarms=Boto3Alarms(session, aws, on_retry=retries),
     )), store, closers=[store.close, probe.close])  # fmt: skip
     _add_notifier(runtime, settings.notify_url, secrets)
     return runtime

@@ -54,6 +54,23 @@ TRIGGER_OPTIONS: list[Decorator] = [
         type=click.Choice(["fail", "resume"]),
         help="An unfinished run holds the target: exit 3, or take it over if its lease expired.",
     ),
+    click.option(
+        "--dns-settle",
+        type=click.FloatRange(min=0),
+        help="Seconds after each CNAME swap before the environment the live name left is "
+        "touched (BLUEGREEN_DNS_SETTLE; default 120: EB's 60 s TTL + 60 s propagation).",
+    ),
+    click.option(
+        "--bake",
+        type=click.FloatRange(min=0),
+        help="Seconds after the cutover to keep watching blue, green kept to swap back to "
+        "(BLUEGREEN_BAKE; default 0).",
+    ),
+    click.option(
+        "--alarm",
+        multiple=True,
+        help="CloudWatch alarm that stops the release in ALARM; repeatable (BLUEGREEN_ALARMS).",
+    ),
 ]
 
 

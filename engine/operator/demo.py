@@ -69,6 +69,7 @@ def _environment(sim: Simulator, database_url: str) -> dict[str, str]:
         "BLUEGREEN_DATABASE_URL": database_url,
         "BLUEGREEN_HEALTH_INTERVAL": "0.2",
         "BLUEGREEN_HEALTH_DEADLINE": "4",
+        "BLUEGREEN_DNS_SETTLE": str(sim.dns_settle_seconds),
         "BLUEGREEN_LOG_FORMAT": "text",
     }
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from engine.domain.bundles import check_bundle, version_label_for
 from engine.domain.environment_names import same_environment_name
 from engine.domain.errors import ConfigurationError
-from engine.domain.model import Bundle, HealthCheck, Mode, Target
+from engine.domain.model import Bundle, Guards, HealthCheck, Mode, Target
 from engine.domain.ports.runtime import Deadlines
 from engine.operator.settings import Settings, setting_name
 from engine.release.requests import LockPolicy, OnUnfinished, ReleaseRequest
@@ -51,6 +51,15 @@ def health_check_of(settings: Settings) -> HealthCheck:
         interval_seconds=settings.health_interval,
         timeout_seconds=settings.health_timeout,
         deadline_seconds=settings.health_deadline,
+        failures=settings.health_failures,
+    )
+
+
+def guards_of(settings: Settings) -> Guards:
+    return Guards(
+        dns_settle_seconds=settings.dns_settle,
+        bake_seconds=settings.bake,
+        alarms=settings.alarm_names,
     )
 
 
@@ -81,13 +90,15 @@ def release_request(settings: Settings, mode: Mode) -> ReleaseRequest:
             f"missing the version: set {setting_name('VERSION_LABEL')} "
             f"or {setting_name('BLUEGREEN_BUNDLE')}"
         )
-    return ReleaseRequest(target, green, label, mode, health_check_of(settings), bundle)
+    return ReleaseRequest(
+        target, green, label, mode, health_check_of(settings), bundle, guards_of(settings)
+    )
 
 
 def restore_request(settings: Settings, version_label: str) -> RestoreRequest:
     target = target_of(settings)
     return RestoreRequest(target, green_of(settings, target), version_label,
-                          health_check_of(settings))  # fmt: skip
+                          health_check_of(settings), guards_of(settings))  # fmt: skip
 
 
 def _bundle_of(settings: Settings) -> Bundle | None:

@@ -15,6 +15,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from engine.domain.errors import ConfigurationError
 from engine.domain.health_urls import health_path_problem
+from engine.domain.model import DEFAULT_DNS_SETTLE_SECONDS
 from engine.domain.text_checks import control_character_in
 
 # EB's EnvironmentName: 4-40 letters, digits and hyphens.
@@ -118,6 +119,12 @@ class Settings(BaseSettings):
     health_expected_status: str = Field(
         "200", validation_alias=_env("BLUEGREEN_HEALTH_EXPECTED_STATUS")
     )
+    health_failures: int = Field(3, ge=1, validation_alias=_env("BLUEGREEN_HEALTH_FAILURES"))
+    dns_settle: float = Field(
+        DEFAULT_DNS_SETTLE_SECONDS, ge=0, validation_alias=_env("BLUEGREEN_DNS_SETTLE")
+    )
+    bake: float = Field(0.0, ge=0, validation_alias=_env("BLUEGREEN_BAKE"))
+    alarms: str = Field("", validation_alias=_env("BLUEGREEN_ALARMS"))
 
     @field_validator("*")
     @classmethod
@@ -177,6 +184,19 @@ class Settings(BaseSettings):
             raise ValueError(f"must be {', '.join(allowed[:-1])} or {allowed[-1]}")
         return value
 
+    @field_validator("alarms", mode="before")
+    @classmethod
+    def _alarm_names(cls, value: object) -> object:
+        """`--alarm` repeated gives a list; BLUEGREEN_ALARMS a comma-separated string."""
+        if isinstance(value, list | tuple):
+            return ",".join(str(v) for v in value)
+        return value
+
+    @property
+    def alarm_names(self) -> tuple[str, ...]:
+        names = (name.strip() for name in self.alarms.split(","))
+        return tuple(dict.fromkeys(name for name in names if name))
+
     @property
     def expected_status(self) -> tuple[int, ...]:
         return tuple(int(c) for c in self.health_expected_status.split(",") if c.strip())
@@ -186,7 +206,9 @@ def load_settings(overrides: Mapping[str, object] | None = None) -> Settings:
     """Settings from the environment, with `overrides` (flags, by variable name) on top.
 
     Raises ConfigurationError with one line naming the variable and what is wrong."""
-    given: dict[str, Any] = {k: v for k, v in (overrides or {}).items() if v is not None}
+    given: dict[str, Any] = {
+        k: v for k, v in (overrides or {}).items() if v is not None and v != ()
+    }  # () is a repeatable flag not given
     try:
         return Settings(**given)
     except ValidationError as error:
@@ -209,6 +231,9 @@ FLAG_VARIABLES = {
     "wait_for_lock": "BLUEGREEN_WAIT_FOR_LOCK",
     "on_unfinished": "BLUEGREEN_ON_UNFINISHED",
     "lease_seconds": "BLUEGREEN_LEASE_SECONDS",
+    "dns_settle": "BLUEGREEN_DNS_SETTLE",
+    "bake": "BLUEGREEN_BAKE",
+    "alarm": "BLUEGREEN_ALARMS",
 }
 # The CLI flag that sets each variable, for error messages.
 FLAGS = {variable: "--" + option.replace("_", "-") for option, variable in FLAG_VARIABLES.items()}

@@ -16,6 +16,7 @@ from engine.domain.errors import BlueGreenError, LeaseLostError, StoreError
 from engine.domain.exit_codes import ExitCode
 from engine.domain.health_urls import SecretNotStored
 from engine.domain.model import EventSource, Run, State, TransitionRecord, Trigger
+from engine.domain.ports.alarms import Alarms, NoAlarms
 from engine.domain.ports.cloud import ArtifactStore, Beanstalk, HealthProbe
 from engine.domain.ports.runtime import Clock, Deadlines, Waiter
 from engine.domain.ports.store import RunStore
@@ -60,6 +61,7 @@ class Services:
     owner: str = field(default_factory=new_owner_id)
     hooks: DriveHooks = field(default_factory=NoHooks)
     retries: RetryRelay = field(default_factory=RetryRelay)
+    alarms: Alarms = field(default_factory=NoAlarms)
 
 
 def describe_failure(state: State, error: BaseException) -> str:
@@ -88,7 +90,7 @@ class Drive:
         artifacts = FencedArtifacts(services.artifacts, self._fence)
         self._ctx = StepContext(
             run, beanstalk, artifacts, services.probe, waiter, self.journal,
-            services.clock, services.deadlines,
+            services.clock, services.deadlines, services.alarms,
         )  # fmt: skip
 
     def start(self) -> None:

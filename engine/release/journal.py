@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import fields
+from datetime import datetime
 from typing import Any
 
 from engine.domain.errors import StoreError
@@ -38,7 +39,7 @@ class RunJournal:
         # out records no intent it will not carry out.
         self.before_facts: Callable[[], None] = lambda: None
 
-    def record_facts(self, **changes: str | None) -> None:
+    def record_facts(self, **changes: str | datetime | None) -> None:
         """Set fields of `run.facts` and commit them (with buffered events) before returning."""
         unknown = set(changes) - FACT_NAMES
         if unknown:

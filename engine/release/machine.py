@@ -21,6 +21,7 @@ FORWARD_STATES: tuple[State, ...] = (
     State.DEPLOYING,
     State.VERIFYING,
     State.CUTTING_OVER,
+    State.BAKING,
 )
 
 # Where an operator may ask for a rollback: a waiting, failed or unfinished run.
@@ -51,7 +52,8 @@ TRANSITIONS: tuple[_Row, ...] = (
     _row(Trigger.PAUSE, [State.DEPLOYING], State.AWAITING_CUTOVER),
     _row(Trigger.CUTOVER, [State.AWAITING_CUTOVER], State.VERIFYING),
     _row(Trigger.VERIFIED, [State.VERIFYING], State.CUTTING_OVER),
-    _row(Trigger.CUT_OVER, [State.CUTTING_OVER], State.CLEANING_UP),
+    _row(Trigger.CUT_OVER, [State.CUTTING_OVER], State.BAKING),
+    _row(Trigger.BAKED, [State.BAKING], State.CLEANING_UP),
     _row(Trigger.CLEANED_UP, [State.CLEANING_UP], State.SUCCEEDED),
     _row(Trigger.FAIL, FORWARD_STATES, State.ROLLING_BACK),
     _row(Trigger.REFUSE, [State.PREFLIGHT], State.REFUSED),

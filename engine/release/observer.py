@@ -69,6 +69,7 @@ LIFECYCLE: Sequence[State] = (
     State.AWAITING_CUTOVER,
     State.VERIFYING,
     State.CUTTING_OVER,
+    State.BAKING,
     State.CLEANING_UP,
     State.ROLLING_BACK,
 )

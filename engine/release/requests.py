@@ -7,7 +7,7 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from engine.domain.model import Bundle, HealthCheck, Mode, Run, RunId, State, Target
+from engine.domain.model import Bundle, Guards, HealthCheck, Mode, Run, RunId, State, Target
 from engine.release.stamp import stamp
 
 
@@ -36,13 +36,14 @@ class ReleaseRequest:
     mode: Mode = Mode.FULL
     health: HealthCheck = field(default_factory=HealthCheck)
     bundle: Bundle | None = None
+    guards: Guards = field(default_factory=Guards)
 
     def new_run(self, now: datetime, state: State = State.PREFLIGHT) -> Run:
         """A run of this request, stamped with this engine's version and revision."""
         return stamp(Run(
             id=new_run_id(), target=self.target, green=self.green, mode=self.mode,
             version_label=self.version_label, health=self.health, state=state,
-            created_at=now, updated_at=now, bundle=self.bundle,
+            created_at=now, updated_at=now, bundle=self.bundle, guards=self.guards,
         ))  # fmt: skip
 
 

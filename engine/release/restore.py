@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from engine.domain.model import Facts, HealthCheck, Run, State, Target
+from engine.domain.model import Facts, Guards, HealthCheck, Run, State, Target
 from engine.domain.ports.cloud import Environment
 from engine.domain.ports.store import RunQuery
 from engine.release.drive import Drive
@@ -26,6 +26,7 @@ class RestoreRequest:
     green: str
     version_label: str
     health: HealthCheck = field(default_factory=HealthCheck)
+    guards: Guards = field(default_factory=Guards)
 
 
 def restore_version(runner: Runner, request: RestoreRequest, observer: Observer) -> Outcome:
@@ -66,7 +67,7 @@ def _restore_run(
     runner: Runner, request: RestoreRequest, blue: Environment, green: Environment | None
 ) -> Run:
     release = ReleaseRequest(request.target, request.green, request.version_label,
-                             health=request.health)  # fmt: skip
+                             health=request.health, guards=request.guards)  # fmt: skip
     run = release.new_run(runner.services.clock.now(), State.ROLLING_BACK)
     blue_cname, green_cname = _own_cnames(runner, request.target, blue, green)
     run.facts = Facts(

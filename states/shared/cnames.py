@@ -14,11 +14,12 @@ from engine.domain.step import StepContext
 from states.shared.conditions import cnames_in_place, health_text, present, ready
 from states.shared.pending_swap import request_swap, settle_recent_swap
 from states.shared.resources import note, require
+from states.shared.settle import record_moved
 
 
 def put_cnames(ctx: StepContext, *, swapped: bool, what: str) -> None:
     """Make green hold blue's original CNAME (`swapped`) or blue hold it again, then wait
-    until both are Ready with the CNAMEs really moved."""
+    until both are Ready with the CNAMEs really moved; record when they were seen moved."""
     facts = ctx.run.facts
     blue_id = require(facts.blue_env_id, "blue environment id")
     green_id = require(facts.green_env_id, "green environment id")
@@ -31,13 +32,15 @@ def put_cnames(ctx: StepContext, *, swapped: bool, what: str) -> None:
         f"blue and green Ready for the {what}", app, ids, ready(roles), ctx.deadlines.swap
     )
     snapshot = settle_recent_swap(ctx, roles, snapshot)
-    if _holding(roles, snapshot) != wanted:
+    swapping = _holding(roles, snapshot) != wanted
+    if swapping:
         _swap(ctx, roles, snapshot, wanted, what)
     else:
         note(ctx, f"{what}: the CNAMEs are already where they belong; not swapping")
     ctx.waiter.wait_for(
         f"{what}: CNAMEs moved", app, ids, cnames_in_place(roles, wanted), ctx.deadlines.swap
     )
+    record_moved(ctx, swapped=swapped, swapped_now=swapping)
 
 
 def _holding(roles: dict[str, str], snapshot: Snapshot) -> dict[str, str | None]:

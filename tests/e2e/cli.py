@@ -112,6 +112,7 @@ class Cli:
             "BLUEGREEN_HEALTH_SUCCESSES": "2",
             "BLUEGREEN_HEALTH_DEADLINE": "2",
             "BLUEGREEN_HEALTH_GRACE": "0.5",
+            "BLUEGREEN_DNS_SETTLE": str(self.sim.dns_settle_seconds),
             "BLUEGREEN_LOG_FORMAT": "text",
             **self.env,
         }

@@ -31,7 +31,7 @@ from tests.integration.engine.world import (
 CRASH_POINTS = [
     *((f"state:{s}", "v2") for s in (
         "preflight", "cloning", "swapping", "deploying", "verifying", "cutting_over",
-        "cleaning_up",
+        "baking", "cleaning_up",
     )),
     ("cloning:after-call", "v2"),  # the template was created
     ("cloning:after-call:2", "v2"),  # green's CreateEnvironment was sent
@@ -65,6 +65,7 @@ class Scenario:
     states: list[str]
     world: Production
     swaps: int  # SwapEnvironmentCNAMEs calls EB carried out for this target
+    failed_requests: list[str]
 
 
 def _run_scenario(
@@ -75,12 +76,16 @@ def _run_scenario(
     target = seed_release_target(sim, app=app, blue=blue, versions=VERSIONS)
     cli = Cli(sim, home / app, database_url=history or "")
     names = {"BEANSTALK_APP_NAME": app, "BLUE_ENV_NAME": blue, "GREEN_ENV_NAME": green}
-    killed = cli.run(
-        "full", **names, VERSION_LABEL=version, BLUEGREEN_TEST_CRASH_AT=point,
-        BLUEGREEN_LEASE_SECONDS=KILLED_LEASE_SECONDS,
-    )  # fmt: skip
-    # No --wait-for-lock: the killed runner's lease is taken over at once (same host).
-    resumed = cli.run("resume", killed.run_id, **names, BLUEGREEN_VISIBILITY_WINDOW="2")
+    # Live traffic to the live name all through the kill and the resume, resolved through
+    # the router's DNS cache like a real client's (a request every 20 ms per scenario).
+    with sim.live_traffic(f"http://{target.cname}/", interval=0.02) as traffic:
+        killed = cli.run(
+            "full", **names, VERSION_LABEL=version, BLUEGREEN_TEST_CRASH_AT=point,
+            BLUEGREEN_LEASE_SECONDS=KILLED_LEASE_SECONDS,
+        )  # fmt: skip
+        # No --wait-for-lock: the killed runner's lease is taken over at once (same host).
+        resumed = cli.run("resume", killed.run_id, **names, BLUEGREEN_VISIBILITY_WINDOW="2")
+    failed = [f"{f.at:.2f} s: {f.status} {f.detail}" for f in traffic.stop().failures]
     swaps = [
         call for call in sim.calls.performed("SwapEnvironmentCNAMEs")
         if target.blue_id in (call.params.get("SourceEnvironmentId"),
@@ -88,7 +93,7 @@ def _run_scenario(
     ]  # fmt: skip
     return Scenario(
         point, version, app, target.cname, killed, resumed, cli.states(killed.run_id),
-        production(sim, app, blue, green, target.cname), len(swaps),
+        production(sim, app, blue, green, target.cname), len(swaps), failed,
     )  # fmt: skip
 
 
@@ -128,6 +133,13 @@ def test_a_run_killed_there_is_resumed_to_the_end_state_of_an_uninterrupted_run(
         assert_blue_serves(scenario.world, "v1", scenario.cname)
     assert_clean(scenario.world, greens_created=1)
     assert scenario.swaps == 2, "one swap to green and one back"
+
+
+@pytest.mark.parametrize(("point", "version"), CRASH_POINTS, ids=[p for p, _ in CRASH_POINTS])
+def test_live_traffic_sees_no_failed_request_across_the_kill_and_the_resume(
+    scenarios: dict[str, Scenario], point: str, version: str
+) -> None:
+    assert scenarios[point].failed_requests == []
 
 
 def test_every_scenario_resumed_the_run_it_killed(scenarios: dict[str, Scenario]) -> None:

@@ -74,6 +74,7 @@ def _environment(sim: Simulator, home: Path) -> dict[str, str]:
         "BLUEGREEN_HEALTH_INTERVAL": "0.2",
         "BLUEGREEN_HEALTH_DEADLINE": "4",
         "BLUEGREEN_LEASE_SECONDS": "3",
+        "BLUEGREEN_DNS_SETTLE": str(sim.dns_settle_seconds),
         "COLUMNS": "200",
     }
 
@@ -159,7 +160,7 @@ def test_a_successful_release_shows_every_step_and_the_simulators_eb_events(
     detail = show(releases, "succeeded")
     assert [s["state"] for s in detail["steps"]] == [
         "preflight", "cloning", "swapping", "deploying", "verifying", "cutting_over",
-        "cleaning_up",
+        "baking", "cleaning_up",
     ]  # fmt: skip
     assert detail["transitions"][0]["from"] is None
     assert detail["transitions"][-1]["to"] == "succeeded"

@@ -26,12 +26,14 @@ Each implements the real Protocol (mypy checks the `_: Protocol = Fake(...)` lin
   `crash_after_facts=N` raises Crash after the N-th record_facts from then on.
 - FakeWaiter: polls FakeBeanstalk synchronously every `interval` seconds of FakeClock until the
   condition holds, raising DeadlineExceeded past the deadline; `waits` lists what it waited for.
+- FakeAlarms: CloudWatch alarm states (`put(name, "ALARM", reason)`); `unreadable` fails reads.
 - FakeWorld: all of the above wired together; `seed_release()` makes a target and a Run,
   `context(run)` a StepContext (one RecordingJournal per run, kept across re-runs).
 """
 
 from __future__ import annotations
 
+from tests.fakes.alarms import FakeAlarms
 from tests.fakes.artifacts import FakeArtifactStore
 from tests.fakes.beanstalk import FakeBeanstalk
 from tests.fakes.clock import FakeClock
@@ -46,6 +48,7 @@ __all__ = [
     "ACCOUNT",
     "REGION",
     "Crash",
+    "FakeAlarms",
     "FakeArtifactStore",
     "FakeBeanstalk",
     "FakeClock",

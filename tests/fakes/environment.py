@@ -72,6 +72,7 @@ class FakeEnvironment:
             template_name=self.template_name,
             date_updated=self.date_updated,
             abortable=self.operation is not None and self.operation.kind == "update",
+            endpoint_url=f"awseb-{self.id}.{REGION}.elb.test",
         )
 
 

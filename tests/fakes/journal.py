@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import fields
+from datetime import datetime
 from typing import Any
 
 from engine.domain.model import EventRecord, EventSource, Facts, Run
@@ -16,7 +17,7 @@ class RecordingJournal:
         self.events: list[EventRecord] = []
         self.crash_after_facts: int | None = None
 
-    def record_facts(self, **changes: str | None) -> None:
+    def record_facts(self, **changes: str | datetime | None) -> None:
         known = {f.name for f in fields(Facts)}
         unknown = set(changes) - known
         if unknown:

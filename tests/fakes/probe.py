@@ -1,5 +1,5 @@
 """FakeHealthProbe: scripted answers per URL, otherwise routed like the CNAME router to the
-environment holding the host."""
+environment holding the host (its CNAME, or its own load balancer's name)."""
 
 from __future__ import annotations
 
@@ -16,14 +16,16 @@ class FakeHealthProbe:
         self.latency_seconds = 0.05
         self.version_answers: dict[str, int] = {}
         self.calls: list[str] = []
+        self.hosts: list[str | None] = []
         self._scripts: dict[str, list[int | None]] = {}
 
     def script(self, url: str, *answers: int | None) -> None:
         """Answers for `url` in order (None: connection refused); the last one repeats."""
         self._scripts[url] = list(answers)
 
-    def probe(self, url: str, timeout_seconds: float) -> ProbeResult:
+    def probe(self, url: str, timeout_seconds: float, host: str | None = None) -> ProbeResult:
         self.calls.append(url)
+        self.hosts.append(host)
         self.clock.advance(min(self.latency_seconds, timeout_seconds))
         status = self._answer(url)
         if status is None:
@@ -35,7 +37,8 @@ class FakeHealthProbe:
         if script:
             return script.pop(0) if len(script) > 1 else script[0]
         host = urlsplit(url).hostname
-        holders = [e for e in (self.beanstalk.live() if self.beanstalk else []) if e.cname == host]
+        live = self.beanstalk.live() if self.beanstalk else []
+        holders = [e for e in live if host in (e.cname, e.view().endpoint_url)]
         if not holders or holders[0].status == "Terminating":
             return None
         return self.version_answers.get(holders[0].version_label or "", 200)

@@ -6,9 +6,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from engine.domain.model import Bundle, HealthCheck, Mode, Run, RunId, State, Target
+from engine.domain.ports.alarms import Alarms
 from engine.domain.ports.cloud import ArtifactStore, Beanstalk, HealthProbe
 from engine.domain.ports.runtime import Clock, Deadlines, Journal, Waiter
 from engine.domain.step import StepContext
+from tests.fakes.alarms import FakeAlarms
 from tests.fakes.artifacts import FakeArtifactStore
 from tests.fakes.beanstalk import FakeBeanstalk
 from tests.fakes.clock import FakeClock
@@ -31,6 +33,7 @@ class FakeWorld:
         self.beanstalk = FakeBeanstalk(self.clock, self.artifacts)
         self.probe = FakeHealthProbe(self.clock, self.beanstalk)
         self.waiter = FakeWaiter(self.beanstalk, self.clock)
+        self.alarms = FakeAlarms()
 
     def seed_release(
         self,
@@ -62,6 +65,7 @@ class FakeWorld:
             journal=self.journal(run),
             clock=self.clock,
             deadlines=self.deadlines,
+            alarms=self.alarms,
         )
 
 
@@ -98,3 +102,4 @@ def _protocols_are_implemented(world: FakeWorld, run: Run) -> None:
     _clock: Clock = world.clock
     _journal: Journal = world.journal(run)
     _waiter: Waiter = world.waiter
+    _alarms: Alarms = world.alarms

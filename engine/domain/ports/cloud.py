@@ -173,8 +173,9 @@ class ArtifactStore(Protocol):
 class HealthProbe(Protocol):
     """One HTTP GET; the verifying step decides what the answers mean."""
 
-    def probe(self, url: str, timeout_seconds: float) -> ProbeResult:
-        """Never raises for a bad status or a refused connection: that is in the result."""
+    def probe(self, url: str, timeout_seconds: float, host: str | None = None) -> ProbeResult:
+        """Never raises for a bad status or a refused connection: that is in the result.
+        `host` is sent as the Host header (the URL names the server connected to)."""
         ...
 
 

@@ -35,7 +35,7 @@ class Clock(Protocol):
 class Journal(Protocol):
     """The run's memory: facts are persisted at once, events go to the history."""
 
-    def record_facts(self, **changes: str | None) -> None:
+    def record_facts(self, **changes: str | datetime | None) -> None:
         """Set fields of `run.facts` and commit them before returning."""
         ...
 

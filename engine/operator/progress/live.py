@@ -125,6 +125,8 @@ class LiveObserver:
         if record.source is EventSource.PROBE and watch is not None:
             watch.last_probe = self._shown(record.message)
             watch.last_probe_failed = bool(line["failed"])
+        if record.data.get("window") and watch is not None:  # a settle or bake window
+            watch.waiting_for = self._redactor.text(record.message)
         style = "bold red" if line["failed"] else SOURCE_STYLES.get(line["source"], "white")
         self._print_line(line, style)
 

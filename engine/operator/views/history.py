@@ -14,6 +14,7 @@ from typing import Any
 from engine.domain.exit_codes import ExitCode
 from engine.domain.model import EventRecord, EventSource, Run, State, TransitionRecord
 from engine.operator.views.document import iso, run_document, utc, without
+from engine.operator.views.windows import windows_of
 
 # What each resting state means to an operator, and the exit code the CLI gives it.
 OUTCOMES: dict[State, tuple[ExitCode, str]] = {
@@ -147,12 +148,13 @@ def run_detail(
         **run_summary(run, transitions),
         "updated_at": iso(run.updated_at),
         "inputs": inputs_of(run),
-        "facts": asdict(run.facts),
+        "facts": {k: _jsonable(v) for k, v in asdict(run.facts).items()},
         "outcome": outcome_of(run),
         "rollback_reason": run.rollback_reason,
         "rollback": rollback_of(run, transitions, steps, ordered_events),
         "lease": {"owner": run.lease_owner, "expires_at": iso(run.lease_expires_at)},
         "steps": [step_json(run, step) for step in steps],
+        "windows": windows_of(run, ordered_events),
         "transitions": [transition_json(run, record) for record in transitions],
         "events": [event_json(run, record) for record in ordered_events],
     }
@@ -167,7 +169,12 @@ def inputs_of(run: Run) -> dict[str, Any]:
         **identity,
         "bundle": bundle,
         "health_check": health,
+        "guards": {**asdict(run.guards), "alarms": list(run.guards.alarms)},
     }
+
+
+def _jsonable(value: object) -> object:
+    return iso(value) if isinstance(value, datetime) else value
 
 
 def health_check_text(health: dict[str, Any]) -> str:

@@ -97,6 +97,13 @@ def _steps_table(detail: Mapping[str, Any]) -> str:
         f"<td class='num'>{escape(human_duration(step['duration_seconds']))}</td></tr>"
         for step in detail["steps"]
     ]
+    rows += [
+        f"<tr data-window='{escape(window['window'])}'><td><i>{escape(window['label'])} "
+        f"window</i></td><td class='time'>{_text(window['started_at'])}</td>"
+        f"<td class='time'>{_text(window['ended_at'] or 'cut short')}</td>"
+        f"<td class='num'>{escape(human_duration(window['duration_seconds']))}</td></tr>"
+        for window in detail.get("windows", [])
+    ]
     rows.append(
         "<tr><th>total</th><th></th><th></th>"
         f"<th class='num'>{escape(human_duration(detail['duration_seconds']))}</th></tr>"

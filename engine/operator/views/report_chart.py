@@ -37,6 +37,9 @@ STATE_COLOURS = {
     "verifying": "#8cd17d",
     "awaiting_cutover": "#b3c7e6",
     "cutting_over": "#79706e",
+    "baking": "#e4b363",
+    "dns_settle": "#c9b8e8",  # windows (settle, bake) drawn under the steps
+    "bake": "#f2d49b",
     "cleaning_up": "#bab0ac",
     "rolling_back": "#f58518",
     "failed": "#c62828",
@@ -88,12 +91,14 @@ def timeline_svg(detail: dict[str, Any]) -> str:
     """The whole chart for a `run_detail` document."""
     scale = Scale(_chart_seconds(detail))
     lanes = _lanes(detail)
-    steps_height = ROW * len(detail["steps"])
+    windows = [_as_step(window) for window in detail.get("windows", [])]
+    steps_height = ROW * (len(detail["steps"]) + len(windows))
     lanes_top = TOP + steps_height + 8
     axis_y = lanes_top + ROW * len(lanes) + 6
     height = axis_y + 30
     parts = [_axis(scale, TOP, axis_y)]
-    parts += [_step_bar(step, index, scale) for index, step in enumerate(detail["steps"])]
+    bars = [*detail["steps"], *windows]
+    parts += [_step_bar(step, index, scale) for index, step in enumerate(bars)]
     for index, (key, label, markers) in enumerate(lanes):
         parts.append(_lane(key, label, markers, lanes_top + ROW * index, scale))
     return (
@@ -102,6 +107,18 @@ def timeline_svg(detail: dict[str, Any]) -> str:
         f'aria-label="timeline of run {escape(str(detail["id"]))}">'
         f"<style>{CHART_STYLE}</style>" + "".join(parts) + "</svg>"
     )
+
+
+def _as_step(window: dict[str, Any]) -> dict[str, Any]:
+    """A settle or bake window drawn like a step (its colour keyed by the window's name);
+    one cut short (no end recorded) is drawn as a sliver at its start."""
+    return {
+        "state": window["window"],
+        "started_at": window["started_at"],
+        "ended_at": window["ended_at"],
+        "offset_seconds": window["offset_seconds"],
+        "duration_seconds": window["duration_seconds"] or 0.0,
+    }
 
 
 def _chart_seconds(detail: dict[str, Any]) -> float:

@@ -18,11 +18,14 @@ WAITS_FOR: dict[State, str] = {
     State.PREFLIGHT: "the checks before anything changes (credentials, blue, version)",
     State.CLONING: "green to launch from blue's configuration (Ready, health Green)",
     State.SWAPPING: "the CNAME swap (both environments Ready, CNAMEs moved)",
-    State.DEPLOYING: "blue to run the new version (Ready, health Green)",
+    State.DEPLOYING: "the DNS settle after the swap, then blue to run the new version (Ready, "
+    "health Green)",
     State.VERIFYING: "consecutive successful health probes of blue",
     State.AWAITING_CUTOVER: "an operator: `bluegreen cutover {id}` (or `bluegreen rollback {id}`)",
     State.CUTTING_OVER: "the CNAME swap back (blue serves live traffic again)",
-    State.CLEANING_UP: "green to terminate and the template to be deleted",
+    State.BAKING: "the bake window: blue serves live traffic, green stays up to swap back to",
+    State.CLEANING_UP: "the DNS settle after the swap back, then green to terminate and the "
+    "template to be deleted",
     State.ROLLING_BACK: "the undo (blue's previous version, swap back, green terminated)",
     State.FAILED: "an operator: `bluegreen resume {id}` retries it",
 }

@@ -154,6 +154,14 @@ def steps_table(detail: dict[str, Any]) -> Table:
             _when(step["ended_at"]) if step["ended_at"] else "(now)",
             human_duration(duration) if duration is not None else "running",
         )
+    for window in detail.get("windows", []):
+        duration = window["duration_seconds"]
+        table.add_row(
+            Text(f"  {window['label']} window", style="italic"),
+            _when(window["started_at"]),
+            _when(window["ended_at"]) if window["ended_at"] else "(cut short)",
+            human_duration(duration) if duration is not None else "-",
+        )
     table.add_section()
     table.add_row(Text("total", style="bold"), "", "", human_duration(detail["duration_seconds"]))
     return table

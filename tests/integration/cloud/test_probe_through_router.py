@@ -44,3 +44,17 @@ def test_a_cname_nobody_holds_does_not_answer_ok(probe: HttpxHealthProbe) -> Non
     result = probe.probe("http://nobody.us-east-1.elasticbeanstalk.com/", timeout_seconds=5)
 
     assert not result.ok([200])
+
+
+def test_a_probe_of_the_load_balancer_reaches_that_environment_whatever_host_it_names(
+    beanstalk: Boto3Beanstalk, target: ReleaseTarget, probe: HttpxHealthProbe
+) -> None:
+    """The verifying step's probe: blue's EndpointURL, the live CNAME as Host header. Right
+    after a swap the live name still resolves to blue for cached clients, and the temporary
+    one to green: the load balancer's name is the only one that never moves."""
+    (blue,) = beanstalk.describe_environments(ids=[target.blue_id])
+    assert blue.endpoint_url
+
+    result = probe.probe(f"http://{blue.endpoint_url}/", timeout_seconds=5, host="elsewhere.test")
+
+    assert (result.status, result.body_excerpt) == (200, "version v1")

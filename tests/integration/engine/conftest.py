@@ -81,6 +81,8 @@ def wired(sim: Simulator, target: ReleaseTarget, database_url: str) -> Iterator[
         settings = load_settings({
             "BLUEGREEN_DATABASE_URL": database_url,
             "BLUEGREEN_POLL_INTERVAL": sim.timing.poll_interval(),
+            # the simulator's DNS TTL, scaled by its speed: the settle a real release needs
+            "BLUEGREEN_DNS_SETTLE": sim.dns_settle_seconds,
             "BEANSTALK_APP_NAME": target.app,
             "BLUE_ENV_NAME": target.blue,
             "GREEN_ENV_NAME": GREEN,

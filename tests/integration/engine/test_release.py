@@ -19,7 +19,7 @@ from tests.integration.engine.world import (
 
 FULL_PATH = [
     "preflight", "cloning", "swapping", "deploying", "verifying",
-    "cutting_over", "cleaning_up", "succeeded",
+    "cutting_over", "baking", "cleaning_up", "succeeded",
 ]  # fmt: skip
 
 

@@ -27,6 +27,7 @@ HAPPY: dict[State, Trigger] = {
     State.DEPLOYING: Trigger.DEPLOYED,
     State.VERIFYING: Trigger.VERIFIED,
     State.CUTTING_OVER: Trigger.CUT_OVER,
+    State.BAKING: Trigger.BAKED,
     State.CLEANING_UP: Trigger.CLEANED_UP,
     State.ROLLING_BACK: Trigger.UNDONE,
 }

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from engine.domain.errors import ConfigurationError
-from engine.domain.model import Mode
+from engine.domain.model import Guards, Mode
 from engine.operator.inputs import bundle_version_label, release_request, target_of
 from engine.operator.settings import load_settings
 from engine.release.requests import OnUnfinished
@@ -129,3 +129,41 @@ def test_the_region_can_come_from_aws_region_too(
     monkeypatch.setenv("AWS_REGION", "ap-south-1")
 
     assert target_of(load_settings()).region == "ap-south-1"
+
+
+def test_the_guards_default_to_a_120_s_settle_no_bake_and_no_alarms(
+    replaced_tool_env: None,
+) -> None:
+    request = release_request(load_settings(), Mode.FULL)
+
+    assert request.guards == Guards(dns_settle_seconds=120.0, bake_seconds=0.0, alarms=())
+    assert request.health.failures == 3
+
+
+def test_settle_bake_alarms_and_failures_come_from_variables_or_repeated_flags(
+    replaced_tool_env: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("BLUEGREEN_ALARMS", "shop-5xx, shop-latency,,shop-5xx")
+    monkeypatch.setenv("BLUEGREEN_HEALTH_FAILURES", "5")
+    from_env = release_request(load_settings({"BLUEGREEN_DNS_SETTLE": 0.5}), Mode.FULL)
+    flags = {"BLUEGREEN_ALARMS": ("a", "b"), "BLUEGREEN_BAKE": 300}
+    from_flags = release_request(load_settings(flags), Mode.FULL)
+
+    assert from_env.guards.alarms == ("shop-5xx", "shop-latency")
+    assert from_env.guards.dns_settle_seconds == 0.5
+    assert from_env.health.failures == 5
+    assert (from_flags.guards.alarms, from_flags.guards.bake_seconds) == (("a", "b"), 300)
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [("BLUEGREEN_DNS_SETTLE", "-1"), ("BLUEGREEN_BAKE", "-5"), ("BLUEGREEN_HEALTH_FAILURES", "0")],
+)
+def test_a_negative_wait_or_no_failure_limit_is_refused_in_one_line(
+    replaced_tool_env: None, monkeypatch: pytest.MonkeyPatch, variable: str, value: str
+) -> None:
+    monkeypatch.setenv(variable, value)
+
+    with pytest.raises(ConfigurationError, match=variable) as refused:
+        load_settings()
+    assert "\n" not in str(refused.value)

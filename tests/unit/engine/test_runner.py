@@ -32,7 +32,8 @@ FULL_PATH = [
     ("swapping", "deploying", "swapped"),
     ("deploying", "verifying", "deployed"),
     ("verifying", "cutting_over", "verified"),
-    ("cutting_over", "cleaning_up", "cut_over"),
+    ("cutting_over", "baking", "cut_over"),
+    ("baking", "cleaning_up", "baked"),
     ("cleaning_up", "succeeded", "cleaned_up"),
 ]
 

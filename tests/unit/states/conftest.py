@@ -16,6 +16,7 @@ HAPPY_PATH = (
     State.DEPLOYING,
     State.VERIFYING,
     State.CUTTING_OVER,
+    State.BAKING,
     State.CLEANING_UP,
 )
 BLUE_CNAME = "shop-blue.us-east-1.eb.test"

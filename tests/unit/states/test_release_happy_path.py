@@ -16,6 +16,7 @@ EXPECTED_TRIGGERS = [
     Trigger.DEPLOYED,
     Trigger.VERIFIED,
     Trigger.CUT_OVER,
+    Trigger.BAKED,
     Trigger.CLEANED_UP,
 ]
 

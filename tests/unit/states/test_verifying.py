@@ -1,4 +1,5 @@
-"""Verifying: consecutive successes through blue's current CNAME, within a deadline."""
+"""Verifying: consecutive successes from blue's own load balancer (never a name that is
+moving), within a deadline; N failed probes in a row fail at once."""
 
 from __future__ import annotations
 
@@ -18,13 +19,47 @@ def deployed(world: FakeWorld, run: Run) -> Run:
 
 
 def blue_url(run: Run, path: str = "/") -> str:
-    return f"http://{run.facts.green_cname}{path}"
+    return f"http://awseb-{run.facts.blue_env_id}.us-east-1.elb.test{path}"
 
 
-def test_blue_is_probed_through_the_cname_it_holds_now(world: FakeWorld, deployed: Run) -> None:
+def test_blue_is_probed_at_its_own_load_balancer_with_the_live_name_as_host(
+    world: FakeWorld, deployed: Run
+) -> None:
     assert verifying.run(world.context(deployed)) is Trigger.VERIFIED
 
     assert world.probe.calls == [blue_url(deployed)] * 3
+    assert world.probe.hosts == [deployed.facts.blue_cname] * 3
+
+
+def test_a_broken_blue_is_caught_even_when_its_temporary_cname_still_reaches_green(
+    world: FakeWorld, deployed: Run
+) -> None:
+    world.probe.script(f"http://{deployed.facts.green_cname}/", 200)  # a stale DNS answer
+    world.probe.version_answers["v2"] = 500
+
+    with pytest.raises(StepFailed, match="3 failed probes in a row; last: 500"):
+        verifying.run(world.context(deployed))
+
+
+def test_failed_probes_in_a_row_fail_the_step_long_before_the_deadline(
+    world: FakeWorld, deployed: Run
+) -> None:
+    world.probe.script(blue_url(deployed), 500)
+    started = world.clock.monotonic()
+
+    with pytest.raises(StepFailed, match="health check failed: 3 failed probes in a row"):
+        verifying.run(world.context(deployed))
+    assert len(world.probe.calls) == 3
+    assert world.clock.monotonic() - started < 10
+
+
+def test_a_transient_error_is_retried_below_the_failure_limit(
+    world: FakeWorld, deployed: Run
+) -> None:
+    world.probe.script(blue_url(deployed), None, 500, 200, 200, 200)
+
+    assert verifying.run(world.context(deployed)) is Trigger.VERIFIED
+    assert len(world.probe.calls) == 5
 
 
 def test_each_probe_is_recorded_with_url_status_and_latency(
@@ -35,11 +70,15 @@ def test_each_probe_is_recorded_with_url_status_and_latency(
 
     probes = [e for e in world.journal(deployed).events if e.source is EventSource.PROBE]
     assert len(probes) == 4
+    endpoint = blue_url(deployed).removeprefix("http://").removesuffix("/")
     assert probes[0].data == {
         "url": blue_url(deployed),
+        "endpoint": f"{endpoint} (blue's load balancer)",
+        "host": deployed.facts.blue_cname,
         "status": None,
         "latency_seconds": 0.05,
         "error": "connection refused",
+        "purpose": "verification",
     }
     assert probes[1].data["status"] == 200
 
@@ -54,16 +93,18 @@ def test_a_flapping_answer_starts_the_count_over(world: FakeWorld, deployed: Run
 def test_no_run_of_successes_within_the_deadline_fails_with_the_last_answer(
     world: FakeWorld, deployed: Run
 ) -> None:
-    world.probe.script(blue_url(deployed), 200, 200, 500)
+    world.probe.script(blue_url(deployed), *[200, 200, 500] * 60)
     started = world.clock.monotonic()
 
     with pytest.raises(StepFailed) as failure:
         verifying.run(world.context(deployed))
 
-    assert str(failure.value) == (
-        "health check failed: 3 consecutive successes not reached within 120 s; "
-        f"last: 500 from {blue_url(deployed)}"
+    message = str(failure.value)
+    assert message.startswith(
+        "health check failed: 3 consecutive successes not reached within 120 s; last: "
     )
+    endpoint = blue_url(deployed).removeprefix("http://").removesuffix("/")
+    assert message.endswith(f"from {blue_url(deployed)} via {endpoint} (blue's load balancer)")
     assert world.clock.monotonic() - started <= 120
 
 
@@ -78,7 +119,7 @@ def test_the_health_path_is_appended_and_a_whole_url_is_used_as_it_is(world: Fak
     assert world.probe.calls == [url]
 
 
-def test_a_relative_health_path_goes_after_blues_cname(world: FakeWorld) -> None:
+def test_a_relative_health_path_goes_after_blues_load_balancer(world: FakeWorld) -> None:
     run = make_run(health=HealthCheck(path="healthz", successes=1, expected_status=(204,)))
     world.seed_release()
     drive(world, run, until=State.VERIFYING)
@@ -86,6 +127,20 @@ def test_a_relative_health_path_goes_after_blues_cname(world: FakeWorld) -> None
 
     assert verifying.run(world.context(run)) is Trigger.VERIFIED
     assert world.probe.calls == [blue_url(run, "/healthz")]
+
+
+def test_a_blue_without_an_endpoint_url_cannot_be_verified(
+    world: FakeWorld, deployed: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dataclasses import replace
+
+    from tests.fakes.environment import FakeEnvironment
+
+    original = FakeEnvironment.view
+    monkeypatch.setattr(FakeEnvironment, "view", lambda e: replace(original(e), endpoint_url=None))
+
+    with pytest.raises(StepFailed, match="reports no EndpointURL"):
+        verifying.run(world.context(deployed))
 
 
 def test_eb_health_turning_red_keeps_the_check_from_passing(

@@ -1,0 +1,78 @@
+"""Baking: after the cutover, blue serves live traffic with the new version while green, still
+on the old one, stays up. For the bake window blue is watched (HTTP probe of its own load
+balancer, EB health, alarms); a regression swaps the CNAMEs back at once, so green takes the
+traffic again, and fails the step (the rollback then puts blue back on its previous version).
+"""
+
+from __future__ import annotations
+
+from engine.domain.errors import StepFailed
+from engine.domain.model import Trigger
+from engine.domain.step import StepContext
+from states.shared.alarm_gates import check_alarms
+from states.shared.cnames import put_cnames
+from states.shared.conditions import Grace
+from states.shared.probing import ProbeTarget, answer, probe_once, probe_target
+from states.shared.resources import current_blue, note, require
+from states.shared.windows import wait_window
+
+
+def run(ctx: StepContext) -> Trigger:
+    seconds = ctx.run.guards.bake_seconds
+    if seconds <= 0:
+        return Trigger.BAKED
+    since = ctx.run.facts.swapped_back_at
+    cut_over_at = since if since is not None else ctx.clock.now()
+    watch = _BakeWatch(ctx, probe_target(ctx, current_blue(ctx)))
+    try:
+        wait_window(ctx, "bake", cut_over_at, seconds, watch.describe, watch.check,
+                    interval=ctx.run.health.interval_seconds)  # fmt: skip
+    except StepFailed as regression:
+        _back_to_green(ctx, regression)
+        raise
+    return Trigger.BAKED
+
+
+class _BakeWatch:
+    """One look at blue per slice of the window; raises StepFailed on a regression."""
+
+    def __init__(self, ctx: StepContext, target: ProbeTarget) -> None:
+        self._ctx, self._target = ctx, target
+        self._grace = Grace(ctx.clock, ctx.deadlines.health_grace)
+        self._failed_in_a_row = 0
+        self._probes = 0
+        self._alarms = len(ctx.run.guards.alarms)
+
+    def check(self) -> None:
+        ctx = self._ctx
+        check_alarms(ctx, "during the bake window")
+        self._grace.check("blue", current_blue(ctx))
+        result = probe_once(ctx, self._target, "bake")
+        self._probes += 1
+        if result.ok(ctx.run.health.expected_status):
+            self._failed_in_a_row = 0
+            return
+        self._failed_in_a_row += 1
+        if self._failed_in_a_row >= ctx.run.health.failures:
+            raise StepFailed(
+                f"regression during the bake window: {self._failed_in_a_row} failed probes "
+                f"in a row; last: {answer(result, self._target)}"
+            )
+
+    def describe(self, elapsed: float, total: float) -> str:
+        return (
+            f"bake: {_span(elapsed, total)} of {_span(total, total)}, "
+            f"{self._alarms} alarm{'s' if self._alarms != 1 else ''} watched (none in ALARM), "
+            f"{self._probes} probes"
+        )
+
+
+def _span(seconds: float, scale: float) -> str:
+    return f"{seconds / 60:.0f} min" if scale >= 120 else f"{seconds:.0f} s"
+
+
+def _back_to_green(ctx: StepContext, regression: StepFailed) -> None:
+    """Green still runs the previous version: give it the live CNAME again, now."""
+    require(ctx.run.facts.green_env_id, "green environment id")
+    note(ctx, f"bake: {regression}; swapping the live CNAME back to green")
+    put_cnames(ctx, swapped=True, what="bake swap-back")
