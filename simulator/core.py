@@ -145,6 +145,8 @@ class Simulator:
             "NO_PROXY": no_proxy,
             "no_proxy": no_proxy,
             "BLUEGREEN_POLL_INTERVAL": str(self.timing.poll_interval()),
+            # The engine's polling schedule expects AWS's durations divided by the speed.
+            "BLUEGREEN_TIME_SCALE": str(min(1.0, 1 / self.timing.speed)),
         }
 
     def client(self, service: str, **kwargs: Any) -> Any:

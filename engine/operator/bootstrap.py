@@ -21,6 +21,7 @@ from engine.operator.notifications import NotifyingObserver
 from engine.operator.settings import Settings
 from engine.release.clock import SystemClock
 from engine.release.drive import Services
+from engine.release.expectations import Expectations, recorded_samples
 from engine.release.hooks import CRASH_ENV_VAR, DriveHooks, NoHooks
 from engine.release.interrupt import Interrupt
 from engine.release.journal import RetryRelay
@@ -32,6 +33,9 @@ from states.registry import ACTIONS
 from storage.sql import open_store
 
 NOTIFY_FLUSH_SECONDS = 10.0
+# At most one DescribeEvents per application this often while waits go on (and one whenever a
+# wait finishes): events reach the history late by at most this, and cost few API calls.
+EVENTS_SECONDS = 60.0
 
 
 @dataclass
@@ -73,7 +77,7 @@ def bootstrap(settings: Settings, interrupt: Interrupt) -> Runtime:
         beanstalk=beanstalk,
         artifacts=Boto3ArtifactStore(session, aws, on_retry=retries),
         probe=probe,
-        poller=_poller(settings, beanstalk, interrupt),
+        poller=_poller(settings, beanstalk, interrupt, store),
         clock=SystemClock(interrupt),
         interrupt=interrupt,
         actions=ACTIONS,
@@ -87,13 +91,20 @@ def bootstrap(settings: Settings, interrupt: Interrupt) -> Runtime:
     return runtime
 
 
-def _poller(settings: Settings, beanstalk: Boto3Beanstalk, interrupt: Interrupt) -> SharedPoller:
+def _poller(
+    settings: Settings, beanstalk: Boto3Beanstalk, interrupt: Interrupt, store: RunStore
+) -> SharedPoller:
+    """The predictive shared poller, learning durations from this history."""
     return SharedPoller(
         beanstalk,
         SystemClock(interrupt),
         interrupt,
         base_interval=settings.poll_interval,
         max_interval=max(settings.max_poll_interval, settings.poll_interval),
+        events_every=1,
+        expectations=Expectations(settings.time_scale),
+        history=lambda app: recorded_samples(store, app),
+        events_seconds=EVENTS_SECONDS * settings.time_scale,
     )
 
 

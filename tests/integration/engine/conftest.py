@@ -80,6 +80,7 @@ def wired(sim: Simulator, target: ReleaseTarget, database_url: str) -> Iterator[
         settings = load_settings({
             "BLUEGREEN_DATABASE_URL": database_url,
             "BLUEGREEN_POLL_INTERVAL": sim.timing.poll_interval(),
+            "BLUEGREEN_TIME_SCALE": min(1.0, 1 / sim.speed),
             "BEANSTALK_APP_NAME": target.app,
             "BLUE_ENV_NAME": target.blue,
             "GREEN_ENV_NAME": GREEN,
