@@ -15,6 +15,7 @@ from cloud.beanstalk import Boto3Beanstalk
 from cloud.http_probe import HttpxHealthProbe
 from cloud.notify import WebhookNotifier
 from cloud.s3 import Boto3ArtifactStore
+from engine.domain.ports.queue import RunQueue
 from engine.domain.ports.store import RunStore
 from engine.operator.inputs import deadlines_of
 from engine.operator.notifications import NotifyingObserver
@@ -30,6 +31,7 @@ from engine.release.observer import Observer
 from engine.release.poller import SharedPoller
 from engine.release.runner import Runner
 from states.registry import ACTIONS
+from storage.queue import SqlRunQueue
 from storage.sql import open_store
 
 NOTIFY_FLUSH_SECONDS = 10.0
@@ -44,6 +46,7 @@ class Runtime:
 
     runner: Runner
     store: RunStore
+    queue: RunQueue | None = None  # the worker pool's view of the same database
     observers: list[Observer] = field(default_factory=list)
     closers: list[Callable[[], object]] = field(default_factory=list)
 
@@ -86,7 +89,7 @@ def bootstrap(settings: Settings, interrupt: Interrupt) -> Runtime:
         owner=new_owner_id(),
         hooks=_drive_hooks(),
         retries=retries,
-    )), store, closers=[store.close, probe.close])  # fmt: skip
+    )), store, queue=SqlRunQueue(store.engine), closers=[store.close, probe.close])  # fmt: skip
     _add_notifier(runtime, settings.notify_url)
     return runtime
 

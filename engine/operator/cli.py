@@ -15,6 +15,7 @@ import click
 
 from engine.domain.model import Mode, Target
 from engine.operator.execution import Operation, execute
+from engine.operator.fleet_commands import submit_command, worker_command
 from engine.operator.inputs import lock_policy_of, release_request, restore_request, target_of
 from engine.operator.runs_commands import runs_group, status_command
 from engine.operator.settings import Settings
@@ -171,6 +172,8 @@ def _rollback(settings: Settings, run_id: str | None, to_version: str | None) ->
 
 main.add_command(runs_group)
 main.add_command(status_command)
+main.add_command(submit_command([TARGET_OPTIONS, RUN_OPTIONS, TRIGGER_OPTIONS]))
+main.add_command(worker_command)
 
 
 if __name__ == "__main__":
