@@ -1,32 +1,28 @@
-"""One release's EB API budget: read calls per release and detection lag, in the simulator.
+"""The pieces of the API-budget benchmark (benchmarks.fleet_bench): a simulator at a speed,
+targets seeded quickly, settings a cron job would use, one release with its calls counted,
+and the detection lags the engine recorded.
 
-A first release teaches the history how long this target's operations take (EB's documented
-times are the prior); the second is measured. Durations are AWS's (launch 180 s, update 45 s,
-terminate 240 s) divided by the speed; the schedule scales with them, so calls per release
-do not depend on the speed, and lags are also shown multiplied back to AWS seconds.
-`python -m benchmarks.release_budget --speed 1` runs it at realistic speed (about 16 min).
+Durations are AWS's (launch 180 s, update 45 s, terminate 240 s) divided by the speed; the
+polling schedule scales with them (BLUEGREEN_TIME_SCALE), so calls per release do not depend
+on the speed, and lags are shown multiplied back to AWS seconds.
 """
 
 from __future__ import annotations
 
-import argparse
 import os
 import statistics
-import tempfile
 import time
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 
 from cloud.beanstalk import Boto3Beanstalk
 from engine.domain.model import EventSource, Mode, RunId
-from engine.operator.bootstrap import Runtime, bootstrap
+from engine.operator.bootstrap import Runtime
 from engine.operator.inputs import release_request
 from engine.operator.settings import Settings, load_settings
 from engine.release.expectations import WAITED_KEY
-from engine.release.interrupt import Interrupt
 from engine.release.observer import NullObserver
 from simulator import Simulator
 from simulator.seed import ReleaseTarget, seed_release_target
@@ -115,38 +111,3 @@ def release(
     seconds = time.monotonic() - started
     assert outcome.run.state.value == "succeeded", f"release failed: {outcome.message}"
     return beanstalk.api_calls - before, outcome.run.id, seconds
-
-
-def measure(speed: float) -> None:
-    print(f"One release, simulator speed {speed:g} (launch {180 / speed:g} s of wall time)")
-    with simulator(speed) as sim, tempfile.TemporaryDirectory() as tmp:
-        target = seed(sim, "shop", "shop-blue", ("v1", "v2", "v3"))
-        url = f"sqlite:///{Path(tmp) / 'runs.db'}"
-        settings = settings_for(sim, url, target, "shop-green")
-        runtime = bootstrap(settings, Interrupt())
-        try:
-            warm, _, warm_s = release(runtime, settings, "v2")
-            print(f"  first release (prior only): {_reads(warm)} in {warm_s * speed:.0f} AWS-s")
-            calls, run_id, seconds = release(runtime, settings, "v3")
-            print(f"  learned release: {_reads(calls)} in {seconds * speed:.0f} AWS-s "
-                  f"({sum(n for op, n in calls.items() if is_read(op)) / (seconds * speed):.3f}"
-                  " reads per AWS-second)")  # fmt: skip
-            print(f"  {Lags(lags_of(runtime, run_id)).line(speed)}")
-        finally:
-            runtime.close()
-
-
-def _reads(calls: Counter[str]) -> str:
-    reads = {op: n for op, n in sorted(calls.items()) if is_read(op)}
-    detail = ", ".join(f"{op} {n}" for op, n in reads.items())
-    return f"{sum(reads.values())} EB read calls ({detail})"
-
-
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--speed", type=float, default=DEFAULT_SPEED)
-    measure(parser.parse_args(argv).speed)
-
-
-if __name__ == "__main__":
-    main()

@@ -17,7 +17,7 @@ from engine.domain.model import Mode, Target
 from engine.operator.execution import Operation, execute
 from engine.operator.fleet_commands import submit_command, worker_command
 from engine.operator.inputs import lock_policy_of, release_request, restore_request, target_of
-from engine.operator.runs_commands import runs_group, status_command
+from engine.operator.runs_commands import runs_group, status_command, workers_command
 from engine.operator.settings import Settings
 from engine.release.restore import restore_version
 from engine.release.runner import UsageError
@@ -174,6 +174,7 @@ main.add_command(runs_group)
 main.add_command(status_command)
 main.add_command(submit_command([TARGET_OPTIONS, RUN_OPTIONS, TRIGGER_OPTIONS]))
 main.add_command(worker_command)
+main.add_command(workers_command)
 
 
 if __name__ == "__main__":

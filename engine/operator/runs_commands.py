@@ -28,6 +28,7 @@ from engine.operator.views.history import run_detail, run_summary
 from engine.operator.views.report import write_report
 from engine.operator.views.status import UNFINISHED_STATES, ago, parse_since, status_row
 from engine.operator.views.tables import run_view, runs_table, status_table
+from engine.operator.views.workers import workers_document, workers_table
 from engine.release.redact import Redactor
 
 NON_TERMINAL_WIDTH = 160
@@ -205,4 +206,30 @@ def status_command(app: str | None, as_json: bool, database_url: str | None) -> 
     now = now_utc()
     with opened_store(database_url) as store:
         rows = [status_row(run, store.transitions(run.id), now) for run in store.list_runs(query)]
+        fleet = pool_document(store, now)
     emit(rows, as_json, status_table)
+    if fleet is not None and not as_json:  # --json keeps its list of runs; `workers` has JSON
+        emit(fleet, False, workers_table)
+
+
+@click.command("workers")
+@json_option
+@database_url_option
+def workers_command(as_json: bool, database_url: str | None) -> None:
+    """The worker pool: registered workers (host, pid, runs held, heartbeat) and the queue."""
+    with opened_store(database_url) as store:
+        fleet = pool_document(store, now_utc()) or workers_document([], [], now_utc())
+    emit(fleet, as_json, workers_table)
+
+
+def pool_document(store: RunHistory, now: datetime) -> dict[str, Any] | None:
+    """Workers and queue of a SQL history (None for a history that does not exist yet)."""
+    from storage.history import queue_of
+
+    queue = queue_of(store)
+    if queue is None:
+        return None
+    try:
+        return workers_document(queue.workers(), queue.queued(), now)
+    except BlueGreenError as error:
+        raise HistoryError(str(error)) from error

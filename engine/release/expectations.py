@@ -78,9 +78,13 @@ def sample_of(record: EventRecord) -> Sample | None:
 
 
 def recorded_samples(history: RunHistory, application: str) -> list[Sample]:
-    """The measured waits of the application's latest runs, oldest first."""
-    runs = history.list_runs(RunQuery(app=application, limit=RUNS_READ))
-    found = [sample_of(record) for run in reversed(runs) for record in history.events(run.id)]
+    """The measured waits of the application's latest runs and of the latest runs of any
+    application (the fallback for an application new to this history), oldest first."""
+    mine = history.list_runs(RunQuery(app=application, limit=RUNS_READ))
+    anyone = history.list_runs(RunQuery(limit=RUNS_READ))
+    runs = {run.id: run for run in [*mine, *anyone]}.values()
+    ordered = sorted(runs, key=lambda run: run.created_at)
+    found = [sample_of(record) for run in ordered for record in history.events(run.id)]
     return [sample for sample in found if sample is not None]
 
 

@@ -4,6 +4,7 @@ its run over and exits 0; exactly one green is ever created."""
 
 from __future__ import annotations
 
+import json
 import signal
 import time
 from pathlib import Path
@@ -87,6 +88,10 @@ def test_a_sigtermed_worker_hands_its_run_over_and_exits_0(
     first = worker(pool)
     wait_for_state(pool, run_id, "cloning")
     time.sleep(0.5)  # the drive waits for green now
+    shown = pool.run("workers", "--json")
+    (listed,) = json.loads(shown.stdout)["workers"]
+    assert (listed["pid"], listed["runs_held"], listed["state"]) == (first.process.pid, 1, "up")
+    assert str(first.process.pid) in pool.run("status").stdout
 
     first.process.send_signal(signal.SIGTERM)
     assert first.finish().exit_code == 0
