@@ -106,3 +106,15 @@ def test_a_sigtermed_worker_hands_its_run_over_and_exits_0(
     assert second.finish().exit_code == 0
     assert pool.states(run_id).count("cloning") == 1  # continued, not restarted
     assert_clean(production(sim, APP, BLUE, GREEN, target.cname), greens_created=1)
+
+
+def test_submit_wait_follows_the_run_a_worker_drives_and_exits_like_full(pool: Cli) -> None:
+    working = worker(pool)
+
+    followed = pool.run("submit", "--wait", **pool.replaced_tool_env("v2"))
+    working.process.send_signal(signal.SIGTERM)
+
+    assert followed.exit_code == 0, followed
+    assert pool.states(followed.run_id)[:2] == ["queued", "preflight"]
+    assert pool.states(followed.run_id)[-1] == "succeeded"
+    assert working.finish().exit_code == 0
