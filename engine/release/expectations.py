@@ -26,7 +26,7 @@ PRIOR_SECONDS = {"launch": 300.0, "update": 60.0, "swap": 10.0, "terminate": 300
 PRIOR_SPREAD = (0.4, 1.6)  # plausible: 40 % to 160 % of the prior
 SAMPLES_KEPT = 10
 RUNS_READ = 10  # how many of an application's latest runs seed its expectations
-LEARNED_MARGIN = 0.02  # of the median: the simulator and EB itself vary a little
+LEARNED_MARGIN = 0.01  # of the median: the simulator and EB itself vary a little
 # The engine event a finished wait leaves in the history; these are what is learned from.
 WAITED_KEY = "waited"
 

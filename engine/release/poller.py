@@ -65,7 +65,7 @@ class SharedPoller:
         scale = expectations.time_scale if expectations else 1.0
         self._cadence = Cadence.for_base(base_interval, scale)
         self._events_seconds = events_seconds
-        self._events_at = float("-inf")
+        self._events_at: dict[str, float] = {}  # application -> its last DescribeEvents
         self._wake = threading.Event()
 
     def waiter_for(self, run: Run, journal: RunJournal, observer: Observer) -> Waiter:
@@ -197,17 +197,25 @@ class SharedPoller:
         self.ticks += 1
         by_id = {env.id: env for env in found}
         finished = [w for w in watches if self._evaluate(w, by_id)]
-        if finished or self._events_due():
-            self.stream_events(watches)
+        streamed = self._events_due(watches, finished)
+        if streamed:
+            self.stream_events(streamed)
         for watch in finished:
             watch.done.set()
             self._unregister(watch)
         return self._next_pause([w for w in watches if w not in finished])
 
-    def _events_due(self) -> bool:
-        if self.ticks % self._events_every != 0:
-            return False
-        return self._clock.monotonic() - self._events_at >= self._events_seconds
+    def _events_due(self, watches: list[Watch], finished: list[Watch]) -> list[Watch]:
+        """The watches whose application's events to fetch now: where a wait finished, and,
+        every few ticks, where the last fetch is `events_seconds` old."""
+        apps = {w.application for w in finished}
+        if self.ticks % self._events_every == 0:
+            now = self._clock.monotonic()
+            stale = now - self._events_seconds
+            apps |= {
+                w.application for w in watches if self._events_at.get(w.application, -1e18) <= stale
+            }
+        return [w for w in watches if w.application in apps]
 
     def _next_pause(self, waiting: list[Watch]) -> float:
         """The throttle-aware interval; with expectations, until the soonest wait is due."""
@@ -266,8 +274,8 @@ class SharedPoller:
 
     def stream_events(self, watches: Sequence[Watch]) -> None:
         """One DescribeEvents per application since its last seen event, fanned out by name."""
-        self._events_at = self._clock.monotonic()
         for application in sorted({w.application for w in watches}):
+            self._events_at[application] = self._clock.monotonic()
             mine = [w for w in watches if w.application == application and w.names]
             if mine:
                 self._stream_application(application, mine)

@@ -3,6 +3,7 @@ end, learned from measured waits; one DescribeEnvironments still serves every wa
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 from engine.domain.model import EventRecord, EventSource, RunId
@@ -177,3 +178,34 @@ def test_a_new_wait_is_polled_at_once_even_while_another_waits_quietly() -> None
     beanstalk.environments["e-1"] = environment("e-1", "green")
     poller.tick()
     first.join(5)
+
+
+def test_a_finished_wait_fetches_the_events_of_its_own_application_only() -> None:
+    beanstalk, clock = PollingBeanstalk(), ManualClock()
+    beanstalk.environments["e-1"] = environment("e-1", "green-a", "Launching")
+    beanstalk.environments["e-2"] = replace(
+        environment("e-2", "green-b", "Launching"), application="other"
+    )
+    poller = SharedPoller(
+        beanstalk, clock, Interrupt(), start_thread=False, events_every=1,  # type: ignore[arg-type]
+        expectations=Expectations(), events_seconds=60,
+    )  # fmt: skip
+    mine, _ = in_thread(
+        lambda: poller.wait("a", "app", ["e-1"], ready("e-1"), 600, RecordingSink())
+    )
+    other, _ = in_thread(
+        lambda: poller.wait("b", "other", ["e-2"], ready("e-2"), 600, RecordingSink())
+    )
+    eventually(lambda: poller.watch_count == 2)
+    poller.tick()  # the first look: each application's events once
+    assert sorted(call[0] for call in beanstalk.events_calls) == ["app", "other"]
+
+    clock.advance(5)
+    beanstalk.environments["e-1"] = environment("e-1", "green-a")
+    poller.tick()
+    mine.join(5)
+
+    assert [call[0] for call in beanstalk.events_calls[2:]] == ["app"]
+    beanstalk.environments["e-2"] = environment("e-2", "green-b")
+    poller.tick()
+    other.join(5)
