@@ -13,10 +13,9 @@ from typing import Any
 
 import click
 
-from engine.domain.errors import BlueGreenError
+from engine.domain.errors import BlueGreenError, StoreError
 from engine.domain.exit_codes import ExitCode
 from engine.domain.model import Mode, Run, State
-from engine.domain.ports.store import RunStore
 from engine.operator.execution import Operation, execute, fail, overrides_of
 from engine.operator.inputs import lock_policy_of, release_request
 from engine.operator.settings import Settings, load_settings
@@ -77,7 +76,7 @@ def follow_run(runner: Runner, run: Run, observer: Observer) -> Outcome:
         for event in events[shown_events:]:
             observer.event(event)
         shown_transitions, shown_events = len(transitions), len(events)
-        if _rests(current, store):
+        if _rests(current):
             outcome = outcome_of(current, transitions)
             observer.finished(outcome)
             return outcome
@@ -86,7 +85,7 @@ def follow_run(runner: Runner, run: Run, observer: Observer) -> Outcome:
             return Outcome(current, ExitCode.INTERRUPTED, message)
 
 
-def _rests(run: Run, store: RunStore) -> bool:
+def _rests(run: Run) -> bool:
     """Final, or waiting for cutover with nobody driving it any more."""
     if run.state.is_final:
         return True
@@ -140,7 +139,10 @@ def _work(settings: Settings, interrupt: Interrupt, options: WorkerOptions) -> i
         worker = Worker(runtime.runner.services, runtime.queue, observer, options)
         click.echo(f"worker {worker.id}: taking runs of {options.region} "
                    f"({options.concurrency} at once)")  # fmt: skip
-        code = worker.run()
+        try:
+            code = worker.run()
+        except StoreError as error:  # could not register: the database is unreachable
+            fail(ExitCode.NEEDS_OPERATOR, f"the run store failed: {error}")
         click.echo(f"worker {worker.id}: stopped ({interrupt.reason or 'done'}); runs handed over")
         return code
     finally:
