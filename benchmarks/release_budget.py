@@ -47,14 +47,14 @@ class Lags:
     def line(self, speed: float) -> str:
         if not self.values:
             return "no lags recorded"
-        median, p95 = statistics.median(self.values), _percentile(self.values, 0.95)
+        median, p95 = statistics.median(self.values), percentile(self.values, 0.95)
         return (
             f"detection lag median {median:.3f} s, p95 {p95:.3f} s over {len(self.values)} waits"
             f" (x{speed:g} = {median * speed:.2f} s / {p95 * speed:.2f} s in AWS time)"
         )
 
 
-def _percentile(values: list[float], q: float) -> float:
+def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
