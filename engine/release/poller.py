@@ -67,6 +67,7 @@ class SharedPoller:
         self._events_seconds = events_seconds
         self._events_at: dict[str, float] = {}  # application -> its last DescribeEvents
         self._wake = threading.Event()
+        self._seen = (clock.now(), clock.monotonic())
 
     def waiter_for(self, run: Run, journal: RunJournal, observer: Observer) -> Waiter:
         """The per-run face of this poller that a drive hands to its steps."""
@@ -120,14 +121,13 @@ class SharedPoller:
         self._ensure_ticker()
 
     def _load_history(self, application: str) -> None:
-        if self.expectations is None or self._history is None:
+        known = self.expectations
+        if known is None or self._history is None or not known.needs_history(application):
             return
-        if self.expectations.needs_history(application):
-            try:
-                samples = list(self._history(application))
-            except Exception:  # an unreadable history only costs the learned schedule
-                samples = []
-            self.expectations.learn_history(application, samples)
+        try:
+            known.learn_history(application, list(self._history(application)))
+        except Exception:  # an unreadable history only costs the learned schedule
+            known.learn_history(application, [])
 
     def _unregister(self, watch: Watch) -> None:
         with self._lock:
@@ -195,6 +195,8 @@ class SharedPoller:
             return self.interval.current
         self.interval.succeeded()
         self.ticks += 1
+        # When this poll saw the environments: what detection lag and the schedule count from.
+        self._seen = (self._clock.now(), self._clock.monotonic())
         by_id = {env.id: env for env in found}
         finished = [w for w in watches if self._evaluate(w, by_id)]
         streamed = self._events_due(watches, finished)
@@ -247,7 +249,7 @@ class SharedPoller:
             return True
         if self.expectations is not None and watch.plan is not None:
             envs = list(watch.snapshot.values())
-            now, mono = self._clock.now(), self._clock.monotonic()
+            now, mono = self._seen
             watch.plan.observe(envs, now, mono, self.expectations, self._cadence)
         return self._check_deadline(watch)
 
@@ -256,7 +258,7 @@ class SharedPoller:
         if self.expectations is None or watch.plan is None:
             return
         envs, scale = list(watch.snapshot.values()), self.expectations.time_scale
-        completion = watch.plan.completed(envs, self._clock.now(), self._clock.monotonic(), scale)
+        completion = watch.plan.completed(envs, *self._seen, scale)
         if completion is not None:
             self.expectations.learn(completion.sample)
             watch.sink.waited(watch.what, completion, watch.plan.window)
