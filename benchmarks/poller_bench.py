@@ -20,8 +20,10 @@ from cloud.beanstalk import Boto3Beanstalk
 from engine.domain.ports.cloud import EbEvent, Environment
 from engine.domain.ports.runtime import Condition, Snapshot
 from engine.release.clock import SystemClock
+from engine.release.expectations import Window
 from engine.release.interrupt import Interrupt
 from engine.release.poller import SharedPoller
+from engine.release.schedule import Completion
 from simulator import Simulator
 from simulator.seed import SOLUTION_STACK, seed_release_target
 
@@ -40,6 +42,9 @@ class QuietSink:
         pass
 
     def polled(self, what: str, environments: Sequence[Environment]) -> None:
+        pass
+
+    def waited(self, what: str, completion: Completion, window: Window | None) -> None:
         pass
 
 

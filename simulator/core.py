@@ -179,6 +179,8 @@ class Simulator:
             "BLUEGREEN_POLL_INTERVAL": str(self.timing.poll_interval()),
             # how long a CNAME change takes to reach every simulated client, at this speed
             "BLUEGREEN_DNS_SETTLE": str(self.dns_settle_seconds),
+            # The engine's polling schedule expects AWS's durations divided by the speed.
+            "BLUEGREEN_TIME_SCALE": str(min(1.0, 1 / self.timing.speed)),
         }
 
     @property

@@ -13,12 +13,14 @@ from states import (
     cutting_over,
     deploying,
     preflight,
+    queued,
     rolling_back,
     swapping,
     verifying,
 )
 
 ACTIONS: Mapping[State, Action] = {
+    State.QUEUED: queued.run,  # -> START
     State.PREFLIGHT: preflight.run,  # -> PREFLIGHT_PASSED
     State.CLONING: cloning.run,  # -> CLONED
     State.SWAPPING: swapping.run,  # -> SWAPPED

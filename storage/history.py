@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+from engine.domain.ports.queue import RunQueue
 from engine.domain.ports.store import RunHistory
 from storage.database import missing_sqlite_file
 from storage.empty import EmptyHistory
-from storage.sql import open_store
+from storage.queue import SqlRunQueue
+from storage.sql import SqlRunStore, open_store
+
+
+def queue_of(history: RunHistory) -> RunQueue | None:
+    """The worker pool's view of a SQL history (workers, queue); None for an empty one."""
+    return SqlRunQueue(history.engine) if isinstance(history, SqlRunStore) else None
 
 
 def open_history(database_url: str | None) -> RunHistory:

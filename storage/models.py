@@ -141,3 +141,17 @@ class EventRow(Base):
     source: Mapped[str] = mapped_column(String(16))
     message: Mapped[str] = mapped_column(Text)
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class WorkerRow(Base):
+    """One `bluegreen worker` process: who it is and when it last said it was alive."""
+
+    __tablename__ = "workers"
+
+    id: Mapped[str] = mapped_column(String(NAME), primary_key=True)  # its lease owner id
+    host: Mapped[str] = mapped_column(String(NAME))
+    pid: Mapped[int] = mapped_column()
+    concurrency: Mapped[int] = mapped_column()
+    started_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    heartbeat_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    draining: Mapped[bool] = mapped_column(default=False)

@@ -16,6 +16,7 @@ RunId = NewType("RunId", str)
 class State(enum.StrEnum):
     """Lifecycle states; the values are what the database and `--json` output show."""
 
+    QUEUED = "queued"  # submitted for the worker pool; nothing checked or changed yet
     PREFLIGHT = "preflight"
     CLONING = "cloning"
     SWAPPING = "swapping"
@@ -191,6 +192,7 @@ class EventRecord:
 class Trigger(enum.StrEnum):
     """The events that move a run; state actions return one of the happy-path triggers."""
 
+    START = "start"  # queued -> preflight (a worker took the run)
     PREFLIGHT_PASSED = "preflight_passed"  # preflight -> cloning
     CLONED = "cloned"  # cloning -> swapping
     SWAPPED = "swapped"  # swapping -> deploying

@@ -16,12 +16,14 @@ from cloud.cloudwatch import Boto3Alarms
 from cloud.http_probe import HttpxHealthProbe
 from cloud.notify import WebhookNotifier
 from cloud.s3 import Boto3ArtifactStore
+from engine.domain.ports.queue import RunQueue
 from engine.domain.ports.store import RunStore
 from engine.operator.inputs import deadlines_of
 from engine.operator.notifications import NotifyingObserver
 from engine.operator.settings import Settings
 from engine.release.clock import SystemClock
 from engine.release.drive import Services
+from engine.release.expectations import Expectations, recorded_samples
 from engine.release.hooks import CRASH_ENV_VAR, DriveHooks, NoHooks
 from engine.release.interrupt import Interrupt
 from engine.release.journal import RetryRelay
@@ -31,9 +33,13 @@ from engine.release.poller import SharedPoller
 from engine.release.runner import Runner
 from engine.release.secrets_at_rest import HealthSecrets, SecretFreeStore
 from states.registry import ACTIONS
+from storage.queue import SqlRunQueue
 from storage.sql import open_store
 
 NOTIFY_FLUSH_SECONDS = 10.0
+# At most one DescribeEvents per application this often while waits go on (and one whenever a
+# wait finishes): events reach the history late by at most this, and cost few API calls.
+EVENTS_SECONDS = 60.0
 
 
 @dataclass
@@ -42,6 +48,7 @@ class Runtime:
 
     runner: Runner
     store: RunStore
+    queue: RunQueue | None = None  # the worker pool's view of the same database
     observers: list[Observer] = field(default_factory=list)
     closers: list[Callable[[], object]] = field(default_factory=list)
 
@@ -70,13 +77,14 @@ def bootstrap(settings: Settings, interrupt: Interrupt) -> Runtime:
     beanstalk = Boto3Beanstalk(session, aws, on_retry=retries)
     probe = HttpxHealthProbe()
     secrets = HealthSecrets.of(settings.health_path)
-    store = SecretFreeStore(open_store(settings.database_url), secrets)
+    sql_store = open_store(settings.database_url)
+    store = SecretFreeStore(sql_store, secrets)
     runtime = Runtime(Runner(Services(
         store=store,
         beanstalk=beanstalk,
         artifacts=Boto3ArtifactStore(session, aws, on_retry=retries),
         probe=probe,
-        poller=_poller(settings, beanstalk, interrupt),
+        poller=_poller(settings, beanstalk, interrupt, store),
         clock=SystemClock(interrupt),
         interrupt=interrupt,
         actions=ACTIONS,
@@ -86,18 +94,25 @@ def bootstrap(settings: Settings, interrupt: Interrupt) -> Runtime:
         hooks=_drive_hooks(),
         retries=retries,
         alarms=Boto3Alarms(session, aws, on_retry=retries),
-    )), store, closers=[store.close, probe.close])  # fmt: skip
+    )), store, queue=SqlRunQueue(sql_store.engine), closers=[store.close, probe.close])  # fmt: skip
     _add_notifier(runtime, settings.notify_url, secrets)
     return runtime
 
 
-def _poller(settings: Settings, beanstalk: Boto3Beanstalk, interrupt: Interrupt) -> SharedPoller:
+def _poller(
+    settings: Settings, beanstalk: Boto3Beanstalk, interrupt: Interrupt, store: RunStore
+) -> SharedPoller:
+    """The predictive shared poller, learning durations from this history."""
     return SharedPoller(
         beanstalk,
         SystemClock(interrupt),
         interrupt,
         base_interval=settings.poll_interval,
         max_interval=max(settings.max_poll_interval, settings.poll_interval),
+        events_every=1,
+        expectations=Expectations(settings.time_scale),
+        history=lambda app: recorded_samples(store, app),
+        events_seconds=EVENTS_SECONDS * settings.time_scale,
     )
 
 

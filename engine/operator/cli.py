@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from engine.domain.model import Mode, Target
-from engine.operator.runs_commands import runs_group, status_command
+from engine.operator.runs_commands import runs_group, status_command, workers_command
 
 if TYPE_CHECKING:  # the release machinery loads only when a release command runs
     from engine.operator.execution import Operation
@@ -84,13 +84,46 @@ def with_options(*groups: list[Decorator]) -> Decorator:
     return apply
 
 
-class Commands(click.Group):
-    """The command group, with `simulator` loaded only when asked for: it needs the simulator
-    extra (moto), which a production install may leave out, and it is slow to import."""
+def _simulator_group() -> click.Command:
+    try:
+        module = importlib.import_module("simulator.cli")
+    except ImportError as error:
+        raise click.ClickException(
+            "`bluegreen simulator` needs the simulator extra: pip install "
+            f"'beanstalk-bluegreen[simulator]' ({error})"
+        ) from error
+    command: click.Command = module.simulator_group
+    return command
 
-    LAZY = {"simulator": ("simulator.cli", "simulator_group")}
-    # What `bluegreen --help` says of a lazy command, without importing it (moto is slow).
-    LAZY_HELP = {"simulator": "A local stand-in for AWS (EB, S3, app servers, CNAME router)."}
+
+def _submit_command() -> click.Command:
+    from engine.operator.fleet_commands import submit_command
+
+    return submit_command([TARGET_OPTIONS, RUN_OPTIONS, TRIGGER_OPTIONS])
+
+
+def _worker_command() -> click.Command:
+    from engine.operator.fleet_commands import worker_command
+
+    return worker_command
+
+
+class Commands(click.Group):
+    """The command group, with some commands loaded only when asked for: `simulator` needs
+    the simulator extra (moto), which a production install may leave out; `submit` and
+    `worker` need the release machinery, which the read commands must not pay for."""
+
+    LAZY: dict[str, Callable[[], click.Command]] = {
+        "simulator": _simulator_group,
+        "submit": _submit_command,
+        "worker": _worker_command,
+    }
+    # What `bluegreen --help` says of a lazy command, without importing it.
+    LAZY_HELP = {
+        "simulator": "A local stand-in for AWS (EB, S3, app servers, CNAME router).",
+        "submit": "Queue a release for the workers; print its run id at once.",
+        "worker": "Drive queued runs, and runs whose runner died, until SIGTERM.",
+    }
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted([*super().list_commands(ctx), *self.LAZY])
@@ -98,15 +131,7 @@ class Commands(click.Group):
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         if name not in self.LAZY:
             return super().get_command(ctx, name)
-        module, attribute = self.LAZY[name]
-        try:
-            command: click.Command = getattr(importlib.import_module(module), attribute)
-        except ImportError as error:
-            raise click.ClickException(
-                f"`bluegreen {name}` needs the simulator extra: pip install "
-                f"'beanstalk-bluegreen[simulator]' ({error})"
-            ) from error
-        return command
+        return self.LAZY[name]()
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         """Click's command list, with the lazy commands' help taken from LAZY_HELP."""
@@ -227,6 +252,7 @@ def _rollback(settings: Settings, run_id: str | None, to_version: str | None) ->
 
 main.add_command(runs_group)
 main.add_command(status_command)
+main.add_command(workers_command)
 
 
 if __name__ == "__main__":

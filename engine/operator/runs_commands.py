@@ -7,6 +7,7 @@ printed is redacted.
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import sys
@@ -57,17 +58,17 @@ def now_utc() -> datetime:
 
 
 def emit(document: Any, as_json: bool, table_name: str) -> None:
-    """Print a document redacted, as JSON or as the Rich table `views.tables.<table_name>`
-    (Rich loads only for a table: `--json` and cron never pay for it)."""
+    """Print a document redacted, as JSON or as the Rich table `views.<module>.<function>`
+    named by `table_name` (Rich loads only for a table: `--json` and cron never pay for it)."""
     safe = Redactor.from_environment().data(document)
     if as_json:
         click.echo(json.dumps(safe, indent=2))
         return
     from rich.console import Console
 
-    from engine.operator.views import tables
-
-    table: Callable[[Any], Any] = getattr(tables, table_name)
+    module, function = table_name.split(".")
+    views = importlib.import_module(f"engine.operator.views.{module}")
+    table: Callable[[Any], Any] = getattr(views, function)
     terminal = sys.stdout.isatty()
     width = None if terminal or os.environ.get("COLUMNS") else NON_TERMINAL_WIDTH
     Console(file=sys.stdout, width=width, highlight=False).print(table(safe))
@@ -134,7 +135,7 @@ def list_command(
     query = RunQuery(app, blue, tuple(State(s) for s in states), since, limit)
     with opened_store(database_url) as store:
         rows = [summary_of(store, run) for run in store.list_runs(query)]
-    emit(rows, as_json, "runs_table")
+    emit(rows, as_json, "tables.runs_table")
 
 
 @runs_group.command("show")
@@ -145,7 +146,7 @@ def show_command(run_id: str, as_json: bool, database_url: str | None) -> None:
     """A run's inputs, facts, timeline of steps, events, error and rollback."""
     with opened_store(database_url) as store:
         detail = detail_of(store, run_id)
-    emit(detail, as_json, "run_view")
+    emit(detail, as_json, "tables.run_view")
 
 
 @runs_group.command("export")
@@ -155,7 +156,7 @@ def export_command(run_id: str, database_url: str | None) -> None:
     """A run's whole history as JSON (the same document as `runs show --json`)."""
     with opened_store(database_url) as store:
         detail = detail_of(store, run_id)
-    emit(detail, True, "run_view")
+    emit(detail, True, "tables.run_view")
 
 
 @runs_group.command("report")
@@ -210,4 +211,33 @@ def status_command(app: str | None, as_json: bool, database_url: str | None) -> 
     now = now_utc()
     with opened_store(database_url) as store:
         rows = [status_row(run, store.transitions(run.id), now) for run in store.list_runs(query)]
-    emit(rows, as_json, "status_table")
+        fleet = pool_document(store, now)
+    emit(rows, as_json, "tables.status_table")
+    if fleet is not None and not as_json:  # --json keeps its list of runs; `workers` has JSON
+        emit(fleet, False, "workers.workers_table")
+
+
+@click.command("workers")
+@json_option
+@database_url_option
+def workers_command(as_json: bool, database_url: str | None) -> None:
+    """The worker pool: registered workers (host, pid, runs held, heartbeat) and the queue."""
+    with opened_store(database_url) as store:
+        from engine.operator.views.workers import workers_document
+
+        fleet = pool_document(store, now_utc()) or workers_document([], [], now_utc())
+    emit(fleet, as_json, "workers.workers_table")
+
+
+def pool_document(store: RunHistory, now: datetime) -> dict[str, Any] | None:
+    """Workers and queue of a SQL history (None for a history that does not exist yet)."""
+    from engine.operator.views.workers import workers_document
+    from storage.history import queue_of
+
+    queue = queue_of(store)
+    if queue is None:
+        return None
+    try:
+        return workers_document(queue.workers(), queue.queued(), now)
+    except BlueGreenError as error:
+        raise HistoryError(str(error)) from error

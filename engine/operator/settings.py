@@ -82,6 +82,9 @@ class Settings(BaseSettings):
     wait_for_lock: float = Field(
         0.0, ge=0, le=DAY, validation_alias=_env("BLUEGREEN_WAIT_FOR_LOCK")
     )
+    # How fast the endpoint's time runs compared to AWS (the simulator at speed 100: 0.01):
+    # the polling schedule's prior durations are AWS seconds times this.
+    time_scale: float = Field(1.0, gt=0, le=1, validation_alias=_env("BLUEGREEN_TIME_SCALE"))
     on_unfinished: str = Field("fail", validation_alias=_env("BLUEGREEN_ON_UNFINISHED"))
     retry_mode: str = Field("standard", validation_alias=_env("BLUEGREEN_RETRY_MODE"))
     max_attempts: int = Field(8, ge=1, le=100, validation_alias=_env("BLUEGREEN_MAX_ATTEMPTS"))

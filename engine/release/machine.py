@@ -45,6 +45,9 @@ def _row(trigger: Trigger, sources: Sequence[State], dest: State) -> _Row:
 
 
 TRANSITIONS: tuple[_Row, ...] = (
+    _row(Trigger.START, [State.QUEUED], State.PREFLIGHT),
+    # A queued run that an operator rolls back has nothing to undo: it is only cancelled.
+    _row(Trigger.ROLLBACK, [State.QUEUED], State.ROLLING_BACK),
     _row(Trigger.PREFLIGHT_PASSED, [State.PREFLIGHT], State.CLONING),
     _row(Trigger.CLONED, [State.CLONING], State.SWAPPING),
     _row(Trigger.SWAPPED, [State.SWAPPING], State.DEPLOYING),

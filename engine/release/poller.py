@@ -4,25 +4,33 @@ Waits register their environment ids; a ticker thread makes one DescribeEnvironm
 tick for the union of all ids (IncludeDeleted, so terminations are seen), evaluates each wait's
 condition on the result, and streams DescribeEvents (one call per application) every few ticks.
 The interval starts at `base` (about a second), doubles on throttling and decays back.
+With `expectations`, ticks follow each wait's predicted schedule (engine.release.schedule)
+instead: sparse while its operation cannot be done yet, every `base` around its expected end.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timedelta
 
 from engine.domain.errors import CloudError, DeadlineExceeded, ServiceError, ThrottledError
 from engine.domain.model import Run
 from engine.domain.ports.cloud import Beanstalk, Environment
 from engine.domain.ports.runtime import Clock, Condition, Snapshot, Waiter
+from engine.release.expectations import Expectations, Sample
 from engine.release.interrupt import Interrupt, Interrupted
 from engine.release.journal import RunJournal
 from engine.release.observer import Observer
+from engine.release.schedule import Cadence, Plan
 from engine.release.waits import AdaptiveInterval, RunWaiter, WaitSink, Watch
 
 # How far back the first DescribeEvents of a wait looks: the step's own call just before it.
 EVENTS_LOOKBACK = timedelta(seconds=30)
+# The ticker sleeps in slices this long, so a new wait is polled soon after it registers.
+WAKE_SLICE = 0.05
+# The measurements of an application's past waits (from the run history), oldest first.
+HistoryLoader = Callable[[str], Iterable[Sample]]
 
 
 class SharedPoller:
@@ -37,6 +45,9 @@ class SharedPoller:
         max_interval: float = 20.0,
         events_every: int = 5,
         start_thread: bool = True,
+        expectations: Expectations | None = None,
+        history: HistoryLoader | None = None,
+        events_seconds: float = 0.0,
     ) -> None:
         self._beanstalk = beanstalk
         self._clock = clock
@@ -49,6 +60,14 @@ class SharedPoller:
         self._thread: threading.Thread | None = None
         self._cursors: dict[str, datetime] = {}
         self.ticks = 0
+        self.expectations = expectations
+        self._history = history
+        scale = expectations.time_scale if expectations else 1.0
+        self._cadence = Cadence.for_base(base_interval, scale)
+        self._events_seconds = events_seconds
+        self._events_at: dict[str, float] = {}  # application -> its last DescribeEvents
+        self._wake = threading.Event()
+        self._seen = (clock.now(), clock.monotonic())
 
     def waiter_for(self, run: Run, journal: RunJournal, observer: Observer) -> Waiter:
         """The per-run face of this poller that a drive hands to its steps."""
@@ -73,11 +92,13 @@ class SharedPoller:
         streamed from a little before the wait (the step's own call), never before
         `not_before` (the run's start)."""
         self._interrupt.check()
+        self._load_history(application)
         since = self._clock.now() - EVENTS_LOOKBACK
         watch = Watch(
             what, application, tuple(dict.fromkeys(environment_ids)), condition,
             deadline_seconds, self._clock.monotonic() + deadline_seconds,
             max(since, not_before) if not_before else since, sink,
+            plan=Plan(application, self._clock.monotonic()),
         )  # fmt: skip
         self._register(watch)
         try:
@@ -96,7 +117,17 @@ class SharedPoller:
             cursor = self._cursors.get(watch.application)
             if cursor is None or watch.since < cursor:
                 self._cursors[watch.application] = watch.since
+        self._wake.set()
         self._ensure_ticker()
+
+    def _load_history(self, application: str) -> None:
+        known = self.expectations
+        if known is None or self._history is None or not known.needs_history(application):
+            return
+        try:
+            known.learn_history(application, list(self._history(application)))
+        except Exception:  # an unreadable history only costs the learned schedule
+            known.learn_history(application, [])
 
     def _unregister(self, watch: Watch) -> None:
         with self._lock:
@@ -122,8 +153,22 @@ class SharedPoller:
             except BaseException as error:  # never leave a waiter hanging
                 self._finish_all(error)
                 continue
-            if self._interrupt.wait(pause):
+            if self._pause(pause):
                 self._finish_all(Interrupted(self._interrupt.reason or "interrupted"))
+
+    def _pause(self, seconds: float) -> bool:
+        """Sleep until the next tick is due or a new wait registers; True when interrupted."""
+        if self.expectations is None:
+            return self._interrupt.wait(seconds)
+        self._wake.clear()
+        deadline = self._clock.monotonic() + seconds
+        while not self._wake.is_set():
+            remaining = deadline - self._clock.monotonic()
+            if remaining <= 0:
+                break
+            if self._interrupt.wait(min(remaining, WAKE_SLICE)):
+                return True
+        return self._interrupt.is_set()
 
     def _active(self) -> list[Watch]:
         with self._lock:
@@ -150,14 +195,37 @@ class SharedPoller:
             return self.interval.current
         self.interval.succeeded()
         self.ticks += 1
+        # When this poll saw the environments: what detection lag and the schedule count from.
+        self._seen = (self._clock.now(), self._clock.monotonic())
         by_id = {env.id: env for env in found}
         finished = [w for w in watches if self._evaluate(w, by_id)]
-        if finished or self.ticks % self._events_every == 0:
-            self.stream_events(watches)
+        streamed = self._events_due(watches, finished)
+        if streamed:
+            self.stream_events(streamed)
         for watch in finished:
             watch.done.set()
             self._unregister(watch)
-        return self.interval.current
+        return self._next_pause([w for w in watches if w not in finished])
+
+    def _events_due(self, watches: list[Watch], finished: list[Watch]) -> list[Watch]:
+        """The watches whose application's events to fetch now: where a wait finished, and,
+        every few ticks, where the last fetch is `events_seconds` old."""
+        apps = {w.application for w in finished}
+        if self.ticks % self._events_every == 0:
+            now = self._clock.monotonic()
+            stale = now - self._events_seconds
+            apps |= {
+                w.application for w in watches if self._events_at.get(w.application, -1e18) <= stale
+            }
+        return [w for w in watches if w.application in apps]
+
+    def _next_pause(self, waiting: list[Watch]) -> float:
+        """The throttle-aware interval; with expectations, until the soonest wait is due."""
+        if self.expectations is None or not waiting:
+            return self.interval.current
+        soonest = min(w.plan.due for w in waiting if w.plan is not None)
+        throttled = self.interval.current > self.interval.base
+        return max(soonest - self._clock.monotonic(), self.interval.current if throttled else 0.0)
 
     def _retry_later(self, watches: list[Watch], error: CloudError) -> None:
         if isinstance(error, ThrottledError):
@@ -174,11 +242,26 @@ class SharedPoller:
         try:
             if watch.condition(dict(watch.snapshot)):
                 watch.result = dict(watch.snapshot)
+                self._completed(watch)
                 return True
         except Exception as error:  # the condition says the wait can never succeed
             watch.error = error
             return True
+        if self.expectations is not None and watch.plan is not None:
+            envs = list(watch.snapshot.values())
+            now, mono = self._seen
+            watch.plan.observe(envs, now, mono, self.expectations, self._cadence)
         return self._check_deadline(watch)
+
+    def _completed(self, watch: Watch) -> None:
+        """Learn how long the wait's operation took, and tell the run."""
+        if self.expectations is None or watch.plan is None:
+            return
+        envs, scale = list(watch.snapshot.values()), self.expectations.time_scale
+        completion = watch.plan.completed(envs, *self._seen, scale)
+        if completion is not None:
+            self.expectations.learn(completion.sample)
+            watch.sink.waited(watch.what, completion, watch.plan.window)
 
     def _check_deadline(self, watch: Watch) -> bool:
         if self._clock.monotonic() < watch.deadline_at:
@@ -194,6 +277,7 @@ class SharedPoller:
     def stream_events(self, watches: Sequence[Watch]) -> None:
         """One DescribeEvents per application since its last seen event, fanned out by name."""
         for application in sorted({w.application for w in watches}):
+            self._events_at[application] = self._clock.monotonic()
             mine = [w for w in watches if w.application == application and w.names]
             if mine:
                 self._stream_application(application, mine)

@@ -93,6 +93,29 @@ class Runner:
         """Undo a waiting, failed or unfinished run from its recorded facts."""
         return self._waiting_for_lock(lock, lambda: self._rollback(run_id, target, observer))
 
+    def submit(self, request: ReleaseRequest, lock: LockPolicy = NO_WAIT) -> Run:
+        """`submit`: record a queued run for the workers and return it at once. With
+        `--on-unfinished resume`, a run the workers can continue is returned instead."""
+        return self._waiting_for_lock(lock, lambda: self._submit_once(request, lock))
+
+    def _submit_once(self, request: ReleaseRequest, lock: LockPolicy) -> Run:
+        holder = self._store.find_unfinished(request.target)
+        if holder is not None:
+            parked = holder.state in (State.AWAITING_CUTOVER, State.FAILED)
+            if lock.on_unfinished is OnUnfinished.RESUME and not parked:
+                return holder
+            raise target_busy(holder, self.services.clock.now())
+        if self._blue_runs(request):
+            raise NothingToDo(
+                f"blue {request.target.blue} already runs {request.version_label} and no run is "
+                "unfinished: nothing to release"
+            )
+        run = request.new_run(self.services.clock.now(), State.QUEUED)
+        self._store.create(run, self.services.owner, self.services.lease_seconds)
+        self._store.release(run.id, self.services.owner)  # queued: free for any worker
+        run.lease_owner = run.lease_expires_at = None
+        return run
+
     def _cutover(self, run_id: str | None, target: Target | None, observer: Observer) -> Outcome:
         run = self._chosen(run_id, target, "waits for cutover")
         if run.state is not State.AWAITING_CUTOVER:

@@ -14,11 +14,14 @@ from typing import TYPE_CHECKING, Protocol
 from engine.domain.model import EventRecord, EventSource, Run
 from engine.domain.ports.cloud import EbEvent, Environment
 from engine.domain.ports.runtime import Condition, Snapshot
+from engine.release.expectations import WAITED_KEY
 from engine.release.observer import Observer
 
 if TYPE_CHECKING:
+    from engine.release.expectations import Window
     from engine.release.journal import RunJournal
     from engine.release.poller import SharedPoller
+    from engine.release.schedule import Completion, Plan
 
 
 @dataclass
@@ -53,6 +56,10 @@ class WaitSink(Protocol):
 
     def polled(self, what: str, environments: Sequence[Environment]) -> None: ...
 
+    def waited(self, what: str, completion: Completion, window: Window | None) -> None:
+        """A wait's operation finished: how long it took (for the history to learn from)."""
+        ...
+
 
 @dataclass(eq=False)
 class Watch:
@@ -70,6 +77,7 @@ class Watch:
     result: Snapshot | None = None
     error: BaseException | None = None
     done: threading.Event = field(default_factory=threading.Event)
+    plan: Plan | None = None
 
     def finish(self, result: Snapshot | None = None, error: BaseException | None = None) -> None:
         self.result, self.error = result, error
@@ -156,3 +164,16 @@ class RunWaiter:
 
     def polled(self, what: str, environments: Sequence[Environment]) -> None:
         self._observer.waiting(self._run, what, environments)
+
+    def waited(self, what: str, completion: Completion, window: Window | None) -> None:
+        """An engine event the next runs of this application learn their schedule from."""
+        sample, lag = completion.sample, completion.lag
+        expected = f"; expected {window.low:.0f}-{window.high:.0f} s" if window else ""
+        data: dict[str, object] = {
+            WAITED_KEY: sample.operation, "application": sample.application,
+            "environments": list(sample.environments), "seconds": round(sample.seconds, 3),
+        }  # fmt: skip
+        if lag is not None:
+            data["detection_lag"] = round(lag, 3)
+        message = f"{what}: {sample.operation} took {sample.seconds:.1f} s{expected}"
+        self._journal.event(EventSource.ENGINE, message, **data)

@@ -15,6 +15,7 @@ from engine.operator.views.history import seconds_between
 
 # What a run in each state is waiting for, in an operator's words.
 WAITS_FOR: dict[State, str] = {
+    State.QUEUED: "a worker (`bluegreen worker`) to take it",
     State.PREFLIGHT: "the checks before anything changes (credentials, blue, version)",
     State.CLONING: "green to launch from blue's configuration (Ready, health Green)",
     State.SWAPPING: "the CNAME swap (both environments Ready, CNAMEs moved)",

@@ -83,6 +83,7 @@ def wired(sim: Simulator, target: ReleaseTarget, database_url: str) -> Iterator[
             "BLUEGREEN_POLL_INTERVAL": sim.timing.poll_interval(),
             # the simulator's DNS TTL, scaled by its speed: the settle a real release needs
             "BLUEGREEN_DNS_SETTLE": sim.dns_settle_seconds,
+            "BLUEGREEN_TIME_SCALE": min(1.0, 1 / sim.speed),
             "BEANSTALK_APP_NAME": target.app,
             "BLUE_ENV_NAME": target.blue,
             "GREEN_ENV_NAME": GREEN,

@@ -23,7 +23,7 @@ from tests.integration.storage import race_workers
 from tests.unit.storage.builders import make_run
 
 REPO = Path(__file__).resolve().parents[3]
-TABLES = {"alembic_version", "runs", "transitions", "events"}
+TABLES = {"alembic_version", "runs", "transitions", "events", "workers"}
 
 fresh_database = pytest.mark.parametrize(
     "database", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]

@@ -12,7 +12,9 @@ from typing import Any
 from engine.domain.errors import ThrottledError
 from engine.domain.model import EventRecord, Run, TransitionRecord
 from engine.domain.ports.cloud import EbEvent, Environment
+from engine.release.expectations import Window
 from engine.release.observer import Outcome
+from engine.release.schedule import Completion
 from tests.fakes.clock import FakeClock
 
 # The one fake clock of the tests (tests.fakes.FakeClock), under the name these tests use.
@@ -65,6 +67,7 @@ class RecordingSink:
     eb_events: list[EbEvent] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     polls: list[tuple[str, list[Environment]]] = field(default_factory=list)
+    completions: list[tuple[str, Completion, Window | None]] = field(default_factory=list)
 
     def eb_event(self, event: EbEvent) -> None:
         self.eb_events.append(event)
@@ -74,6 +77,9 @@ class RecordingSink:
 
     def polled(self, what: str, environments: Sequence[Environment]) -> None:
         self.polls.append((what, list(environments)))
+
+    def waited(self, what: str, completion: Completion, window: Window | None) -> None:
+        self.completions.append((what, completion, window))
 
 
 @dataclass

@@ -16,6 +16,8 @@ FORWARD = (
 
 # Written out by hand from the design, independently of engine.release.machine's table.
 EXPECTED: dict[tuple[State, Trigger], State] = {
+    (S.QUEUED, T.START): S.PREFLIGHT,  # a worker took a submitted run
+    (S.QUEUED, T.ROLLBACK): S.ROLLING_BACK,  # an operator cancels it
     (S.PREFLIGHT, T.PREFLIGHT_PASSED): S.CLONING,
     (S.PREFLIGHT, T.REFUSE): S.REFUSED,
     (S.CLONING, T.CLONED): S.SWAPPING,

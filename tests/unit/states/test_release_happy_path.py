@@ -77,4 +77,8 @@ def test_deploy_mode_pauses_after_deploying(world: FakeWorld) -> None:
 def test_waiting_and_final_states_have_no_action() -> None:
     with pytest.raises(ValueError, match="awaiting_cutover"):
         action_for(State.AWAITING_CUTOVER)
-    assert set(ACTIONS) == {*HAPPY_PATH, State.ROLLING_BACK}
+    assert set(ACTIONS) == {State.QUEUED, *HAPPY_PATH, State.ROLLING_BACK}
+
+
+def test_a_queued_run_starts_at_preflight_without_calling_aws() -> None:
+    assert ACTIONS[State.QUEUED](None) is Trigger.START  # type: ignore[arg-type]

@@ -1,0 +1,149 @@
+"""`bluegreen submit` and `bluegreen worker`: releases through a pool of workers that share
+the run history's database.
+
+`submit` records a queued run and prints its id (with `--wait` it follows the run to its end
+and exits with the usual codes); `worker` drives queued and abandoned runs until SIGTERM.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from engine.domain.errors import BlueGreenError, StoreError
+from engine.domain.exit_codes import ExitCode
+from engine.domain.model import Mode, Run, State
+from engine.operator.execution import Operation, execute, fail, overrides_of
+from engine.operator.inputs import lock_policy_of, release_request
+from engine.operator.settings import Settings, load_settings
+from engine.release.interrupt import Interrupt, install_signal_handlers
+from engine.release.observer import Observer, Outcome
+from engine.release.observer_guard import FanOutObserver
+from engine.release.outcomes import outcome_of
+from engine.release.runner import Runner
+from engine.release.worker import Worker, WorkerOptions
+
+FOLLOW_SECONDS = 1.0  # how often `submit --wait` reads the run's progress from the history
+Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
+
+
+def submit_command(option_groups: list[list[Decorator]]) -> click.Command:
+    """`submit`, with the same flags as `full` and `deploy` (passed in by the CLI)."""
+
+    def submit(mode: str, follow: bool, **options: Any) -> None:
+        """Queue a release for the workers; print its run id at once."""
+        execute(options, lambda s: _submit(s, Mode(mode), follow))
+
+    command: Callable[..., Any] = submit
+    for group in reversed(option_groups):
+        for option in reversed(group):
+            command = option(command)
+    command = click.option("--wait", "follow", is_flag=True, help="Follow the run to its end.")(
+        command
+    )
+    command = click.option(
+        "--mode", type=click.Choice(["full", "deploy"]), default="full", show_default=True,
+        help="full: the whole release; deploy: up to the deployment, then wait for cutover.",
+    )(command)  # fmt: skip
+    return click.command("submit")(command)
+
+
+def _submit(settings: Settings, mode: Mode, follow: bool) -> Operation:
+    request, lock = release_request(settings, mode), lock_policy_of(settings)
+
+    def operation(runner: Runner, observer: Observer) -> Outcome:
+        run = runner.submit(request, lock)
+        observer.run_started(run)
+        if not follow:
+            return Outcome(run, ExitCode.OK, f"run {run.id} queued")
+        return follow_run(runner, run, observer)
+
+    return operation
+
+
+def follow_run(runner: Runner, run: Run, observer: Observer) -> Outcome:
+    """Show a run's transitions and events as workers record them, until it rests."""
+    store, interrupt = runner.services.store, runner.services.interrupt
+    shown_transitions, shown_events = 0, 0
+    while True:
+        current = store.get(run.id)
+        transitions, events = store.transitions(run.id), store.events(run.id)
+        for record in transitions[shown_transitions:]:
+            observer.transitioned(current, record)
+        for event in events[shown_events:]:
+            observer.event(event)
+        shown_transitions, shown_events = len(transitions), len(events)
+        if _rests(current):
+            outcome = outcome_of(current, transitions)
+            observer.finished(outcome)
+            return outcome
+        if interrupt.wait(FOLLOW_SECONDS):
+            message = f"stopped following run {run.id}; the workers go on with it"
+            return Outcome(current, ExitCode.INTERRUPTED, message)
+
+
+def _rests(run: Run) -> bool:
+    """Final, or waiting for cutover with nobody driving it any more."""
+    if run.state.is_final:
+        return True
+    return run.state is State.AWAITING_CUTOVER and run.lease_owner is None
+
+
+@click.command("worker")
+@click.option("--concurrency", type=click.IntRange(min=1), default=4, show_default=True,
+              help="Runs driven at once (all on one poller).")  # fmt: skip
+@click.option("--region", help="AWS region whose runs this worker takes (AWS_DEFAULT_REGION).")
+@click.option("--database-url", help="The shared run history (BLUEGREEN_DATABASE_URL).")
+@click.option("--log-format", type=click.Choice(["auto", "text", "json"]),
+              help="Progress output (BLUEGREEN_LOG_FORMAT).")  # fmt: skip
+@click.option("--notify-url", help="Webhook for run summaries (BLUEGREEN_NOTIFY_URL).")
+@click.option("--lease-seconds", type=click.FloatRange(min=3), help="Lease length.")
+def worker_command(concurrency: int, **options: Any) -> None:
+    """Drive queued runs, and runs whose runner died, until SIGTERM (which hands them over)."""
+    try:
+        settings = load_settings(overrides_of(options))
+        if not settings.region:
+            raise BlueGreenError("missing the AWS region: set --region / AWS_DEFAULT_REGION")
+    except BlueGreenError as error:
+        fail(ExitCode.USAGE, str(error))
+    interrupt = Interrupt()
+    restore_signals = install_signal_handlers(interrupt)
+    try:
+        sys.exit(_work(settings, interrupt, WorkerOptions(settings.region, concurrency)))
+    finally:
+        restore_signals()
+
+
+def _worker_observer(settings: Settings, extra: list[Observer]) -> Observer:
+    """Plain lines (or JSON): a live view cannot show many runs at once."""
+    from engine.operator.progress import make_observer
+
+    log_format = "json" if settings.log_format == "json" else "text"
+    secrets = [settings.notify_url or ""]
+    return FanOutObserver(make_observer(sys.stdout, log_format, secrets=secrets), *extra)
+
+
+def _work(settings: Settings, interrupt: Interrupt, options: WorkerOptions) -> int:
+    from engine.operator.bootstrap import bootstrap
+
+    try:
+        runtime = bootstrap(settings, interrupt)
+    except BlueGreenError as error:
+        fail(ExitCode.USAGE, str(error))
+    try:
+        assert runtime.queue is not None
+        observer = _worker_observer(settings, runtime.observers)
+        worker = Worker(runtime.runner.services, runtime.queue, observer, options)
+        click.echo(f"worker {worker.id}: taking runs of {options.region} "
+                   f"({options.concurrency} at once)")  # fmt: skip
+        try:
+            code = worker.run()
+        except StoreError as error:  # could not register: the database is unreachable
+            fail(ExitCode.NEEDS_OPERATOR, f"the run store failed: {error}")
+        click.echo(f"worker {worker.id}: stopped ({interrupt.reason or 'done'}); runs handed over")
+        return code
+    finally:
+        runtime.close()

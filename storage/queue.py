@@ -1,0 +1,127 @@
+"""SqlRunQueue: the RunQueue port over the run history's own tables.
+
+A claim is one transaction: select the oldest claimable run `FOR UPDATE SKIP LOCKED` (so
+concurrent workers on PostgreSQL each get a different run, never waiting on each other), then
+lease it. SQLite renders no row lock; its `BEGIN IMMEDIATE` write lock serializes the claims.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+
+from sqlalchemy import ColumnElement, Engine, and_, delete, func, or_, select, update
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from engine.domain.errors import StoreError
+from engine.domain.model import Run, RunId, State
+from engine.domain.ports.queue import WorkerInfo
+from engine.domain.ports.runtime import Now, utc_now
+from storage.database import describe
+from storage.mapping import run_from_row
+from storage.models import RunRow, WorkerRow
+
+# Runs a worker may drive: not waiting for an operator (awaiting_cutover), not final.
+DRIVEN = [
+    s.value for s in State if s.is_unfinished and s not in (State.AWAITING_CUTOVER, State.FAILED)
+]
+FORGET_WORKERS_AFTER = timedelta(days=1)  # a worker silent this long is dropped from status
+
+
+class SqlRunQueue:
+    """Claims, hand-overs and the workers table, on the engine of a `SqlRunStore`."""
+
+    def __init__(self, engine: Engine, clock: Now = utc_now) -> None:
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self._clock = clock
+
+    def claim(self, owner: str, lease_seconds: float, region: str) -> Run | None:
+        now = self._clock()
+        pick = (
+            select(RunRow)
+            .where(_claimable(now), RunRow.region == region)
+            .order_by(RunRow.created_at, RunRow.id)
+            .limit(1)
+        ).with_for_update(skip_locked=True)
+        with self._uow() as session:
+            row = session.scalars(pick).first()
+            if row is None:
+                return None
+            row.lease_owner = owner
+            row.lease_expires_at = now + timedelta(seconds=lease_seconds)
+            return run_from_row(row)
+
+    def hand_over(self, run_id: RunId, owner: str) -> None:
+        # The drive gave its lease up already; an owner with an expired lease is what the
+        # other workers look for (a released run without one is the operator's to resume).
+        nobody = (RunRow.id == run_id) & (
+            RunRow.lease_owner.is_(None) | (RunRow.lease_owner == owner)
+        )
+        with self._uow() as session:
+            session.execute(
+                update(RunRow).where(nobody, RunRow.state.in_(DRIVEN))
+                .values(lease_owner=owner, lease_expires_at=self._clock()),
+                execution_options={"synchronize_session": False},
+            )  # fmt: skip
+
+    def register(self, worker: WorkerInfo) -> None:
+        with self._uow() as session:
+            stale = WorkerRow.heartbeat_at < self._clock() - FORGET_WORKERS_AFTER
+            session.execute(delete(WorkerRow).where(stale | (WorkerRow.id == worker.id)))
+            session.add(WorkerRow(
+                id=worker.id, host=worker.host, pid=worker.pid, concurrency=worker.concurrency,
+                started_at=worker.started_at, heartbeat_at=worker.heartbeat_at, draining=False,
+            ))  # fmt: skip
+
+    def beat(self, worker_id: str, draining: bool = False) -> None:
+        with self._uow() as session:
+            session.execute(
+                update(WorkerRow).where(WorkerRow.id == worker_id)
+                .values(heartbeat_at=self._clock(), draining=draining)
+            )  # fmt: skip
+
+    def leave(self, worker_id: str) -> None:
+        with self._uow() as session:
+            session.execute(delete(WorkerRow).where(WorkerRow.id == worker_id))
+
+    def workers(self) -> list[WorkerInfo]:
+        now = self._clock()
+        held = (
+            select(RunRow.lease_owner, func.count())
+            .where(RunRow.lease_owner.is_not(None), RunRow.lease_expires_at > now)
+            .group_by(RunRow.lease_owner)
+        )
+        with self._uow() as session:
+            counts = {owner: n for owner, n in session.execute(held)}
+            rows = session.scalars(select(WorkerRow).order_by(WorkerRow.host, WorkerRow.pid))
+            return [_worker(row, counts.get(row.id, 0)) for row in rows]
+
+    def queued(self) -> list[Run]:
+        waiting = select(RunRow).where(_claimable(self._clock())).order_by(RunRow.created_at)
+        with self._uow() as session:
+            return [run_from_row(row) for row in session.scalars(waiting)]
+
+    @contextmanager
+    def _uow(self) -> Iterator[Session]:
+        try:
+            with self._sessions.begin() as session:
+                yield session
+        except SQLAlchemyError as exc:
+            raise StoreError(f"the run queue failed: {describe(exc)}") from exc
+
+
+def _claimable(now: object) -> ColumnElement[bool]:
+    queued = (RunRow.state == State.QUEUED.value) & (
+        RunRow.lease_owner.is_(None) | (RunRow.lease_expires_at <= now)
+    )
+    abandoned = RunRow.lease_owner.is_not(None) & (RunRow.lease_expires_at <= now)
+    return and_(RunRow.active_target.is_not(None), RunRow.state.in_(DRIVEN), or_(queued, abandoned))
+
+
+def _worker(row: WorkerRow, runs_held: int) -> WorkerInfo:
+    return WorkerInfo(
+        row.id, row.host, row.pid, row.concurrency, row.started_at, row.heartbeat_at,
+        row.draining, runs_held,
+    )  # fmt: skip
