@@ -12,7 +12,8 @@ from logging.config import fileConfig
 from alembic import context
 from sqlalchemy import Connection
 
-from storage.database import default_database_url, make_engine
+from storage.database import make_engine
+from storage.locations import default_database_url
 from storage.models import Base
 
 config = context.config

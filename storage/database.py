@@ -20,24 +20,13 @@ from sqlalchemy.exc import ArgumentError, SQLAlchemyError, StatementError
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from engine.domain.errors import ConfigurationError, StoreError
+from storage.locations import default_database_url
 
 STATE_DIR_MODE = 0o700
 DB_FILE_MODE = 0o600
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 # Execution option a reader sets to open a deferred (shared) transaction on SQLite.
 SQLITE_BEGIN_OPTION = "bluegreen_sqlite_begin"
-
-
-def default_database_path(environ: Mapping[str, str] | None = None) -> Path:
-    """`$XDG_STATE_HOME/bluegreen/runs.db`, or `~/.local/state/bluegreen/runs.db` when unset."""
-    env = os.environ if environ is None else environ
-    state_home = env.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
-    return Path(state_home) / "bluegreen" / "runs.db"
-
-
-def default_database_url(environ: Mapping[str, str] | None = None) -> str:
-    """The embedded SQLite database's URL (the file is created by `make_engine`)."""
-    return f"sqlite:///{default_database_path(environ)}"
 
 
 def missing_sqlite_file(url: str | None) -> Path | None:

@@ -1,5 +1,6 @@
 """Between rows and domain values: `engine.domain.model` never sees a row, the tables
-never a Run."""
+never a Run. No SQLAlchemy import here (the fast read path uses it too); building the ORM
+rows is `storage.rows`."""
 
 from __future__ import annotations
 
@@ -21,8 +22,9 @@ from engine.domain.model import (
     Target,
     TransitionRecord,
 )
-from storage.models import EventRow, RunRow, TransitionRow
 
+# A stored row, read by attribute: an ORM row of storage.models or one of storage.sqlite_reader.
+Row = Any
 FACT_COLUMNS = tuple(Facts.__dataclass_fields__)
 FIRST_TRIGGER = "start"  # the trigger of the transition a new run is created with
 FINISHED_STATES = (State.SUCCEEDED, State.ROLLED_BACK, State.REFUSED)  # prunable; free target
@@ -56,13 +58,7 @@ def run_values(run: Run) -> dict[str, Any]:
     }
 
 
-def new_run_row(run: Run) -> RunRow:
-    values = run_values(run)
-    stamp = {"engine_version": run.engine_version, "engine_revision": run.engine_revision}
-    return RunRow(id=run.id, created_at=run.created_at, **values, **stamp)
-
-
-def run_from_row(row: RunRow) -> Run:
+def run_from_row(row: Row) -> Run:
     bundle = None
     if row.input_bundle_path is not None and row.input_bundle_bucket is not None:
         bundle = Bundle(path=row.input_bundle_path, bucket=row.input_bundle_bucket)
@@ -122,18 +118,7 @@ def guards_from_json(values: dict[str, Any] | None) -> Guards:
     return Guards(**known)
 
 
-def transition_row(record: TransitionRecord) -> TransitionRow:
-    return TransitionRow(
-        run_id=record.run_id,
-        from_state=record.from_state.value if record.from_state else None,
-        to_state=record.to_state.value,
-        trigger=record.trigger,
-        at=record.at,
-        detail=record.detail,
-    )
-
-
-def transition_from_row(row: TransitionRow) -> TransitionRecord:
+def transition_from_row(row: Row) -> TransitionRecord:
     return TransitionRecord(
         run_id=RunId(row.run_id),
         from_state=State(row.from_state) if row.from_state else None,
@@ -144,17 +129,7 @@ def transition_from_row(row: TransitionRow) -> TransitionRecord:
     )
 
 
-def event_row(record: EventRecord) -> EventRow:
-    return EventRow(
-        run_id=record.run_id,
-        at=record.at,
-        source=record.source.value,
-        message=record.message,
-        data=jsonable(record.data),
-    )
-
-
-def event_from_row(row: EventRow) -> EventRecord:
+def event_from_row(row: Row) -> EventRecord:
     return EventRecord(
         run_id=RunId(row.run_id),
         at=row.at,

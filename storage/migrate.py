@@ -8,9 +8,6 @@ imported only when the schema is behind: a read command on a current history nev
 
 from __future__ import annotations
 
-import ast
-import re
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, Engine, inspect, text
@@ -18,23 +15,13 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from engine.domain.errors import StoreError
 from storage.database import SQLITE_BEGIN_OPTION, describe, make_engine, safe_url
+from storage.revisions import head_revisions, script_location
 
 if TYPE_CHECKING:
     from alembic.config import Config
 
 # pg_advisory_xact_lock key shared by every runner migrating the same database ("bluegre").
 MIGRATION_LOCK_KEY = 0x626C7565677265
-
-
-def script_location() -> Path:
-    """The migration scripts: packaged in the wheel, or the checkout's `alembic/`."""
-    here = Path(__file__).resolve().parent
-    candidates = (here / "migrations", here.parent / "alembic")
-    for candidate in candidates:
-        if (candidate / "env.py").is_file():
-            return candidate
-    looked = " and ".join(str(c) for c in candidates)
-    raise StoreError(f"the run store's migration scripts are missing (looked in {looked})")
 
 
 def alembic_config(connection: Connection | None = None) -> Config:
@@ -45,24 +32,6 @@ def alembic_config(connection: Connection | None = None) -> Config:
     config.set_main_option("script_location", str(script_location()).replace("%", "%%"))
     config.attributes["connection"] = connection
     return config
-
-
-_ASSIGNMENT = re.compile(r"^(revision|down_revision)\s*(?::[^=\n]*)?=\s*(.+)$", re.MULTILINE)
-
-
-def head_revisions() -> set[str]:
-    """The newest revisions of the scripts, read from their `revision`/`down_revision`
-    assignments (literals, read with `ast.literal_eval`; nothing is imported or run)."""
-    revisions: set[str] = set()
-    parents: set[str] = set()
-    for script in (script_location() / "versions").glob("*.py"):
-        found = dict(_ASSIGNMENT.findall(script.read_text(encoding="utf-8")))
-        if "revision" not in found:
-            continue
-        revisions.add(ast.literal_eval(found["revision"]))
-        down = ast.literal_eval(found.get("down_revision", "None"))
-        parents.update([down] if isinstance(down, str) else down or ())
-    return revisions - parents
 
 
 def current_revisions(engine: Engine) -> set[str]:

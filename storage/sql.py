@@ -21,20 +21,19 @@ from engine.domain.errors import StoreError
 from engine.domain.model import EventRecord, Run, RunId, Target, TransitionRecord
 from engine.domain.ports.runtime import Now, utc_now
 from engine.domain.ports.store import RunQuery
-from storage.database import SQLITE_BEGIN_OPTION, default_database_url, describe, make_engine
+from storage.database import SQLITE_BEGIN_OPTION, describe, make_engine
+from storage.locations import default_database_url
 from storage.mapping import (
     FINISHED_STATES,
     FIRST_TRIGGER,
     event_from_row,
-    event_row,
-    new_run_row,
     run_from_row,
     run_values,
     transition_from_row,
-    transition_row,
 )
 from storage.migrate import upgrade
 from storage.models import EventRow, RunRow, TransitionRow
+from storage.rows import event_row, new_run_row, transition_row
 
 
 def open_store(url: str | None = None, clock: Now = utc_now) -> SqlRunStore:

@@ -38,13 +38,14 @@ class HistoryError(click.ClickException):
 
 
 @contextmanager
-def opened_store(url: str | None) -> Iterator[RunHistory]:
-    """The store at `url`, closed after the block; store errors become one-line errors."""
+def opened_store(url: str | None, sql: bool = False) -> Iterator[RunHistory]:
+    """The store at `url`, closed after the block; store errors become one-line errors.
+    `sql`: the SQL store (to prune, or to read the worker pool), not the fast reader."""
     # The database adapter loads only when a command reads the history (not for --help).
     from storage.history import open_history
 
     try:
-        store = open_history(url)
+        store = open_history(url, sql)
         try:
             yield store
         finally:
@@ -195,7 +196,7 @@ def report_command(run_id: str, output: Path, database_url: str | None) -> None:
 def prune_command(days: float, database_url: str | None) -> None:
     """Delete old finished runs and their history; unfinished runs are always kept."""
     cutoff = ago(now_utc(), days=days)
-    with opened_store(database_url) as store:
+    with opened_store(database_url, sql=True) as store:
         deleted = store.prune(cutoff)
     noun = "run" if deleted == 1 else "runs"
     click.echo(f"deleted {deleted} {noun} finished before {iso(cutoff)}")
@@ -209,7 +210,7 @@ def status_command(app: str | None, as_json: bool, database_url: str | None) -> 
     """Unfinished and waiting runs: what each waits for and who holds it."""
     query = RunQuery(app=app, states=UNFINISHED_STATES, limit=None)
     now = now_utc()
-    with opened_store(database_url) as store:
+    with opened_store(database_url, sql=True) as store:
         rows = [status_row(run, store.transitions(run.id), now) for run in store.list_runs(query)]
         fleet = pool_document(store, now)
     emit(rows, as_json, "tables.status_table")
@@ -222,7 +223,7 @@ def status_command(app: str | None, as_json: bool, database_url: str | None) -> 
 @database_url_option
 def workers_command(as_json: bool, database_url: str | None) -> None:
     """The worker pool: registered workers (host, pid, runs held, heartbeat) and the queue."""
-    with opened_store(database_url) as store:
+    with opened_store(database_url, sql=True) as store:
         from engine.operator.views.workers import workers_document
 
         fleet = pool_document(store, now_utc()) or workers_document([], [], now_utc())

@@ -15,9 +15,10 @@ from sqlalchemy import inspect
 
 from engine.domain.model import State
 from storage.database import make_engine
-from storage.migrate import alembic_config, current_revisions, head_revisions, script_location
+from storage.migrate import alembic_config, current_revisions
 from storage.migrate import upgrade as migrate
 from storage.models import Base
+from storage.revisions import head_revisions, script_location
 from storage.sql import open_store
 from tests.integration.storage import race_workers
 from tests.unit.storage.builders import make_run

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import event
 
 from engine.domain.errors import StoreError
-from storage.database import default_database_path
+from storage.locations import default_database_path
 from storage.sql import SqlRunStore, open_store
 from tests.unit.storage.builders import event as history_event
 from tests.unit.storage.builders import make_run

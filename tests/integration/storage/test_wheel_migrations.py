@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from storage.migrate import head_revisions
+from storage.revisions import head_revisions
 
 REPO = Path(__file__).resolve().parents[3]
 

@@ -10,13 +10,11 @@ from engine.domain.model import Bundle, Facts, HealthCheck, Mode, State
 from storage.mapping import (
     active_target,
     event_from_row,
-    event_row,
     health_from_json,
-    new_run_row,
     run_from_row,
     transition_from_row,
-    transition_row,
 )
+from storage.rows import event_row, new_run_row, transition_row
 from tests.unit.storage.builders import at, event, make_run, transition
 
 EVERY_FACT = Facts(*(f"fact-{n}" for n in range(len(Facts.__dataclass_fields__))))
