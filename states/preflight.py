@@ -12,6 +12,7 @@ from engine.domain.ports.cloud import Environment
 from engine.domain.step import StepContext
 from states.shared.app_versions import ensure_version
 from states.shared.conditions import health_text
+from states.shared.records import inspect_records
 from states.shared.resources import (
     describe_by_id,
     is_gone,
@@ -31,6 +32,7 @@ def run(ctx: StepContext) -> Trigger:
     blue = _usable_blue(ctx)
     _check_green_name_free(ctx)
     _record_blue(ctx, blue)
+    inspect_records(ctx, blue)
     ensure_version(ctx)
     return Trigger.PREFLIGHT_PASSED
 

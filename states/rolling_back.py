@@ -10,6 +10,7 @@ from engine.domain.model import Trigger
 from engine.domain.step import StepContext
 from states.shared.blue_version import put_blue_on
 from states.shared.cnames import put_cnames
+from states.shared.records import restore_records
 from states.shared.removal import remove_green, remove_template
 from states.shared.resources import current_blue, find_own_green, is_gone, note, require
 
@@ -20,6 +21,7 @@ def run(ctx: StepContext) -> Trigger:
     else:
         _restore_blue_version(ctx)
         _restore_cnames(ctx)
+    restore_records(ctx)  # before green goes: no record may point at it then
     remove_green(ctx)
     remove_template(ctx)
     if ctx.run.facts.blue_env_id is not None:

@@ -83,6 +83,9 @@ class RunRow(Base):
     template_name: Mapped[str | None] = mapped_column(String(NAME))
     bundle_bucket: Mapped[str | None] = mapped_column(String(NAME))
     bundle_key: Mapped[str | None] = mapped_column(Text)
+    route53_request: Mapped[str | None] = mapped_column(Text)
+    route53_records: Mapped[str | None] = mapped_column(Text)
+    route53_pending: Mapped[str | None] = mapped_column(Text)
     # Outcome.
     error: Mapped[str | None] = mapped_column(Text)
     rollback_reason: Mapped[str | None] = mapped_column(Text)

@@ -104,6 +104,11 @@ class Facts:
     template_name: str | None = None
     bundle_bucket: str | None = None
     bundle_key: str | None = None
+    # Custom domains in Route 53 (JSON texts, see engine.domain.custom_domains): what the
+    # operator asked for, the records as preflight found them, and a change not yet settled.
+    route53_request: str | None = None
+    route53_records: str | None = None
+    route53_pending: str | None = None
 
 
 @dataclass

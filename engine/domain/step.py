@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from engine.domain.model import Run, Trigger
 from engine.domain.ports.cloud import ArtifactStore, Beanstalk, HealthProbe
+from engine.domain.ports.dns import Dns, ParameterStore
 from engine.domain.ports.runtime import Clock, Deadlines, Journal, Waiter
 
 
@@ -28,6 +29,9 @@ class StepContext:
     journal: Journal
     clock: Clock
     deadlines: Deadlines
+    # Route 53 and SSM, for custom domains (states.shared.records); None when not wired.
+    dns: Dns | None = None
+    parameters: ParameterStore | None = None
 
 
 # A lifecycle step: reads what exists, does the missing part, returns its happy-path trigger.

@@ -14,6 +14,7 @@ from cloud.aws import AwsConfig, make_session
 from cloud.beanstalk import Boto3Beanstalk
 from cloud.http_probe import HttpxHealthProbe
 from cloud.notify import WebhookNotifier
+from cloud.route53 import Boto3Dns, Boto3ParameterStore
 from cloud.s3 import Boto3ArtifactStore
 from engine.domain.ports.store import RunStore
 from engine.operator.inputs import deadlines_of
@@ -82,6 +83,8 @@ def bootstrap(settings: Settings, interrupt: Interrupt) -> Runtime:
         owner=new_owner_id(),
         hooks=_drive_hooks(),
         retries=retries,
+        dns=Boto3Dns(session, aws, on_retry=retries),
+        parameters=Boto3ParameterStore(session, aws, on_retry=retries),
     )), store, closers=[store.close, probe.close])  # fmt: skip
     _add_notifier(runtime, settings.notify_url)
     return runtime

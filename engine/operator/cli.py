@@ -55,6 +55,13 @@ TRIGGER_OPTIONS: list[Decorator] = [
         type=click.Choice(["fail", "resume"]),
         help="An unfinished run holds the target: exit 3, or take it over if its lease expired.",
     ),
+    click.option(
+        "--route53-record",
+        multiple=True,
+        callback=lambda _ctx, _param, names: ",".join(names) or None,
+        help="Custom domain that follows the live traffic; repeatable (BLUEGREEN_ROUTE53_RECORDS).",
+    ),
+    click.option("--hosted-zone-id", help="The records' Route 53 zone (BLUEGREEN_HOSTED_ZONE_ID)."),
 ]
 
 

@@ -12,6 +12,7 @@ from engine.domain.bundles import version_label_for
 from engine.domain.errors import ConfigurationError
 from engine.domain.model import Bundle, HealthCheck, Mode, Target
 from engine.domain.ports.runtime import Deadlines
+from engine.operator.route53_inputs import custom_domains_of
 from engine.operator.settings import Settings, setting_name
 from engine.release.requests import LockPolicy, OnUnfinished, ReleaseRequest
 from engine.release.restore import RestoreRequest
@@ -76,7 +77,8 @@ def release_request(settings: Settings, mode: Mode) -> ReleaseRequest:
             f"missing the version: set {setting_name('VERSION_LABEL')} "
             f"or {setting_name('BLUEGREEN_BUNDLE')}"
         )
-    return ReleaseRequest(target, green, label, mode, health_check_of(settings), bundle)
+    return ReleaseRequest(target, green, label, mode, health_check_of(settings), bundle,
+                          custom_domains_of(settings))  # fmt: skip
 
 
 def restore_request(settings: Settings, version_label: str) -> RestoreRequest:

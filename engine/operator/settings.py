@@ -73,6 +73,10 @@ class Settings(BaseSettings):
     health_expected_status: str = Field(
         "200", validation_alias=_env("BLUEGREEN_HEALTH_EXPECTED_STATUS")
     )
+    # Custom domains in Route 53 (names separated by commas), or the replaced tool's SSM ones.
+    route53_records: str | None = Field(None, validation_alias=_env("BLUEGREEN_ROUTE53_RECORDS"))
+    hosted_zone_id: str | None = Field(None, validation_alias=_env("BLUEGREEN_HOSTED_ZONE_ID"))
+    route53_from_ssm: bool = Field(False, validation_alias=_env("BLUEGREEN_ROUTE53_FROM_SSM"))
 
     @field_validator("blue", "green")
     @classmethod
@@ -130,6 +134,8 @@ FLAG_VARIABLES = {
     "wait_for_lock": "BLUEGREEN_WAIT_FOR_LOCK",
     "on_unfinished": "BLUEGREEN_ON_UNFINISHED",
     "lease_seconds": "BLUEGREEN_LEASE_SECONDS",
+    "route53_record": "BLUEGREEN_ROUTE53_RECORDS",
+    "hosted_zone_id": "BLUEGREEN_HOSTED_ZONE_ID",
 }
 # The CLI flag that sets each variable, for error messages.
 FLAGS = {variable: "--" + option.replace("_", "-") for option, variable in FLAG_VARIABLES.items()}

@@ -16,6 +16,7 @@ from engine.domain.errors import BlueGreenError, LeaseLostError, StoreError
 from engine.domain.exit_codes import ExitCode
 from engine.domain.model import EventSource, Run, State, TransitionRecord, Trigger
 from engine.domain.ports.cloud import ArtifactStore, Beanstalk, HealthProbe
+from engine.domain.ports.dns import Dns, ParameterStore
 from engine.domain.ports.runtime import Clock, Deadlines, Waiter
 from engine.domain.ports.store import RunStore
 from engine.domain.step import Action, StepContext
@@ -53,6 +54,8 @@ class Services:
     owner: str = field(default_factory=new_owner_id)
     hooks: DriveHooks = field(default_factory=NoHooks)
     retries: RetryRelay = field(default_factory=RetryRelay)
+    dns: Dns | None = None
+    parameters: ParameterStore | None = None
 
 
 def describe_failure(state: State, error: BaseException) -> str:
@@ -75,7 +78,7 @@ class Drive:
         beanstalk = services.hooks.wrap(services.beanstalk, lambda: run.state)
         self._ctx = StepContext(
             run, beanstalk, services.artifacts, services.probe, waiter, self.journal,
-            services.clock, services.deadlines,
+            services.clock, services.deadlines, services.dns, services.parameters,
         )  # fmt: skip
 
     def start(self) -> None:

@@ -7,7 +7,8 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from engine.domain.model import Bundle, HealthCheck, Mode, Run, RunId, State, Target
+from engine.domain.custom_domains import CustomDomains
+from engine.domain.model import Bundle, Facts, HealthCheck, Mode, Run, RunId, State, Target
 
 
 class OnUnfinished(enum.StrEnum):
@@ -35,13 +36,18 @@ class ReleaseRequest:
     mode: Mode = Mode.FULL
     health: HealthCheck = field(default_factory=HealthCheck)
     bundle: Bundle | None = None
+    custom_domains: CustomDomains | None = None
 
     def new_run(self, now: datetime, state: State = State.PREFLIGHT) -> Run:
         return Run(
             id=new_run_id(), target=self.target, green=self.green, mode=self.mode,
             version_label=self.version_label, health=self.health, state=state,
-            created_at=now, updated_at=now, bundle=self.bundle,
+            created_at=now, updated_at=now, bundle=self.bundle, facts=self._facts(),
         )  # fmt: skip
+
+    def _facts(self) -> Facts:
+        domains = self.custom_domains
+        return Facts(route53_request=domains.to_text() if domains else None)
 
 
 def new_run_id() -> RunId:

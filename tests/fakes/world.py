@@ -7,11 +7,13 @@ from datetime import UTC, datetime
 
 from engine.domain.model import Bundle, HealthCheck, Mode, Run, RunId, State, Target
 from engine.domain.ports.cloud import ArtifactStore, Beanstalk, HealthProbe
+from engine.domain.ports.dns import Dns, ParameterStore
 from engine.domain.ports.runtime import Clock, Deadlines, Journal, Waiter
 from engine.domain.step import StepContext
 from tests.fakes.artifacts import FakeArtifactStore
 from tests.fakes.beanstalk import FakeBeanstalk
 from tests.fakes.clock import FakeClock
+from tests.fakes.dns import FakeDns, FakeParameterStore
 from tests.fakes.environment import REGION
 from tests.fakes.journal import RecordingJournal
 from tests.fakes.probe import FakeHealthProbe
@@ -31,6 +33,8 @@ class FakeWorld:
         self.beanstalk = FakeBeanstalk(self.clock, self.artifacts)
         self.probe = FakeHealthProbe(self.clock, self.beanstalk)
         self.waiter = FakeWaiter(self.beanstalk, self.clock)
+        self.dns = FakeDns()
+        self.parameters = FakeParameterStore()
 
     def seed_release(
         self,
@@ -62,6 +66,8 @@ class FakeWorld:
             journal=self.journal(run),
             clock=self.clock,
             deadlines=self.deadlines,
+            dns=self.dns,
+            parameters=self.parameters,
         )
 
 
@@ -98,3 +104,5 @@ def _protocols_are_implemented(world: FakeWorld, run: Run) -> None:
     _clock: Clock = world.clock
     _journal: Journal = world.journal(run)
     _waiter: Waiter = world.waiter
+    _dns: Dns = world.dns
+    _parameters: ParameterStore = world.parameters
