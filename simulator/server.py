@@ -1,6 +1,6 @@
 """The AWS endpoint: one HTTP server on 127.0.0.1 where Elastic Beanstalk requests (SigV4
 credential scope `.../elasticbeanstalk/aws4_request`) go to the simulator's EB, and everything
-else (S3, STS, ...) to moto's server."""
+else (S3, STS, Route 53, SSM, ...) to moto's server."""
 
 from __future__ import annotations
 
