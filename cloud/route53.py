@@ -25,6 +25,13 @@ if TYPE_CHECKING:
 # The fields of a ResourceRecordSet that RecordSet names; the rest is routing, kept verbatim.
 NAMED_FIELDS = frozenset({"Name", "Type", "SetIdentifier", "TTL", "ResourceRecords", "AliasTarget"})
 PAGE = "300"  # ListResourceRecordSets' largest page
+# Route 53 lists a `*` in a name as the octal escape `\052` ("DNS domain name format" in the
+# Route 53 Developer Guide); names are compared in their plain spelling.
+WILDCARD_ESCAPE = "\\052"
+
+
+def plain_name(name: str) -> str:
+    return name.replace(WILDCARD_ESCAPE, "*").lower()
 
 
 class Boto3Dns:
@@ -63,7 +70,7 @@ class Boto3Dns:
                     **start,  # type: ignore[arg-type]
                 )
                 sets = [cast("dict[str, Any]", s) for s in page["ResourceRecordSets"]]
-                mine = [s for s in sets if s["Name"].lower() == name.lower()]
+                mine = [s for s in sets if plain_name(s["Name"]) == plain_name(name)]
                 found += [r for r in map(record_of, mine) if r is not None]
                 if len(mine) < len(sets) or not page.get("IsTruncated"):
                     return found
@@ -99,7 +106,7 @@ def record_of(wire: dict[str, Any]) -> RecordSet | None:
     if alias is None and (wire["Type"] != "CNAME" or len(values) != 1):
         return None
     return RecordSet(
-        name=wire["Name"].lower(),
+        name=plain_name(wire["Name"]),
         type=wire["Type"],
         target=alias["DNSName"] if alias else values[0],
         set_identifier=wire.get("SetIdentifier"),
