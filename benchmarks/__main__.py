@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from benchmarks import poller_bench
+from benchmarks import poller_bench, route53_bench
 
 
 def main() -> None:
     poller_bench.main()
+    route53_bench.main()
 
 
 if __name__ == "__main__":
