@@ -72,7 +72,7 @@ class Simulator:
     def start(self) -> Simulator:
         """Serve the endpoint and the router, start the clock; a failure stops what began."""
         try:
-            app = Front(BeanstalkApp(self.backend, self.faults, self.region))
+            app = Front(BeanstalkApp(self.backend, self.faults, self.region), self.faults)
             self._endpoint = HttpServer(app, port=self._ports[0])
             self._router = CnameRouter(self.backend.resolve, port=self._ports[1])
         except BaseException:

@@ -74,6 +74,7 @@ class Faults:
         self.error_status = error_status
         self._queue: list[_Queued] = []
         self._rules: list[_Rule] = []
+        self._lost_route53_changes = 0
 
     # --- API-level faults -------------------------------------------------------------------
 
@@ -105,6 +106,18 @@ class Faults:
             if self.error_rate and self._rng.random() < self.error_rate:
                 return server_error(self.error_status)
         return None
+
+    def lose_route53_changes(self, count: int = 1) -> None:
+        """The next `count` Route 53 ChangeResourceRecordSets are made, their answers lost."""
+        with self._lock:
+            self._lost_route53_changes += count
+
+    def take_route53_loss(self) -> bool:
+        with self._lock:
+            if self._lost_route53_changes <= 0:
+                return False
+            self._lost_route53_changes -= 1
+            return True
 
     # --- operation-level faults ------------------------------------------------------------
 
@@ -156,5 +169,6 @@ class Faults:
         with self._lock:
             self.throttle_rate, self.error_rate, self.error_status = self._initial
             self._queue.clear()
+            self._lost_route53_changes = 0
             self._rules.clear()
             self._rng.seed(self._seed)

@@ -16,6 +16,7 @@ from cloud.http_probe import HttpxHealthProbe
 from cloud.notify import WebhookNotifier
 from cloud.route53 import Boto3Dns, Boto3ParameterStore
 from cloud.s3 import Boto3ArtifactStore
+from engine.domain.ports.dns import Dns
 from engine.domain.ports.store import RunStore
 from engine.operator.inputs import deadlines_of
 from engine.operator.notifications import NotifyingObserver
@@ -83,7 +84,7 @@ def bootstrap(settings: Settings, interrupt: Interrupt) -> Runtime:
         owner=new_owner_id(),
         hooks=_drive_hooks(),
         retries=retries,
-        dns=Boto3Dns(session, aws, on_retry=retries),
+        dns=_dns(Boto3Dns(session, aws, on_retry=retries)),
         parameters=Boto3ParameterStore(session, aws, on_retry=retries),
     )), store, closers=[store.close, probe.close])  # fmt: skip
     _add_notifier(runtime, settings.notify_url)
@@ -106,6 +107,16 @@ def _add_notifier(runtime: Runtime, url: str | None) -> None:
     notifier = WebhookNotifier(url)
     runtime.observers.append(NotifyingObserver(notifier))
     runtime.closers.append(lambda: notifier.close(NOTIFY_FLUSH_SECONDS))
+
+
+def _dns(dns: Boto3Dns) -> Dns:
+    """Route 53, wrapped by the crash tests' hook when they ask for it."""
+    if not os.environ.get(CRASH_ENV_VAR):
+        return dns
+    from engine.testing.crash_dns import CrashingDns
+    from engine.testing.crash_hook import CrashHook
+
+    return CrashingDns(dns, CrashHook.from_environ())
 
 
 def _drive_hooks() -> DriveHooks:

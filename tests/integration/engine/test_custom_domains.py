@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from engine.domain.exit_codes import ExitCode
-from engine.domain.model import Mode, Run, TransitionRecord
+from engine.domain.model import EventRecord, Mode, Run, TransitionRecord
 from engine.operator.inputs import release_request
 from engine.release.observer import NullObserver
 from simulator import Simulator
@@ -25,10 +25,14 @@ class RecordWatcher(NullObserver):
         self.sim, self.zone_id = sim, zone_id
         self.seen: dict[str, dict[str, str]] = {}
         self.green_id: str | None = None
+        self.messages: list[str] = []
 
     def transitioned(self, run: Run, record: TransitionRecord) -> None:
         self.seen[record.to_state.value] = targets(self.sim, self.zone_id)
         self.green_id = run.facts.green_env_id or self.green_id
+
+    def event(self, record: EventRecord) -> None:
+        self.messages.append(record.message)
 
 
 @pytest.fixture
@@ -109,4 +113,18 @@ def test_the_replaced_tools_ssm_parameters_name_the_records(
 
     assert code == ExitCode.OK
     assert watcher.seen["deploying"][domains.names[1]] != watcher.seen["cloning"][domains.names[1]]
+    assert records_now(sim, domains.zone_id) == domains.records
+
+
+def test_a_lost_answer_to_a_record_change_is_reconciled_by_reading_the_record(
+    sim: Simulator, target: ReleaseTarget, wired: WiredFactory, domains: CustomDomains
+) -> None:
+    sim.faults.lose_route53_changes(2)  # the first UPSERT and botocore's one retry (QUICK)
+
+    code, watcher = release(wired, sim, domains, "v2")
+
+    assert code == ExitCode.OK
+    green_lb = endpoint_of(sim, target.app, watcher.green_id or "")
+    assert watcher.seen["deploying"][domains.names[1]] == green_lb
+    assert [m for m in watcher.messages if "was lost" in m and "reads as changed" in m]
     assert records_now(sim, domains.zone_id) == domains.records
