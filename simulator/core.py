@@ -19,6 +19,7 @@ from moto.s3.models import s3_backends
 
 from simulator.eb.backend import DEFAULT_ACCOUNT, Beanstalk
 from simulator.faults import Faults
+from simulator.route53 import Route53Changes
 from simulator.router import CnameRouter
 from simulator.server import BeanstalkApp, Front, HttpServer
 from simulator.timing import Clock, Durations, SystemClock, Timing
@@ -72,7 +73,10 @@ class Simulator:
     def start(self) -> Simulator:
         """Serve the endpoint and the router, start the clock; a failure stops what began."""
         try:
-            app = Front(BeanstalkApp(self.backend, self.faults, self.region), self.faults)
+            app = Front(
+                BeanstalkApp(self.backend, self.faults, self.region),
+                lambda moto: Route53Changes(moto, self.faults, self.timing, self.clock),
+            )
             self._endpoint = HttpServer(app, port=self._ports[0])
             self._router = CnameRouter(self.backend.resolve, port=self._ports[1])
         except BaseException:

@@ -24,10 +24,12 @@ from werkzeug.wrappers import Request, Response
 from simulator.eb.backend import HANDLERS, Beanstalk
 from simulator.faults import ApiFault, Faults
 from simulator.protocol import ApiError, parse_params, serialize_error, serialize_result, validate
+from simulator.route53 import is_route53_change
 from simulator.serving import Background
 
 StartResponse = Callable[..., Any]
 WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
+Route53Factory = Callable[[WsgiApp], WsgiApp]  # wraps moto for Route 53's record changes
 
 log = logging.getLogger(__name__)
 SCOPE = re.compile(r"Credential=[^/]*/\d{8}/([^/]+)/([^/]+)/aws4_request")
@@ -110,42 +112,20 @@ def is_beanstalk(environ: dict[str, Any]) -> bool:
 
 
 class Front:
-    """Routes each request to the simulated EB or to moto; can lose the answers of Route 53
-    record changes (`Faults.lose_route53_changes`) after moto made them."""
+    """Routes each request to the simulated EB, to Route 53's record changes (moto, made more
+    like real Route 53: simulator.route53), or to moto."""
 
-    def __init__(self, beanstalk: WsgiApp, faults: Faults | None = None) -> None:
+    def __init__(self, beanstalk: WsgiApp, route53: Route53Factory | None = None) -> None:
         self.beanstalk = beanstalk
-        self.faults = faults
         self.moto: WsgiApp = DomainDispatcherApplication(create_backend_app)
+        self.route53 = route53(self.moto) if route53 else None
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         if is_beanstalk(environ):
             return self.beanstalk(environ, start_response)
-        if _is_route53_change(environ) and self.faults and self.faults.take_route53_loss():
-            return _lost_answer(self.moto, environ, start_response)
+        if self.route53 is not None and is_route53_change(environ):
+            return self.route53(environ, start_response)
         return self.moto(environ, start_response)
-
-
-# ChangeResourceRecordSets: POST /2013-04-01/hostedzone/{Id}/rrset/ (botocore's route53 model).
-ROUTE53_CHANGE = re.compile(r"^/2013-04-01/hostedzone/[^/]+/rrset/?$")
-
-
-def _is_route53_change(environ: dict[str, Any]) -> bool:
-    path = environ.get("PATH_INFO", "")
-    return environ.get("REQUEST_METHOD") == "POST" and bool(ROUTE53_CHANGE.match(path))
-
-
-def _lost_answer(moto: WsgiApp, environ: dict[str, Any], start: StartResponse) -> Iterable[bytes]:
-    """Let moto make the change, then answer 500 as if the answer never arrived (the stricter
-    reading of a lost response: the caller cannot tell whether the change was made)."""
-    b"".join(moto(environ, lambda *_args, **_kwargs: None))
-    body = (
-        '<?xml version="1.0"?><ErrorResponse xmlns="https://route53.amazonaws.com/doc/2013-04-01/">'
-        "<Error><Type>Receiver</Type><Code>InternalFailure</Code>"
-        "<Message>The answer was lost (simulated).</Message></Error>"
-        f"<RequestId>{uuid.uuid4()}</RequestId></ErrorResponse>"
-    )
-    return Response(body, 500, content_type="text/xml")(environ, start)
 
 
 class _QuietHandler(MotoRequestHandler):

@@ -3,6 +3,7 @@ records made with plain boto3 are read back as RecordSets, and an UPSERT keeps t
 
 from __future__ import annotations
 
+import time
 import uuid
 from typing import Any
 
@@ -96,7 +97,23 @@ def test_an_upsert_moves_the_target_and_keeps_the_routing_policy(
     }  # fmt: skip
     assert wire[name]["Weight"] == 10
     assert wire[name]["AliasTarget"]["DNSName"].rstrip(".") == "dualstack.awseb-2.elb.test"
-    assert [dns.change_status(c) for c in changes] == [IN_SYNC, IN_SYNC]
+    assert [dns.change_status(c) for c in changes] == ["PENDING", "PENDING"]
+
+
+def test_a_change_is_pending_until_it_propagated_then_insync(
+    dns: Boto3Dns, zone: str, aws_env: Simulator
+) -> None:
+    name = zone_name(aws_env, zone)
+    (www,) = dns.record_sets(zone, f"www.{name}")
+    change = dns.upsert(zone, www.pointing_at("elsewhere.eb.test"), "test")
+    started = time.monotonic()
+
+    assert dns.change_status(change) == "PENDING"
+    deadline = started + 10 * aws_env.timing.of("route53_sync").total_seconds() + 5
+    while dns.change_status(change) != IN_SYNC:
+        assert time.monotonic() < deadline, "never INSYNC"
+        time.sleep(0.02)
+    assert time.monotonic() - started >= 0.9 * aws_env.timing.of("route53_sync").total_seconds()
 
 
 def test_parameters_read_as_stored_and_a_missing_one_is_none(
