@@ -21,6 +21,7 @@ from simulator.calls import CallLog
 from simulator.dns import EB_CNAME_TTL, LINGER_SHARE, DnsSettings, ResolverCache
 from simulator.eb.backend import DEFAULT_ACCOUNT, Beanstalk
 from simulator.faults import Faults
+from simulator.route53 import Route53Changes
 from simulator.router import CnameRouter
 from simulator.server import BeanstalkApp, Front, HttpServer
 from simulator.timing import Clock, Durations, SystemClock, Timing
@@ -82,7 +83,10 @@ class Simulator:
         """Serve the endpoint and the router, start the clock; a failure stops what began."""
         try:
             eb = BeanstalkApp(self.backend, self.faults, self.region, self.calls)
-            app = Front(eb, self.calls)
+            app = Front(
+                eb, self.calls,
+                lambda moto: Route53Changes(moto, self.faults, self.timing, self.clock),
+            )  # fmt: skip
             self._endpoint = HttpServer(app, port=self._ports[0])
             self.backend.endpoint_url = self._endpoint.url
             self._router = CnameRouter(self.dns.resolve, port=self._ports[1])

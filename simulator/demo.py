@@ -1,5 +1,7 @@
 """`bluegreen simulator demo`: a blue/green swap by hand against the simulator, showing a real
-HTTP client following the CNAME as it moves: late, once its resolver's cached answer expires."""
+HTTP client following the CNAME as it moves (late, once its resolver's cached answer expires),
+and a custom domain in Route 53 (served by moto) re-pointed by hand from blue's load balancer to
+green's while green serves."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ import time
 from collections.abc import Callable
 
 from simulator.core import Simulator
+from simulator.domains import endpoint_of, seed_custom_domains, targets
 from simulator.seed import seed_release_target, wait_for_environment
 
 Say = Callable[[str], None]
@@ -22,12 +25,20 @@ def run_demo(speed: float, say: Say) -> None:
         )
         say(f"blue {target.blue} ({target.blue_id}) is Ready/Green on v1 at {target.cname}")
         _probe(sim, target.cname, say)
-        _launch_green(sim, target.blue_id, say)
+        domains = seed_custom_domains(sim, target, zone_name="shop.example")
+        domain = domains.names[-1]  # the record at blue's load balancer
+        say(f"custom domain {domain} -> {targets(sim, domains.zone_id)[domain]} (blue's)")
+        green_id = _launch_green(sim, target.blue_id, say)
         _swap(sim, "shop-blue", "shop-green", say)
         _probe(sim, target.cname, say)
         _until_moved(sim, target.cname, say)
+        zone = domains.zone_id
+        _point(sim, zone, domain, endpoint_of(sim, "shop", green_id), "green's", say)
         _swap(sim, "shop-green", "shop-blue", say)
         _probe(sim, target.cname, say)
+        _point(
+            sim, domains.zone_id, domain, endpoint_of(sim, "shop", target.blue_id), "blue's", say
+        )
         _until_moved(sim, target.cname, say)
         _terminate(sim, "shop-green", say)
         _events(sim, say)
@@ -50,7 +61,21 @@ def _until_moved(sim: Simulator, cname: str, say: Say) -> None:
     _probe(sim, cname, say)
 
 
-def _launch_green(sim: Simulator, blue_id: str, say: Say) -> None:
+def _point(sim: Simulator, zone_id: str, name: str, target: str, whose: str, say: Say) -> None:
+    """UPSERT the record's new target, keeping its routing fields; wait for INSYNC."""
+    route53 = sim.client("route53")
+    listed = route53.list_resource_record_sets(HostedZoneId=zone_id)["ResourceRecordSets"]
+    record = next(r for r in listed if r["Name"] == name)
+    record["ResourceRecords"] = [{"Value": target}]
+    change = {"Action": "UPSERT", "ResourceRecordSet": record}
+    answer = route53.change_resource_record_sets(
+        HostedZoneId=zone_id, ChangeBatch={"Changes": [change]}
+    )
+    status = route53.get_change(Id=answer["ChangeInfo"]["Id"])["ChangeInfo"]["Status"]
+    say(f"custom domain {name} -> {target} ({whose}), change {status}")
+
+
+def _launch_green(sim: Simulator, blue_id: str, say: Say) -> str:
     eb = sim.client("elasticbeanstalk")
     eb.create_configuration_template(
         ApplicationName="shop", TemplateName="demo-template", EnvironmentId=blue_id
@@ -64,6 +89,7 @@ def _launch_green(sim: Simulator, blue_id: str, say: Say) -> None:
     say("green shop-green launching from blue's configuration, on v2 ...")
     green = wait_for_environment(sim, "shop-green", health="Green")
     say(f"green is {green['Status']}/{green['Health']} at {green['CNAME']}")
+    return str(green["EnvironmentId"])
 
 
 def _swap(sim: Simulator, source: str, destination: str, say: Say) -> None:

@@ -78,6 +78,7 @@ class Faults:
         self._queue: list[_Queued] = []
         self._lost: list[_Queued] = []
         self._rules: list[_Rule] = []
+        self._lost_route53_changes = 0
 
     # --- API-level faults -------------------------------------------------------------------
 
@@ -130,6 +131,18 @@ class Faults:
                 return server_error(self.error_status)
         return None
 
+    def lose_route53_changes(self, count: int = 1) -> None:
+        """The next `count` Route 53 ChangeResourceRecordSets are made, their answers lost."""
+        with self._lock:
+            self._lost_route53_changes += count
+
+    def take_route53_loss(self) -> bool:
+        with self._lock:
+            if self._lost_route53_changes <= 0:
+                return False
+            self._lost_route53_changes -= 1
+            return True
+
     # --- operation-level faults ------------------------------------------------------------
 
     def fail_launch(self, env: str = ANY, times: int | None = None) -> None:
@@ -181,5 +194,6 @@ class Faults:
             self.throttle_rate, self.error_rate, self.error_status = self._initial
             self._queue.clear()
             self._lost.clear()
+            self._lost_route53_changes = 0
             self._rules.clear()
             self._rng.seed(self._seed)

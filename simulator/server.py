@@ -1,6 +1,6 @@
 """The AWS endpoint: one HTTP server on 127.0.0.1 where Elastic Beanstalk requests (SigV4
 credential scope `.../elasticbeanstalk/aws4_request`) go to the simulator's EB, and everything
-else (S3, STS, ...) to moto's server."""
+else (S3, STS, Route 53, SSM, ...) to moto's server."""
 
 from __future__ import annotations
 
@@ -26,10 +26,12 @@ from simulator.eb.backend import HANDLERS, Beanstalk
 from simulator.eb.model import service_model
 from simulator.faults import ApiFault, Faults
 from simulator.protocol import ApiError, parse_params, serialize_error, serialize_result, validate
+from simulator.route53 import is_route53_change
 from simulator.serving import Background
 
 StartResponse = Callable[..., Any]
 WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
+Route53Factory = Callable[[WsgiApp], WsgiApp]  # wraps moto for Route 53's record changes
 
 log = logging.getLogger(__name__)
 SCOPE = re.compile(r"Credential=[^/]*/\d{8}/([^/]+)/([^/]+)/aws4_request")
@@ -120,19 +122,27 @@ def is_beanstalk(environ: dict[str, Any]) -> bool:
 
 
 class Front:
-    """Routes each request to the simulated EB or to moto."""
+    """Routes each request to the simulated EB, to Route 53's record changes (moto, made more
+    like real Route 53: simulator.route53), or to moto."""
 
-    def __init__(self, beanstalk: WsgiApp, calls: CallLog | None = None) -> None:
+    def __init__(
+        self,
+        beanstalk: WsgiApp,
+        calls: CallLog | None = None,
+        route53: Route53Factory | None = None,
+    ) -> None:
         self.beanstalk = beanstalk
-        self.moto = DomainDispatcherApplication(create_backend_app)
+        self.moto: WsgiApp = DomainDispatcherApplication(create_backend_app)
         self.calls = calls or CallLog()
+        self.route53 = route53(self.moto) if route53 else None
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         if is_beanstalk(environ):
             return self.beanstalk(environ, start_response)  # it logs the operation it parses
         self.calls.arrived(_other_call(environ))
-        answer: Iterable[bytes] = self.moto(environ, start_response)
-        return answer
+        if self.route53 is not None and is_route53_change(environ):
+            return self.route53(environ, start_response)
+        return self.moto(environ, start_response)
 
 
 def _other_call(environ: dict[str, Any]) -> ApiRequest:

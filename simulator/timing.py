@@ -57,6 +57,7 @@ class Durations:
     process: float = 5.0  # application version processing (Process=True)
     abort: float = 15.0  # rolling back an aborted update
     recover: float = 60.0  # health recovery after a failed deployment
+    route53_sync: float = 60.0  # a Route 53 change PENDING until INSYNC (simulator.route53)
 
     def with_overrides(self, **seconds: float) -> Durations:
         known = {f.name for f in fields(self)}

@@ -16,6 +16,7 @@ from engine.domain.text_checks import control_character_in, printable
 from states.shared.alarm_gates import require_alarms_exist
 from states.shared.app_versions import ensure_version
 from states.shared.conditions import health_text
+from states.shared.records import inspect_records
 from states.shared.resources import (
     describe_by_id,
     is_gone,
@@ -37,6 +38,7 @@ def run(ctx: StepContext) -> Trigger:
     blue = _usable_blue(ctx)
     _check_green_name_free(ctx)
     _record_blue(ctx, blue)
+    inspect_records(ctx, blue)
     ensure_version(ctx)
     require_alarms_exist(ctx)
     warn_if_no_settle(ctx)

@@ -12,6 +12,7 @@ from engine.domain.model import Trigger
 from engine.domain.step import StepContext
 from states.shared.blue_version import put_blue_on
 from states.shared.cnames import put_cnames
+from states.shared.records import restore_records
 from states.shared.removal import remove_green, remove_template
 from states.shared.resources import current_blue, find_own_green, is_gone, note, require
 from states.shared.settle import settle_after_swap, settle_after_swap_back
@@ -24,6 +25,7 @@ def run(ctx: StepContext) -> Trigger:
         _take_traffic_off_new_blue(ctx)
         _restore_blue_version(ctx)
         _restore_cnames(ctx)
+    restore_records(ctx)  # before green goes: no record may point at it then
     if not is_gone(find_own_green(ctx)):
         settle_after_swap_back(ctx, "terminating green")
     remove_green(ctx)

@@ -8,9 +8,11 @@ from engine.domain.model import Trigger
 from engine.domain.step import StepContext
 from states.shared.alarm_gates import check_alarms
 from states.shared.cnames import put_cnames
+from states.shared.records import point_records
 
 
 def run(ctx: StepContext) -> Trigger:
     check_alarms(ctx, "before the first swap")
     put_cnames(ctx, swapped=True, what="swap")
+    point_records(ctx, "green", "swap")
     return Trigger.SWAPPED

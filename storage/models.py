@@ -99,6 +99,9 @@ class RunRow(Base):
     swapped_back_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     # Settle time, bake window and alarms (engine.domain.model.Guards); NULL: the defaults.
     guards: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    route53_request: Mapped[str | None] = mapped_column(Text)
+    route53_records: Mapped[str | None] = mapped_column(Text)
+    route53_pending: Mapped[str | None] = mapped_column(Text)
     # Outcome.
     error: Mapped[str | None] = mapped_column(Text)
     rollback_reason: Mapped[str | None] = mapped_column(Text)

@@ -135,6 +135,11 @@ class Facts:
     # times count from these (a resumed run keeps counting from them, not from the restart).
     swapped_at: datetime | None = None
     swapped_back_at: datetime | None = None
+    # Custom domains in Route 53 (JSON texts, see engine.domain.custom_domains): what the
+    # operator asked for, the records as preflight found them, and a change not yet settled.
+    route53_request: str | None = None
+    route53_records: str | None = None
+    route53_pending: str | None = None
 
 
 @dataclass

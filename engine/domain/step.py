@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from engine.domain.model import Run, Trigger
 from engine.domain.ports.alarms import Alarms, NoAlarms
 from engine.domain.ports.cloud import ArtifactStore, Beanstalk, HealthProbe
+from engine.domain.ports.dns import Dns, ParameterStore
 from engine.domain.ports.runtime import Clock, Deadlines, Journal, Waiter
 
 
@@ -30,6 +31,9 @@ class StepContext:
     clock: Clock
     deadlines: Deadlines
     alarms: Alarms = field(default_factory=NoAlarms)
+    # Route 53 and SSM, for custom domains (states.shared.records); None when not wired.
+    dns: Dns | None = None
+    parameters: ParameterStore | None = None
 
 
 # A lifecycle step: reads what exists, does the missing part, returns its happy-path trigger.

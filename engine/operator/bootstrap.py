@@ -15,7 +15,9 @@ from cloud.beanstalk import Boto3Beanstalk
 from cloud.cloudwatch import Boto3Alarms
 from cloud.http_probe import HttpxHealthProbe
 from cloud.notify import WebhookNotifier
+from cloud.route53 import Boto3Dns, Boto3ParameterStore
 from cloud.s3 import Boto3ArtifactStore
+from engine.domain.ports.dns import Dns
 from engine.domain.ports.queue import RunQueue
 from engine.domain.ports.store import RunStore
 from engine.operator.inputs import deadlines_of
@@ -94,6 +96,8 @@ def bootstrap(settings: Settings, interrupt: Interrupt) -> Runtime:
         hooks=_drive_hooks(),
         retries=retries,
         alarms=Boto3Alarms(session, aws, on_retry=retries),
+        dns=_dns(Boto3Dns(session, aws, on_retry=retries)),
+        parameters=Boto3ParameterStore(session, aws, on_retry=retries),
     )), store, queue=SqlRunQueue(sql_store.engine), closers=[store.close, probe.close])  # fmt: skip
     _add_notifier(runtime, settings.notify_url, secrets)
     return runtime
@@ -122,6 +126,16 @@ def _add_notifier(runtime: Runtime, url: str | None, secrets: HealthSecrets) -> 
     notifier = WebhookNotifier(url)
     runtime.observers.append(NotifyingObserver(notifier, scrub=secrets.data))
     runtime.closers.append(lambda: notifier.close(NOTIFY_FLUSH_SECONDS))
+
+
+def _dns(dns: Boto3Dns) -> Dns:
+    """Route 53, wrapped by the crash tests' hook when they ask for it."""
+    if not os.environ.get(CRASH_ENV_VAR):
+        return dns
+    from engine.testing.crash_dns import CrashingDns
+    from engine.testing.crash_hook import CrashHook
+
+    return CrashingDns(dns, CrashHook.from_environ())
 
 
 def _drive_hooks() -> DriveHooks:

@@ -71,6 +71,13 @@ TRIGGER_OPTIONS: list[Decorator] = [
         multiple=True,
         help="CloudWatch alarm that stops the release in ALARM; repeatable (BLUEGREEN_ALARMS).",
     ),
+    click.option(
+        "--route53-record",
+        multiple=True,
+        callback=lambda _ctx, _param, names: ",".join(names) or None,
+        help="Custom domain that follows the live traffic; repeatable (BLUEGREEN_ROUTE53_RECORDS).",
+    ),
+    click.option("--hosted-zone-id", help="The records' Route 53 zone (BLUEGREEN_HOSTED_ZONE_ID)."),
 ]
 
 

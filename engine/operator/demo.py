@@ -3,7 +3,8 @@
 A good version released; a broken one (its app answers 500) rolled back automatically; a
 release SIGKILLed half-way (the crash test hook) and resumed at once (its runner's process is
 gone, so its lease is taken over without waiting for it to expire). Each
-runs `bluegreen` as a subprocess, configured like the replaced tool (its variables only).
+runs `bluegreen` as a subprocess, configured like the replaced tool (its variables only),
+plus one custom domain in Route 53 that points at blue's load balancer and follows each swap.
 """
 
 from __future__ import annotations
@@ -40,25 +41,38 @@ class Invocation:
 def run_demo(speed: float, say: Say = print) -> int:
     """Runs the three scenarios; 0 when each ended as it should."""
     from simulator.core import Simulator
+    from simulator.domains import seed_custom_domains
     from simulator.seed import seed_release_target
 
     with Simulator(speed=speed) as sim, tempfile.TemporaryDirectory() as home:
         versions = {"v1": {}, "v2": {}, "v3-broken": {"status": 500, "body": "boom"}}
         target = seed_release_target(sim, app=APP, blue=BLUE, versions=versions)
-        say(f"Simulator up (speed {speed:g}); blue {BLUE} serves v1 at {target.cname}\n")
-        env = _environment(sim, f"sqlite:///{home}/runs.db")
+        say(f"Simulator up (speed {speed:g}); blue {BLUE} serves v1 at {target.cname}")
+        domains = seed_custom_domains(sim, target, zone_name="shop.example")
+        domain = Domain(domains.zone_id, domains.names[-1])  # the one at blue's load balancer
+        say(f"Custom domain: {_pointing(sim, domain)}\n")
+        env = _environment(sim, f"sqlite:///{home}/runs.db", domain)
         started = time.monotonic()
         results = [
-            _scenario_good(sim, env, target.cname, say),
-            _scenario_broken(sim, env, target.cname, say),
-            _scenario_killed(sim, env, target.cname, say),
+            _scenario_good(sim, env, target.cname, domain, say),
+            _scenario_broken(sim, env, target.cname, domain, say),
+            _scenario_killed(sim, env, target.cname, domain, say),
         ]
         say(f"Demo finished in {time.monotonic() - started:.0f} s.")
         return 0 if all(results) else 1
 
 
-def _environment(sim: Simulator, database_url: str) -> dict[str, str]:
-    """The replaced tool's variables, the simulator's client settings, quick health checks."""
+@dataclass(frozen=True)
+class Domain:
+    """The demo's custom domain: a record in a Route 53 hosted zone."""
+
+    zone_id: str
+    name: str
+
+
+def _environment(sim: Simulator, database_url: str, domain: Domain) -> dict[str, str]:
+    """The replaced tool's variables, the simulator's client settings, quick health checks,
+    and the custom domain."""
     return {
         **os.environ,
         **sim.client_env(),
@@ -71,6 +85,8 @@ def _environment(sim: Simulator, database_url: str) -> dict[str, str]:
         "BLUEGREEN_HEALTH_DEADLINE": "4",
         "BLUEGREEN_DNS_SETTLE": str(sim.dns_settle_seconds),
         "BLUEGREEN_LOG_FORMAT": "text",
+        "BLUEGREEN_ROUTE53_RECORDS": domain.name,
+        "BLUEGREEN_HOSTED_ZONE_ID": domain.zone_id,
     }
 
 
@@ -90,29 +106,49 @@ def _show(invocation: Invocation, say: Say) -> None:
     say(f"    (exit code {invocation.exit_code})")
 
 
-def _serving(sim: Simulator, cname: str) -> str:
+def _serving(sim: Simulator, cname: str, domain: Domain) -> str:
     status, body = sim.get(f"http://{cname}/")
     green = "still running" if sim.backend.environment(GREEN) else "gone"
-    return f"http://{cname}/ answers {status} {body!r}; green {GREEN} is {green}"
+    return (
+        f"http://{cname}/ answers {status} {body!r}; green {GREEN} is {green}"
+        f"\n     {_pointing(sim, domain)}"
+    )
 
 
-def _scenario_good(sim: Simulator, env: Mapping[str, str], cname: str, say: Say) -> bool:
+def _pointing(sim: Simulator, domain: Domain) -> str:
+    """Where the custom domain points now, and whose load balancer that is."""
+    from simulator.domains import targets
+
+    target = targets(sim, domain.zone_id)[domain.name]
+    envs = sim.client("elasticbeanstalk").describe_environments(ApplicationName=APP)
+    owner = next((e["EnvironmentName"] for e in envs["Environments"]
+                  if e.get("EndpointURL") == target), "no live environment")  # fmt: skip
+    return f"{domain.name} -> {target} ({owner}'s load balancer)"
+
+
+def _scenario_good(
+    sim: Simulator, env: Mapping[str, str], cname: str, domain: Domain, say: Say
+) -> bool:
     say("1. VERSION_LABEL=v2 bluegreen full   (a good version)")
     release = _bluegreen({**env, "VERSION_LABEL": "v2"}, "full")
     _show(release, say)
-    say(f"  => succeeded: {_serving(sim, cname)}\n")
+    say(f"  => succeeded: {_serving(sim, cname, domain)}\n")
     return release.exit_code == 0
 
 
-def _scenario_broken(sim: Simulator, env: Mapping[str, str], cname: str, say: Say) -> bool:
+def _scenario_broken(
+    sim: Simulator, env: Mapping[str, str], cname: str, domain: Domain, say: Say
+) -> bool:
     say("2. VERSION_LABEL=v3-broken bluegreen full   (its app answers 500)")
     release = _bluegreen({**env, "VERSION_LABEL": "v3-broken"}, "full")
     _show(release, say)
-    say(f"  => rolled back automatically: {_serving(sim, cname)}\n")
+    say(f"  => rolled back automatically: {_serving(sim, cname, domain)}\n")
     return release.exit_code == 1
 
 
-def _scenario_killed(sim: Simulator, env: Mapping[str, str], cname: str, say: Say) -> bool:
+def _scenario_killed(
+    sim: Simulator, env: Mapping[str, str], cname: str, domain: Domain, say: Say
+) -> bool:
     say("3. VERSION_LABEL=v1 bluegreen full, SIGKILLed right after the CNAME swap")
     killed_env = {
         **env,
@@ -122,10 +158,10 @@ def _scenario_killed(sim: Simulator, env: Mapping[str, str], cname: str, say: Sa
     }
     killed = _bluegreen(killed_env, "full")
     _show(killed, say)
-    say(f"  => killed half-way: {_serving(sim, cname)}")
+    say(f"  => killed half-way: {_serving(sim, cname, domain)}")
     say(f"  bluegreen resume {killed.run_id}   (the dead runner's lease is taken over at once)")
     resumed = _bluegreen({**env, "VERSION_LABEL": "v1"}, "resume", killed.run_id,
                          "--wait-for-lock", "30")  # fmt: skip
     _show(resumed, say)
-    say(f"  => resumed and finished: {_serving(sim, cname)}\n")
+    say(f"  => resumed and finished: {_serving(sim, cname, domain)}\n")
     return killed.exit_code == -9 and resumed.exit_code == 0

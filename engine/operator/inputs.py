@@ -13,6 +13,7 @@ from engine.domain.environment_names import same_environment_name
 from engine.domain.errors import ConfigurationError
 from engine.domain.model import Bundle, Guards, HealthCheck, Mode, Target
 from engine.domain.ports.runtime import Deadlines
+from engine.operator.route53_inputs import custom_domains_of
 from engine.operator.settings import Settings, setting_name
 from engine.release.requests import LockPolicy, OnUnfinished, ReleaseRequest
 from engine.release.restore import RestoreRequest
@@ -91,8 +92,9 @@ def release_request(settings: Settings, mode: Mode) -> ReleaseRequest:
             f"or {setting_name('BLUEGREEN_BUNDLE')}"
         )
     return ReleaseRequest(
-        target, green, label, mode, health_check_of(settings), bundle, guards_of(settings)
-    )
+        target, green, label, mode, health_check_of(settings), bundle, guards_of(settings),
+        custom_domains_of(settings),
+    )  # fmt: skip
 
 
 def restore_request(settings: Settings, version_label: str) -> RestoreRequest:

@@ -163,6 +163,11 @@ class Settings(BaseSettings):
             )
         return value
 
+    # Custom domains in Route 53 (names separated by commas), or the replaced tool's SSM ones.
+    route53_records: str | None = Field(None, validation_alias=_env("BLUEGREEN_ROUTE53_RECORDS"))
+    hosted_zone_id: str | None = Field(None, validation_alias=_env("BLUEGREEN_HOSTED_ZONE_ID"))
+    route53_from_ssm: bool = Field(False, validation_alias=_env("BLUEGREEN_ROUTE53_FROM_SSM"))
+
     @field_validator("blue", "green")
     @classmethod
     def _environment_name(cls, value: str | None) -> str | None:
@@ -237,6 +242,8 @@ FLAG_VARIABLES = {
     "dns_settle": "BLUEGREEN_DNS_SETTLE",
     "bake": "BLUEGREEN_BAKE",
     "alarm": "BLUEGREEN_ALARMS",
+    "route53_record": "BLUEGREEN_ROUTE53_RECORDS",
+    "hosted_zone_id": "BLUEGREEN_HOSTED_ZONE_ID",
 }
 # The CLI flag that sets each variable, for error messages.
 FLAGS = {variable: "--" + option.replace("_", "-") for option, variable in FLAG_VARIABLES.items()}

@@ -18,6 +18,7 @@ from engine.domain.health_urls import SecretNotStored
 from engine.domain.model import EventSource, Run, State, TransitionRecord, Trigger
 from engine.domain.ports.alarms import Alarms, NoAlarms
 from engine.domain.ports.cloud import ArtifactStore, Beanstalk, HealthProbe
+from engine.domain.ports.dns import Dns, ParameterStore
 from engine.domain.ports.runtime import Clock, Deadlines, Waiter
 from engine.domain.ports.store import RunStore
 from engine.domain.step import Action, StepContext
@@ -62,6 +63,8 @@ class Services:
     hooks: DriveHooks = field(default_factory=NoHooks)
     retries: RetryRelay = field(default_factory=RetryRelay)
     alarms: Alarms = field(default_factory=NoAlarms)
+    dns: Dns | None = None
+    parameters: ParameterStore | None = None
 
 
 def describe_failure(state: State, error: BaseException) -> str:
@@ -90,7 +93,8 @@ class Drive:
         artifacts = FencedArtifacts(services.artifacts, self._fence)
         self._ctx = StepContext(
             run, beanstalk, artifacts, services.probe, waiter, self.journal,
-            services.clock, services.deadlines, services.alarms,
+            services.clock, services.deadlines, services.alarms, services.dns,
+            services.parameters,
         )  # fmt: skip
 
     def start(self) -> None:

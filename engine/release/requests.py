@@ -7,7 +7,18 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from engine.domain.model import Bundle, Guards, HealthCheck, Mode, Run, RunId, State, Target
+from engine.domain.custom_domains import CustomDomains
+from engine.domain.model import (
+    Bundle,
+    Facts,
+    Guards,
+    HealthCheck,
+    Mode,
+    Run,
+    RunId,
+    State,
+    Target,
+)  # fmt: skip
 from engine.release.stamp import stamp
 
 
@@ -37,6 +48,7 @@ class ReleaseRequest:
     health: HealthCheck = field(default_factory=HealthCheck)
     bundle: Bundle | None = None
     guards: Guards = field(default_factory=Guards)
+    custom_domains: CustomDomains | None = None
 
     def new_run(self, now: datetime, state: State = State.PREFLIGHT) -> Run:
         """A run of this request, stamped with this engine's version and revision."""
@@ -44,7 +56,12 @@ class ReleaseRequest:
             id=new_run_id(), target=self.target, green=self.green, mode=self.mode,
             version_label=self.version_label, health=self.health, state=state,
             created_at=now, updated_at=now, bundle=self.bundle, guards=self.guards,
+            facts=self._facts(),
         ))  # fmt: skip
+
+    def _facts(self) -> Facts:
+        domains = self.custom_domains
+        return Facts(route53_request=domains.to_text() if domains else None)
 
 
 def new_run_id() -> RunId:

@@ -27,6 +27,7 @@ Each implements the real Protocol (mypy checks the `_: Protocol = Fake(...)` lin
 - FakeWaiter: polls FakeBeanstalk synchronously every `interval` seconds of FakeClock until the
   condition holds, raising DeadlineExceeded past the deadline; `waits` lists what it waited for.
 - FakeAlarms: CloudWatch alarm states (`put(name, "ALARM", reason)`); `unreadable` fails reads.
+- FakeDns / FakeParameterStore: Route 53 zones and SSM parameters in memory (tests/fakes/dns.py).
 - FakeWorld: all of the above wired together; `seed_release()` makes a target and a Run,
   `context(run)` a StepContext (one RecordingJournal per run, kept across re-runs).
 """

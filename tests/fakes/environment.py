@@ -69,10 +69,10 @@ class FakeEnvironment:
             version_label=self.version_label,
             cname=self.cname,
             arn=self.arn,
+            endpoint_url=f"awseb-{self.id}.{REGION}.elb.test",
             template_name=self.template_name,
             date_updated=self.date_updated,
             abortable=self.operation is not None and self.operation.kind == "update",
-            endpoint_url=f"awseb-{self.id}.{REGION}.elb.test",
         )
 
 

@@ -8,12 +8,14 @@ from datetime import UTC, datetime
 from engine.domain.model import Bundle, HealthCheck, Mode, Run, RunId, State, Target
 from engine.domain.ports.alarms import Alarms
 from engine.domain.ports.cloud import ArtifactStore, Beanstalk, HealthProbe
+from engine.domain.ports.dns import Dns, ParameterStore
 from engine.domain.ports.runtime import Clock, Deadlines, Journal, Waiter
 from engine.domain.step import StepContext
 from tests.fakes.alarms import FakeAlarms
 from tests.fakes.artifacts import FakeArtifactStore
 from tests.fakes.beanstalk import FakeBeanstalk
 from tests.fakes.clock import FakeClock
+from tests.fakes.dns import FakeDns, FakeParameterStore
 from tests.fakes.environment import REGION
 from tests.fakes.journal import RecordingJournal
 from tests.fakes.probe import FakeHealthProbe
@@ -34,6 +36,8 @@ class FakeWorld:
         self.probe = FakeHealthProbe(self.clock, self.beanstalk)
         self.waiter = FakeWaiter(self.beanstalk, self.clock)
         self.alarms = FakeAlarms()
+        self.dns = FakeDns()
+        self.parameters = FakeParameterStore()
 
     def seed_release(
         self,
@@ -66,6 +70,8 @@ class FakeWorld:
             clock=self.clock,
             deadlines=self.deadlines,
             alarms=self.alarms,
+            dns=self.dns,
+            parameters=self.parameters,
         )
 
 
@@ -103,3 +109,5 @@ def _protocols_are_implemented(world: FakeWorld, run: Run) -> None:
     _journal: Journal = world.journal(run)
     _waiter: Waiter = world.waiter
     _alarms: Alarms = world.alarms
+    _dns: Dns = world.dns
+    _parameters: ParameterStore = world.parameters

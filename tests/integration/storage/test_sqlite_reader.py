@@ -26,8 +26,10 @@ def written(sqlite_url: str) -> tuple[SqlRunStore, SqliteHistory]:
     """A history with runs of two targets, their transitions and events (with data)."""
     store = open_store(sqlite_url)
     for minutes, target in enumerate([OTHER, *[None] * 3]):
-        run = make_run(id=RunId(f"abc{minutes:09d}"), created_at=at(minutes),
-                       updated_at=at(minutes), **({"target": target} if target else {}))  # fmt: skip
+        where = {"target": target} if target else {}
+        run = make_run(
+            id=RunId(f"abc{minutes:09d}"), created_at=at(minutes), updated_at=at(minutes), **where
+        )
         store.create(run, "runner-a", 60)
         store.save(
             replace(run, state=State.CLONING, updated_at=at(minutes + 1)), "runner-a",

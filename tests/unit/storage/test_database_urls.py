@@ -9,13 +9,12 @@ import pytest
 
 from engine.domain.errors import ConfigurationError
 from storage.database import (
-    default_database_path,
-    default_database_url,
     make_engine,
     missing_sqlite_file,
     normalize_url,
     safe_url,
 )
+from storage.locations import default_database_path, default_database_url
 
 
 def test_the_default_database_lives_under_xdg_state_home() -> None:
