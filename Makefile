@@ -45,5 +45,5 @@ clean:
 POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 test-postgres: $(STAMP)
 	BLUEGREEN_DATABASE_URL=$(POSTGRES_URL) $(BIN)/python -m pytest -q -m "not postgres" \
-		tests/integration/engine tests/e2e/test_release_cli.py tests/e2e/test_crash_resume.py \
+		tests/integration/release tests/e2e/test_release_cli.py tests/e2e/test_crash_resume.py \
 		tests/e2e/test_runners.py $(PYTEST_ARGS)

@@ -20,7 +20,7 @@ from simulator import Simulator
 from simulator.seed import seed_release_target
 from tests.e2e.cli import Cli, Done
 from tests.e2e.conftest import VERSIONS
-from tests.integration.engine.world import (
+from tests.integration.release.world import (
     Production,
     assert_blue_serves,
     assert_clean,

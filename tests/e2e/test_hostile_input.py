@@ -10,7 +10,7 @@ import pytest
 from simulator import Simulator
 from simulator.seed import ReleaseTarget
 from tests.e2e.cli import APP, BLUE, GREEN, Cli, Done
-from tests.integration.engine.world import assert_blue_serves, production
+from tests.integration.release.world import assert_blue_serves, production
 
 FLAGS = ("--app", APP, "--blue", BLUE, "--green", GREEN, "--version-label", "v2")
 

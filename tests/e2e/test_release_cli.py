@@ -7,13 +7,13 @@ from engine.domain.ports.store import RunQuery
 from simulator import Simulator
 from simulator.seed import ReleaseTarget, add_version, wait_for_version
 from tests.e2e.cli import APP, BLUE, GREEN, Cli
-from tests.integration.engine.world import (
+from tests.integration.cloud.receiver import refused_url, running_receiver
+from tests.integration.release.world import (
     Production,
     assert_blue_serves,
     assert_clean,
     production,
 )
-from tests.integration.notify.receiver import refused_url, running_receiver
 
 FLAGS = ("--app", APP, "--blue", BLUE, "--green", GREEN)
 

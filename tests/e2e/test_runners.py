@@ -12,7 +12,7 @@ from pathlib import Path
 from simulator import Simulator
 from simulator.seed import ReleaseTarget
 from tests.e2e.cli import BLUE, GREEN, Cli
-from tests.integration.engine.world import assert_blue_serves, assert_clean, production
+from tests.integration.release.world import assert_blue_serves, assert_clean, production
 
 
 def is_run_line(line: str) -> bool:

@@ -10,7 +10,7 @@ from pathlib import Path
 from simulator import Simulator
 from simulator.seed import ReleaseTarget
 from tests.e2e.cli import APP, BLUE, GREEN, Cli, Done
-from tests.integration.notify.receiver import running_receiver
+from tests.integration.cloud.receiver import running_receiver
 
 FLAGS = ("--app", APP, "--blue", BLUE, "--green", GREEN)
 SECRETS = ("pa55-SECRET-99", "t0ken-VALUE-1234", "s1gnature-VALUE-5678", "k3y-VALUE-0042")

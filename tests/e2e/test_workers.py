@@ -15,7 +15,7 @@ from simulator import Simulator
 from simulator.seed import ReleaseTarget
 from storage.queue import SqlRunQueue
 from tests.e2e.cli import APP, BLUE, GREEN, Cli, Running
-from tests.integration.engine.world import assert_blue_serves, assert_clean, production
+from tests.integration.release.world import assert_blue_serves, assert_clean, production
 
 pytestmark = pytest.mark.postgres
 LEASE = "3"  # a dead worker's run is taken over 3 s after its last heartbeat

@@ -1,0 +1,211 @@
+"""Predictive polling: sparse while an operation cannot be done yet, dense around its expected
+end, learned from measured waits; one DescribeEnvironments still serves every wait."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+
+from engine.domain.model import EventRecord, EventSource, RunId
+from engine.domain.ports.runtime import Condition, Snapshot
+from engine.release.expectations import (
+    PRIOR_SECONDS,
+    Expectations,
+    Sample,
+    Window,
+    operation_of,
+    sample_of,
+)
+from engine.release.interrupt import Interrupt
+from engine.release.poller import SharedPoller
+from engine.release.schedule import Cadence, interval
+from tests.unit.release.fakes import (
+    ManualClock,
+    PollingBeanstalk,
+    RecordingSink,
+    environment,
+    eventually,
+    in_thread,
+)
+
+CADENCE = Cadence.for_base(1.0)
+
+
+def ready(env_id: str) -> Condition:
+    def condition(snapshot: Snapshot) -> bool:
+        env = snapshot[env_id]
+        return env is not None and env.is_ready
+
+    return condition
+
+
+def test_before_the_window_the_poller_waits_long_but_lands_exactly_on_its_start() -> None:
+    window = Window(100.0, 110.0, learned=True)
+
+    assert interval(0.0, window, CADENCE) == 100.0 / 3  # three even quiet pauses of <= 45 s
+    assert interval(90.0, window, CADENCE) == 10.0
+    assert interval(99.5, window, CADENCE) == CADENCE.fine
+
+
+def test_inside_a_learned_window_it_polls_every_base_interval() -> None:
+    window = Window(100.0, 110.0, learned=True)
+
+    assert interval(105.0, window, CADENCE) == CADENCE.fine
+
+
+def test_a_wide_window_of_the_unconfirmed_prior_gets_a_bounded_number_of_polls() -> None:
+    window = Window(120.0, 480.0, learned=False)
+
+    assert interval(200.0, window, CADENCE) == 18.0  # 360 s / 20 polls
+
+
+def test_an_overdue_operation_is_polled_a_little_less_often_up_to_three_base_intervals() -> None:
+    window = Window(100.0, 110.0, learned=True)
+
+    assert interval(115.0, window, CADENCE) == 1.5
+    assert interval(500.0, window, CADENCE) == 3.0
+
+
+def test_the_quiet_pause_shrinks_with_the_base_interval_for_a_fast_simulator() -> None:
+    fast = Cadence.for_base(0.05)
+
+    assert fast.quiet == 45 * 0.05
+
+
+def test_the_operation_is_read_from_what_eb_says_the_environments_are_doing() -> None:
+    launching = environment("e-1", "green", "Launching")
+    updating = environment("e-1", "blue", "Updating")
+    other = environment("e-2", "green", "Updating")
+
+    assert operation_of([launching]) == "launch"
+    assert operation_of([updating]) == "update"
+    assert operation_of([updating, other]) == "swap"
+    assert operation_of([environment("e-1", "green", "Terminating")]) == "terminate"
+    assert operation_of([environment("e-1", "green"), None]) is None
+
+
+def test_without_history_the_window_is_the_documented_prior_widened() -> None:
+    window = Expectations().window("shop", ["green"], "launch", 1.0)
+
+    assert (window.low, window.high) == (
+        0.4 * PRIOR_SECONDS["launch"],
+        1.6 * PRIOR_SECONDS["launch"],
+    )
+    assert not window.learned
+
+
+def test_learned_durations_narrow_the_window_most_specific_first() -> None:
+    expectations = Expectations(time_scale=0.1)
+    expectations.learn(Sample("shop", ("green",), "launch", 180.0))
+    expectations.learn(Sample("shop", ("other",), "launch", 400.0))
+
+    mine = expectations.window("shop", ["green"], "launch", 0.1)
+    fresh = expectations.window("shop", ["new-env"], "launch", 0.1)
+
+    assert mine.learned and 17.5 < mine.low < 18 < mine.high < 18.5
+    assert fresh.low < 18 and fresh.high > 40  # the application's samples, both of them
+
+
+def test_a_waited_event_in_the_history_reads_back_as_a_sample() -> None:
+    record = EventRecord(
+        RunId("r1"), ManualClock().now(), EventSource.ENGINE, "green Ready: launch took 180 s",
+        {"waited": "launch", "application": "shop", "environments": ["green"], "seconds": 180.0},
+    )  # fmt: skip
+
+    assert sample_of(record) == Sample("shop", ("green",), "launch", 180.0)
+    assert sample_of(EventRecord(RunId("r1"), record.at, EventSource.EB, "x", {})) is None
+
+
+def launched_poller(clock: ManualClock, beanstalk: PollingBeanstalk) -> SharedPoller:
+    expectations = Expectations()
+    expectations.learn(Sample("app", ("green",), "launch", 180.0))
+    return SharedPoller(
+        beanstalk, clock, Interrupt(), base_interval=1.0, start_thread=False,  # type: ignore[arg-type]
+        expectations=expectations,
+    )  # fmt: skip
+
+
+def test_a_learned_launch_is_polled_a_few_times_then_noticed_within_a_base_interval() -> None:
+    beanstalk, clock = PollingBeanstalk(), ManualClock()
+    beanstalk.environments["e-1"] = environment(
+        "e-1", "green", "Launching", date_updated=clock.now()
+    )
+    poller = launched_poller(clock, beanstalk)
+    sink = RecordingSink()
+    thread, box = in_thread(
+        lambda: poller.wait("green Ready", "app", ["e-1"], ready("e-1"), 600, sink)
+    )
+    eventually(lambda: poller.watch_count == 1)
+
+    elapsed = 0.0
+    while elapsed < 180.0:
+        pause = poller.tick()
+        clock.advance(pause)
+        elapsed += pause
+    done = clock.now() - timedelta(seconds=elapsed - 180.0)
+    beanstalk.environments["e-1"] = environment("e-1", "green", date_updated=done)
+    poller.tick()
+    thread.join(5)
+
+    assert box["result"]["e-1"].is_ready
+    assert len(beanstalk.describe_calls) <= 12  # the old fixed 1 s interval: 181
+    ((_, completion, _),) = sink.completions
+    assert completion.sample.operation == "launch"
+    assert completion.lag is not None and completion.lag <= 1.0
+
+
+def test_a_new_wait_is_polled_at_once_even_while_another_waits_quietly() -> None:
+    beanstalk, clock = PollingBeanstalk(), ManualClock()
+    beanstalk.environments["e-1"] = environment(
+        "e-1", "green", "Launching", date_updated=clock.now()
+    )
+    beanstalk.environments["e-2"] = environment("e-2", "blue")
+    poller = launched_poller(clock, beanstalk)
+    first, _ = in_thread(
+        lambda: poller.wait("green", "app", ["e-1"], ready("e-1"), 600, RecordingSink())
+    )
+    eventually(lambda: poller.watch_count == 1)
+    assert poller.tick() > 30  # the launch cannot be done for minutes
+
+    second, box = in_thread(
+        lambda: poller.wait("blue", "app", ["e-2"], ready("e-2"), 600, RecordingSink())
+    )
+    eventually(lambda: poller.watch_count == 2)
+    poller.tick()
+    second.join(5)
+
+    assert box["result"]["e-2"].is_ready
+    beanstalk.environments["e-1"] = environment("e-1", "green")
+    poller.tick()
+    first.join(5)
+
+
+def test_a_finished_wait_fetches_the_events_of_its_own_application_only() -> None:
+    beanstalk, clock = PollingBeanstalk(), ManualClock()
+    beanstalk.environments["e-1"] = environment("e-1", "green-a", "Launching")
+    beanstalk.environments["e-2"] = replace(
+        environment("e-2", "green-b", "Launching"), application="other"
+    )
+    poller = SharedPoller(
+        beanstalk, clock, Interrupt(), start_thread=False, events_every=1,  # type: ignore[arg-type]
+        expectations=Expectations(), events_seconds=60,
+    )  # fmt: skip
+    mine, _ = in_thread(
+        lambda: poller.wait("a", "app", ["e-1"], ready("e-1"), 600, RecordingSink())
+    )
+    other, _ = in_thread(
+        lambda: poller.wait("b", "other", ["e-2"], ready("e-2"), 600, RecordingSink())
+    )
+    eventually(lambda: poller.watch_count == 2)
+    poller.tick()  # the first look: each application's events once
+    assert sorted(call[0] for call in beanstalk.events_calls) == ["app", "other"]
+
+    clock.advance(5)
+    beanstalk.environments["e-1"] = environment("e-1", "green-a")
+    poller.tick()
+    mine.join(5)
+
+    assert [call[0] for call in beanstalk.events_calls[2:]] == ["app"]
+    beanstalk.environments["e-2"] = environment("e-2", "green-b")
+    poller.tick()
+    other.join(5)
