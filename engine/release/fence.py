@@ -13,21 +13,14 @@ no fencing token); the renewal just before the call leaves a whole lease for it.
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from engine.domain.errors import LeaseLostError
 from engine.domain.model import RunId
-from engine.domain.ports.cloud import (
-    ApplicationVersion,
-    ArtifactStore,
-    Beanstalk,
-    CreateEnvironmentRequest,
-    EbEvent,
-    Environment,
-)
+from engine.domain.ports.cloud import ArtifactStore, Beanstalk
 from engine.domain.ports.runtime import Clock
 from engine.domain.ports.store import RunStore
+from engine.release.guarded_beanstalk import GuardedBeanstalk
 
 MARGIN_SHARE = 0.1  # the local term ends this share of the lease before the stored expiry
 
@@ -94,76 +87,15 @@ class Fence:
         )
 
 
-class FencedBeanstalk:
+class FencedBeanstalk(GuardedBeanstalk):
     """The Beanstalk port with the fence checked before every mutating call; reads pass."""
 
     def __init__(self, inner: Beanstalk, fence: Fence) -> None:
-        self._inner, self._fence = inner, fence
+        super().__init__(inner)
+        self._fence = fence
 
-    def caller_identity(self) -> str:
-        return self._inner.caller_identity()
-
-    def application_exists(self, application: str) -> bool:
-        return self._inner.application_exists(application)
-
-    def describe_environments(
-        self,
-        application: str | None = None,
-        names: Sequence[str] = (),
-        ids: Sequence[str] = (),
-        include_deleted: bool = False,
-    ) -> list[Environment]:
-        return self._inner.describe_environments(application, names, ids, include_deleted)
-
-    def environment_tags(self, environment_arn: str) -> dict[str, str]:
-        return self._inner.environment_tags(environment_arn)
-
-    def get_version(self, application: str, label: str) -> ApplicationVersion | None:
-        return self._inner.get_version(application, label)
-
-    def template_exists(self, application: str, template_name: str) -> bool:
-        return self._inner.template_exists(application, template_name)
-
-    def events(
-        self, application: str, since: datetime, environment_names: Sequence[str] = ()
-    ) -> list[EbEvent]:
-        return self._inner.events(application, since, environment_names)
-
-    def create_version(
-        self, application: str, label: str, bucket: str, key: str, description: str
-    ) -> ApplicationVersion:
-        self._fence.check("CreateApplicationVersion")
-        return self._inner.create_version(application, label, bucket, key, description)
-
-    def create_template(
-        self, application: str, template_name: str, environment_id: str, description: str
-    ) -> None:
-        self._fence.check("CreateConfigurationTemplate")
-        self._inner.create_template(application, template_name, environment_id, description)
-
-    def delete_template(self, application: str, template_name: str) -> None:
-        self._fence.check("DeleteConfigurationTemplate")
-        self._inner.delete_template(application, template_name)
-
-    def create_environment(self, request: CreateEnvironmentRequest) -> Environment:
-        self._fence.check("CreateEnvironment")
-        return self._inner.create_environment(request)
-
-    def deploy_version(self, environment_id: str, version_label: str) -> None:
-        self._fence.check("UpdateEnvironment")
-        self._inner.deploy_version(environment_id, version_label)
-
-    def swap_cnames(self, source_environment_id: str, destination_environment_id: str) -> None:
-        self._fence.check("SwapEnvironmentCNAMEs")
-        self._inner.swap_cnames(source_environment_id, destination_environment_id)
-
-    def terminate_environment(self, environment_id: str) -> None:
-        self._fence.check("TerminateEnvironment")
-        self._inner.terminate_environment(environment_id)
-
-    def abort_update(self, environment_id: str) -> None:
-        self._fence.check("AbortEnvironmentUpdate")
-        self._inner.abort_update(environment_id)
+    def before(self, action: str) -> None:
+        self._fence.check(action)
 
 
 class FencedArtifacts:
