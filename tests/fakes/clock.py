@@ -21,3 +21,7 @@ class FakeClock:
         self._elapsed += seconds
 
     advance = sleep
+
+    def set_to(self, moment: datetime) -> None:
+        """Wall time jumps to `moment` (a history loaded at its own times)."""
+        self._elapsed = (moment - self._start).total_seconds()

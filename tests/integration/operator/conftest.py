@@ -15,6 +15,7 @@ from engine.domain.model import Facts, State
 from engine.domain.ports.store import RunStore
 from engine.operator.runs_commands import runs_group, status_command
 from storage.sql import open_store
+from tests.fakes.clock import FakeClock
 from tests.unit.operator.releases import (
     History,
     rolled_back_release,
@@ -29,23 +30,15 @@ LOADER = "loader@test:1"
 NOW = datetime.now(UTC).replace(microsecond=0)
 
 
-class SettableClock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
 def load(
     store: RunStore,
-    clock: SettableClock,
+    clock: FakeClock,
     history: History,
     lease: tuple[str, datetime] | None = None,
 ) -> None:
     """Write a history as the engine would: create, one save per transition, events, the end;
     then leave the lease to `lease` (owner, expiry) or free it."""
-    clock.now = history.run.created_at
+    clock.set_to(history.run.created_at)
     first = history.transitions[0].to_state
     start = replace(
         history.run, state=first, facts=Facts(), error=None, finished_at=None,
@@ -59,7 +52,7 @@ def load(
     store.release(history.run.id, LOADER)
     if lease is not None:
         owner, expires = lease
-        clock.now = expires - timedelta(seconds=60)
+        clock.set_to(expires - timedelta(seconds=60))
         store.acquire(history.run.id, owner, 60)
 
 
@@ -102,8 +95,8 @@ def fill(url: str) -> Releases:
         running_release("fa11ed0000000008", created_at=NOW - 60 * day, blue="shop-worker"),
         State.FAILED,
     )
-    clock = SettableClock(NOW)
-    store = open_store(url, clock)
+    clock = FakeClock(NOW)
+    store = open_store(url, clock.now)
     try:
         for history in (old, succeeded, rolled_back, other_app, waiting, old_failed):
             load(store, clock, history)

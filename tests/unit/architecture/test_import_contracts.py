@@ -62,3 +62,21 @@ def test_a_wrong_import_breaks_its_contract(
     assert result.returncode != 0
     broken_lines = [text for text in result.stdout.splitlines() if "BROKEN" in text]
     assert any(contract in text for text in broken_lines), result.stdout
+
+
+LAYERS = ("engine.domain", "engine.release", "engine.operator", "states", "storage", "cloud")
+
+
+def test_no_two_layers_import_each_other_even_indirectly() -> None:
+    import grimp
+
+    graph = grimp.build_graph("engine", "states", "storage", "cloud", "simulator")
+    both_ways = [
+        (a, b)
+        for a in LAYERS
+        for b in LAYERS
+        if a < b
+        and graph.chain_exists(importer=a, imported=b, as_packages=True)
+        and graph.chain_exists(importer=b, imported=a, as_packages=True)
+    ]
+    assert both_ways == []
