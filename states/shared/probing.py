@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from engine.domain.errors import ProbeError, StepFailed
+from engine.domain.health_urls import check_not_masked
 from engine.domain.model import EventSource
 from engine.domain.ports.cloud import Environment, ProbeResult
 from engine.domain.step import StepContext
@@ -27,6 +28,7 @@ def probe_target(ctx: StepContext, blue: Environment) -> ProbeTarget:
     """Blue's load balancer with the live CNAME as Host (what the app sees in production), or
     RELEASE_HEALTH_CHECKING_PATH as given when it is a whole URL (the replaced tool's way)."""
     path = ctx.run.health.path
+    check_not_masked(path)  # a run read back without its secret: never probe "REDACTED"
     if path.startswith(("http://", "https://")):
         return ProbeTarget(path, None, f"{urlsplit(path).hostname} (the URL as given)")
     endpoint = _endpoint_host(blue.endpoint_url)

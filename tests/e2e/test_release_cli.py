@@ -164,7 +164,7 @@ def test_a_failed_version_is_refused_with_exit_2_before_any_change(
 
     assert done.exit_code == 2, done
     assert "junk is FAILED" in done.stdout
-    assert cli.states(done.run_id) == ["preflight", "rolling_back", "rolled_back"]
+    assert cli.states(done.run_id) == ["preflight", "refused"]  # a refusal, not a rollback
     assert world(sim, target).greens == [] and world(sim, target).templates == []
     assert_blue_serves(world(sim, target), "v1", target.cname)
 
