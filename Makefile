@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# pytest-xdist workers for `make test` (each test module stays on one worker; 0: no workers).
+TEST_WORKERS ?= 2
 
 .PHONY: demo test test-postgres conformance lint typecheck imports venv bench clean
 
@@ -28,7 +30,7 @@ imports: $(STAMP)
 	$(BIN)/lint-imports
 
 test: lint typecheck imports
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 # AWS's own clients (EB CLI, AWS CLI) against the simulator; `make test` runs them too.
 # They live in .venv-conformance (built on the first run, reused after).

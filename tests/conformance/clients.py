@@ -4,6 +4,7 @@ calls them as a user would: a subprocess, its exit code, its output, a time boun
 
 from __future__ import annotations
 
+import fcntl
 import os
 import subprocess
 import sys
@@ -24,7 +25,15 @@ class ClientsUnavailable(Exception):
 
 
 def ensure_clients(venv: Path = VENV) -> Path:
-    """The virtualenv's bin/ with `eb` and `aws`, installed on the first call only."""
+    """The virtualenv's bin/ with `eb` and `aws`, installed on the first call only (one
+    process at a time: pytest-xdist's workers may all ask at once)."""
+    lock = venv.with_name(venv.name + ".lock")
+    with lock.open("w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        return _ensure_clients(venv)
+
+
+def _ensure_clients(venv: Path) -> Path:
     bin_dir, stamp = venv / "bin", venv / STAMP.name
     wanted = "\n".join(REQUIREMENTS)
     ready = (bin_dir / "eb").exists() and (bin_dir / "aws").exists()
