@@ -71,7 +71,10 @@ class Releases:
     def cli(self, *args: str, env: dict[str, str] | None = None) -> Result:
         group = status_command if args[0] == "status" else runs_group
         argv = list(args[1:] if args[0] == "status" else args)
-        return CliRunner().invoke(group, [*argv, "--database-url", self.url], env=env)
+        # A wide table whatever the test process's own terminal (pytest-xdist workers have
+        # COLUMNS of their own): the texts the tests look for stay on one line.
+        wide = {"COLUMNS": "200", **(env or {})}
+        return CliRunner().invoke(group, [*argv, "--database-url", self.url], env=wide)
 
 
 def fill(url: str) -> Releases:
