@@ -23,7 +23,7 @@ from engine.domain.ports.runtime import Clock, Deadlines, Waiter
 from engine.domain.ports.store import RunStore
 from engine.domain.step import Action, StepContext
 from engine.release.clock import SystemClock
-from engine.release.fence import Fence, FencedArtifacts, FencedBeanstalk, LeaseTerm
+from engine.release.fence import Fence, FencedArtifacts, FencedBeanstalk, FencedDns, LeaseTerm
 from engine.release.hooks import DriveHooks, NoHooks
 from engine.release.interrupt import Interrupt, Interrupted
 from engine.release.journal import RetryRelay, RunJournal
@@ -91,10 +91,10 @@ class Drive:
         fenced = FencedBeanstalk(services.beanstalk, self._fence)
         beanstalk = services.hooks.wrap(fenced, lambda: run.state)
         artifacts = FencedArtifacts(services.artifacts, self._fence)
+        dns = None if services.dns is None else FencedDns(services.dns, self._fence)
         self._ctx = StepContext(
             run, beanstalk, artifacts, services.probe, waiter, self.journal,
-            services.clock, services.deadlines, services.alarms, services.dns,
-            services.parameters,
+            services.clock, services.deadlines, services.alarms, dns, services.parameters,
         )  # fmt: skip
 
     def start(self) -> None:

@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from engine.domain.errors import LeaseLostError
 from engine.domain.model import RunId
 from engine.domain.ports.cloud import ArtifactStore, Beanstalk
+from engine.domain.ports.dns import Dns, RecordSet
 from engine.domain.ports.runtime import Clock
 from engine.domain.ports.store import RunStore
 from engine.release.guarded_beanstalk import GuardedBeanstalk
@@ -110,3 +111,23 @@ class FencedArtifacts:
     def upload(self, bucket: str, key: str, path: str) -> None:
         self._fence.check("the bundle upload")
         self._inner.upload(bucket, key, path)
+
+
+class FencedDns:
+    """The Route 53 port with the fence checked before a record change; reads pass."""
+
+    def __init__(self, inner: Dns, fence: Fence) -> None:
+        self._inner, self._fence = inner, fence
+
+    def zone_name(self, zone_id: str) -> str | None:
+        return self._inner.zone_name(zone_id)
+
+    def record_sets(self, zone_id: str, name: str) -> list[RecordSet]:
+        return self._inner.record_sets(zone_id, name)
+
+    def upsert(self, zone_id: str, record: RecordSet, comment: str) -> str:
+        self._fence.check("ChangeResourceRecordSets")
+        return self._inner.upsert(zone_id, record, comment)
+
+    def change_status(self, change_id: str) -> str:
+        return self._inner.change_status(change_id)

@@ -9,9 +9,11 @@ from datetime import timedelta
 import pytest
 
 from engine.domain.errors import LeaseLostError
-from engine.release.fence import Fence, FencedBeanstalk, LeaseExpiredError, LeaseTerm
+from engine.domain.ports.dns import RecordSet
+from engine.release.fence import Fence, FencedBeanstalk, FencedDns, LeaseExpiredError, LeaseTerm
 from engine.release.leases import Heartbeat
 from tests.fakes import FakeBeanstalk, FakeClock, make_run
+from tests.fakes.dns import FakeDns
 from tests.fakes.store import InMemoryRunStore
 from tests.unit.release.fakes import eventually
 
@@ -109,3 +111,21 @@ def test_the_heartbeat_does_not_renew_a_lease_that_ran_out(clock: FakeClock) -> 
 
     assert isinstance(heartbeat.lost, LeaseExpiredError)
     assert store.renewals == 0
+
+
+def test_a_route53_change_is_fenced_like_an_eb_call(clock: FakeClock) -> None:
+    store = InMemoryRunStore(clock.now)
+    fence, _, _ = fenced(clock, store)
+    dns = FakeDns()
+    dns.add_zone("Z1", "shop.example.")
+    record = RecordSet("www.shop.example.", "CNAME", "shop-blue.example.", ttl=60)
+    dns.put("Z1", record)
+    fenced_dns = FencedDns(dns, fence)
+
+    fenced_dns.upsert("Z1", record.pointing_at("shop-green.example."), "swap")
+    clock.advance(LEASE)  # paused past the lease
+
+    with pytest.raises(LeaseExpiredError, match="before ChangeResourceRecordSets"):
+        fenced_dns.upsert("Z1", record, "swap back")
+    assert dns.get("Z1", "www.shop.example.", "CNAME").target == "shop-green.example."
+    assert fenced_dns.record_sets("Z1", "www.shop.example.")  # reads still pass
