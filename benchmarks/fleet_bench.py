@@ -115,10 +115,18 @@ def _start_worker(runtime: Runtime, region: str, concurrency: int) -> threading.
     return thread
 
 
+WAIT_ALL_SECONDS = 600  # a benchmark stops by itself: runs not final by then are reported
+
+
 def _wait_all(runtime: Runtime, run_ids: list[RunId]) -> list[str]:
+    deadline = time.monotonic() + WAIT_ALL_SECONDS
     while True:
         states = [runtime.store.get(run_id).state for run_id in run_ids]
-        if all(state.is_final for state in states):
+        if all(state.is_final for state in states) or time.monotonic() > deadline:
+            unfinished = [f"{i} {s.value}" for i, s in zip(run_ids, states, strict=True)
+                          if not s.is_final]  # fmt: skip
+            if unfinished:
+                print(f"  not finished after {WAIT_ALL_SECONDS} s: {', '.join(unfinished)}")
             return [state.value for state in states]
         time.sleep(0.5)
 
