@@ -19,6 +19,9 @@ def main(argv: list[str]) -> None:
     for name in names():
         if not wanted or name in wanted:
             print(f"\n### {name}", flush=True)
+            # A benchmark with options parses sys.argv: it sees only its own name, not the
+            # names this command was given.
+            sys.argv = [f"benchmarks.{name}"]
             importlib.import_module(f"benchmarks.{name}").main()
 
 

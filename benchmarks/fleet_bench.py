@@ -127,8 +127,20 @@ def _wait_all(runtime: Runtime, run_ids: list[RunId]) -> list[str]:
                           if not s.is_final]  # fmt: skip
             if unfinished:
                 print(f"  not finished after {WAIT_ALL_SECONDS} s: {', '.join(unfinished)}")
+                for run_id, state in zip(run_ids, states, strict=True):
+                    if not state.is_final:
+                        _explain(runtime, run_id)
             return [state.value for state in states]
         time.sleep(0.5)
+
+
+def _explain(runtime: Runtime, run_id: RunId) -> None:
+    """Why a run did not finish: its lease and the last things its history says."""
+    run = runtime.store.get(run_id)
+    lease = f"lease {run.lease_owner} until {run.lease_expires_at}"
+    print(f"    {run_id} in {run.state.value}, {lease}")
+    for event in runtime.store.events(run_id)[-6:]:
+        print(f"      {event.at:%H:%M:%S} {event.source.value}: {event.message}")
 
 
 def main(argv: list[str] | None = None) -> None:
