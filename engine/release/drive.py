@@ -23,7 +23,14 @@ from engine.domain.ports.runtime import Clock, Deadlines, Waiter
 from engine.domain.ports.store import RunStore
 from engine.domain.step import Action, StepContext
 from engine.release.clock import SystemClock
-from engine.release.fence import Fence, FencedArtifacts, FencedBeanstalk, FencedDns, LeaseTerm
+from engine.release.fence import (
+    Fence,
+    FencedArtifacts,
+    FencedBeanstalk,
+    FencedDns,
+    LeaseExpiredError,
+    LeaseTerm,
+)
 from engine.release.hooks import DriveHooks, NoHooks
 from engine.release.interrupt import Interrupt, Interrupted
 from engine.release.journal import RetryRelay, RunJournal
@@ -139,7 +146,11 @@ class Drive:
             )
             return self._finish(Outcome(self.run, ExitCode.USAGE, message))
         except LeaseLostError as lost:
-            return self._finish(Outcome(self.run, ExitCode.NEEDS_OPERATOR, f"stopped: {lost}"))
+            # Out of its own term, the lease may be free for the next drive; held by another
+            # runner, the run is that runner's.
+            passing = isinstance(lost, LeaseExpiredError)
+            outcome = Outcome(self.run, ExitCode.NEEDS_OPERATOR, f"stopped: {lost}", passing)
+            return self._finish(outcome)
         except StoreError as error:
             return self._finish(self._store_failed(error))
         return self._finish(outcome_of(self.run, self._s.store.transitions(self.run.id)))
@@ -201,14 +212,14 @@ class Drive:
         self.journal.event(EventSource.ENGINE, message)
         with contextlib.suppress(StoreError):  # unwritten, the run is resumable all the same
             self.journal.save()
-        return Outcome(self.run, ExitCode.INTERRUPTED, message)
+        return Outcome(self.run, ExitCode.INTERRUPTED, message, passing=True)
 
     def _store_failed(self, error: StoreError) -> Outcome:
         message = (
             f"stopped: {error}; the run stays in {self.run.state}; "
             f"`bluegreen resume {self.run.id}` continues it once the database is back"
         )
-        return Outcome(self.run, ExitCode.NEEDS_OPERATOR, message)
+        return Outcome(self.run, ExitCode.NEEDS_OPERATOR, message, passing=True)
 
     def _finish(self, outcome: Outcome) -> Outcome:
         self._s.retries.detach(self.journal)

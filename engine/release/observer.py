@@ -21,6 +21,10 @@ class Outcome:
     run: Run
     exit_code: int
     summary: str
+    # The drive stopped for a reason that passes by itself (the database failed, this
+    # runner's lease ran out locally, a drain asked it to stop): another drive may continue
+    # the run at once. False for what needs an operator (an input to give again, a refusal).
+    passing: bool = False
 
 
 class Observer(Protocol):

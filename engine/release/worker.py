@@ -5,6 +5,11 @@ It claims runs from the shared database (each run goes to exactly one worker), r
 itself with a heartbeat, and drains on SIGTERM: it takes no new runs, its drives stop at
 their next wait or state boundary (every action is idempotent, so that is a safe point),
 and it hands their leases over so another worker continues them at once.
+
+A drive that stops mid-release for a reason that passes (the database failed, the lease ran
+out while the process was starved or paused) is handed over the same way, never left
+released: a released unfinished run is an operator's to resume, so no worker would take it
+and the release would rest half-done. A hand-over the database refuses is retried.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ import threading
 from dataclasses import dataclass
 
 from engine.domain.errors import StoreError
-from engine.domain.model import Run, State
+from engine.domain.model import Run, RunId, State
 from engine.domain.ports.queue import RunQueue, WorkerInfo
 from engine.release.drive import Drive, Services
 from engine.release.observer import Observer
@@ -46,6 +51,8 @@ class Worker:
         self._observer = observer
         self._options = options
         self._drives: dict[str, threading.Thread] = {}
+        self._lock = threading.Lock()
+        self._hand_overs: set[RunId] = set()  # stopped runs whose hand-over is still to do
         self.driven: list[str] = []  # run ids, in the order this worker took them
 
     @property
@@ -61,6 +68,7 @@ class Worker:
                 self._queue.beat(self.id, draining=True)
             for thread in list(self._drives.values()):
                 thread.join()
+            self._hand_over_stopped()
         finally:
             with contextlib.suppress(StoreError):
                 self._queue.leave(self.id)
@@ -71,6 +79,7 @@ class Worker:
         last_beat = self._s.clock.monotonic()
         while not self._s.interrupt.is_set():
             self._reap()
+            self._hand_over_stopped()
             took = self._take() if len(self._drives) < self._options.concurrency else False
             if self._s.clock.monotonic() - last_beat >= beat_every:
                 with contextlib.suppress(StoreError):
@@ -105,10 +114,24 @@ class Worker:
                 drive.operator(f"taken over by worker {self.id} in state {was}")
         except StoreError:
             return  # the lease expires and another worker (or this one) tries again
-        drive.drive()
-        if self._s.interrupt.is_set() and not drive.run.state.is_final:
-            with contextlib.suppress(StoreError):
-                self._queue.hand_over(run.id, self.id)
+        outcome = drive.drive()
+        state = drive.run.state
+        if outcome.passing and not state.is_final and state is not State.AWAITING_CUTOVER:
+            with self._lock:
+                self._hand_overs.add(run.id)
+            self._hand_over_stopped()
+
+    def _hand_over_stopped(self) -> None:
+        """Hand over the runs whose drives stopped; the ones the database refused stay due."""
+        with self._lock:
+            due = sorted(self._hand_overs)
+        for run_id in due:
+            try:
+                self._queue.hand_over(run_id, self.id)
+            except StoreError:
+                continue
+            with self._lock:
+                self._hand_overs.discard(run_id)
 
     def _reap(self) -> None:
         for run_id, thread in list(self._drives.items()):

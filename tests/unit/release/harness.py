@@ -21,6 +21,7 @@ from tests.fakes.store import InMemoryRunStore
 from tests.unit.release.fakes import RecordingObserver
 
 HAPPY: dict[State, Trigger] = {
+    State.QUEUED: Trigger.START,
     State.PREFLIGHT: Trigger.PREFLIGHT_PASSED,
     State.CLONING: Trigger.CLONED,
     State.SWAPPING: Trigger.SWAPPED,
