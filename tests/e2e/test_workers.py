@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 
 from simulator import Simulator
-from simulator.seed import ReleaseTarget
+from simulator.seed import ReleaseTarget, seed_release_target
 from storage.queue import SqlRunQueue
 from tests.e2e.cli import APP, BLUE, GREEN, Cli, Running
+from tests.e2e.conftest import VERSIONS
 from tests.integration.release.world import assert_blue_serves, assert_clean, production
 
 pytestmark = pytest.mark.postgres
@@ -32,8 +33,10 @@ def submit(cli: Cli, version: str = "v2") -> str:
     return done.run_id
 
 
-def worker(cli: Cli, **env: str) -> Running:
-    return cli.start("worker", "--concurrency", "2", BLUEGREEN_LEASE_SECONDS=LEASE, **env)
+def worker(cli: Cli, concurrency: int = 2, **env: str) -> Running:
+    return cli.start(
+        "worker", "--concurrency", str(concurrency), BLUEGREEN_LEASE_SECONDS=LEASE, **env
+    )
 
 
 def wait_for_state(cli: Cli, run_id: str, wanted: str, timeout: float = 60) -> None:
@@ -78,6 +81,72 @@ def test_a_worker_killed_mid_release_is_replaced_by_the_other_without_an_operato
     world = production(sim, APP, BLUE, GREEN, target.cname)
     assert_blue_serves(world, "v2", target.cname)
     assert_clean(world, greens_created=1)
+
+
+def lease_owners(cli: Cli, run_ids: list[str]) -> dict[str, str | None]:
+    store = cli.store()
+    try:
+        return {run_id: store.get(run_id).lease_owner for run_id in run_ids}
+    finally:
+        store.close()
+
+
+def test_two_live_workers_one_sigkilled_mid_release_the_other_finishes_every_run(
+    pool: Cli, sim: Simulator, target: ReleaseTarget
+) -> None:
+    apps = [APP, "cart", "till", "shelf"]
+    cnames = {APP: target.cname} | {
+        app: seed_release_target(sim, app=app, blue=f"{app}-blue", versions=VERSIONS).cname
+        for app in apps[1:]
+    }
+    sim.faults.stick(ops=("launch",))  # every green launches until the test lets it
+    names = {app: {"BEANSTALK_APP_NAME": app, "BLUE_ENV_NAME": f"{app}-blue",
+                   "GREEN_ENV_NAME": f"{app}-green"} for app in apps}  # fmt: skip
+
+    def submitted(app: str) -> str:
+        done = pool.run("submit", VERSION_LABEL="v2", **names[app])
+        assert done.exit_code == 0, done
+        return done.run_id
+
+    # The doomed worker takes two runs (its concurrency), then the survivor starts and takes
+    # the other two: both are alive, each holding runs in the middle of cloning.
+    doomed = worker(pool)
+    orphaned = [submitted(app) for app in apps[:2]]
+    for run_id in orphaned:
+        wait_for_state(pool, run_id, "cloning")
+    survivor = worker(pool, concurrency=4)
+    kept = [submitted(app) for app in apps[2:]]
+    run_ids = orphaned + kept
+    for run_id in kept:
+        wait_for_state(pool, run_id, "cloning")
+    owners = lease_owners(pool, run_ids)
+    assert all(f":{doomed.process.pid}:" in str(owners[r]) for r in orphaned), owners
+    assert all(f":{survivor.process.pid}:" in str(owners[r]) for r in kept), owners
+
+    doomed.process.kill()
+    assert doomed.finish().exit_code == -signal.SIGKILL
+    for app in apps:
+        deadline = time.monotonic() + 30
+        while not sim.release(f"{app}-green"):
+            assert time.monotonic() < deadline, f"{app}-green's launch never got under way"
+            time.sleep(0.1)
+    for run_id in run_ids:
+        wait_for_state(pool, run_id, "succeeded")
+    survivor.process.send_signal(signal.SIGTERM)
+
+    assert survivor.finish().exit_code == 0
+    store = pool.store()
+    try:
+        for run_id in orphaned:
+            events = [e.message for e in store.events(run_id)]
+            assert any(m.startswith("taken over by worker") and str(survivor.process.pid) in m
+                       for m in events), events  # fmt: skip
+    finally:
+        store.close()
+    for app in apps:
+        world = production(sim, app, f"{app}-blue", f"{app}-green", cnames[app])
+        assert_blue_serves(world, "v2", cnames[app])
+        assert_clean(world, greens_created=1)
 
 
 def test_a_sigtermed_worker_hands_its_run_over_and_exits_0(
