@@ -92,7 +92,8 @@ def fleet(
         rate = reads_of(calls) / (seconds * sim.speed)
         print(f"  {RELEASES} releases, {workers} worker(s): {ok}/{RELEASES} succeeded in "
               f"{seconds * sim.speed:.0f} AWS-s; {reads_of(calls)} EB reads "
-              f"({reads_of(calls) / RELEASES:.1f} per release) = {rate:.3f} reads per AWS-second; "
+              f"({reads_of(calls) / RELEASES:.1f} per release) = {rate:.3f} reads per AWS-second "
+              f"({sum(calls.values()) / (seconds * sim.speed):.3f} EB calls of any kind); "
               f"lag median {statistics.median(lags) * sim.speed:.2f} AWS-s, "
               f"p95 {percentile(lags, 0.95) * sim.speed:.2f} AWS-s")  # fmt: skip
     finally:
