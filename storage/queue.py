@@ -7,7 +7,7 @@ lease it. SQLite renders no row lock; its `BEGIN IMMEDIATE` write lock serialize
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 
@@ -37,11 +37,13 @@ class SqlRunQueue:
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         self._clock = clock
 
-    def claim(self, owner: str, lease_seconds: float, region: str) -> Run | None:
+    def claim(
+        self, owner: str, lease_seconds: float, region: str, driving: Collection[RunId] = ()
+    ) -> Run | None:
         now = self._clock()
         pick = (
             select(RunRow)
-            .where(_claimable(now), RunRow.region == region)
+            .where(_claimable(now), RunRow.region == region, RunRow.id.not_in(list(driving)))
             .order_by(RunRow.created_at, RunRow.id)
             .limit(1)
         ).with_for_update(skip_locked=True)

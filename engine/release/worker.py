@@ -91,7 +91,8 @@ class Worker:
     def _take(self) -> bool:
         """Claim one run and start driving it; False when there was none (or no database)."""
         try:
-            run = self._queue.claim(self.id, self._s.lease_seconds, self._options.region)
+            driving = [RunId(run_id) for run_id in self._drives]  # alive, or not reaped yet
+            run = self._queue.claim(self.id, self._s.lease_seconds, self._options.region, driving)
         except StoreError:
             return False
         if run is None:

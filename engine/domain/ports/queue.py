@@ -6,6 +6,7 @@ write lock on SQLite). Every method is one transaction.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -30,9 +31,13 @@ class WorkerInfo:
 class RunQueue(Protocol):
     """Queued runs and runs whose driver went away, taken by exactly one worker each."""
 
-    def claim(self, owner: str, lease_seconds: float, region: str) -> Run | None:
+    def claim(
+        self, owner: str, lease_seconds: float, region: str, driving: Collection[RunId] = ()
+    ) -> Run | None:
         """Lease to `owner` the oldest run in `region` that is queued, or whose lease expired
-        while it was being driven (its runner died, or handed it over); None if none is."""
+        while it was being driven (its runner died, or handed it over); None if none is.
+        Never one of `driving`: a run the worker still drives, whose lease only looks
+        expired (its heartbeat was late), must not get a second drive under the same owner."""
         ...
 
     def hand_over(self, run_id: RunId, owner: str) -> None:

@@ -10,8 +10,10 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import update
 
 from engine.domain.errors import StoreError
 from engine.domain.health_urls import SecretNotStored
@@ -21,6 +23,7 @@ from engine.release.drive import Services
 from engine.release.fence import LeaseExpiredError
 from engine.release.runner import Runner
 from engine.release.worker import Worker, WorkerOptions
+from storage.models import RunRow
 from storage.queue import SqlRunQueue
 from storage.sql import SqlRunStore, open_store
 from tests.unit.release.harness import Behaviour, Harness
@@ -55,12 +58,12 @@ class Pool:
         return Runner(self.services).submit(self.harness.request).id
 
     def until(self, run_id: RunId, settled: bool = False) -> Run:
-        """The run once it is final (or, with `settled`, once it rests unleased)."""
+        """The run once it is final (with `settled`: once it rests anywhere), its lease given up."""
         deadline = time.monotonic() + WAIT_SECONDS
         while time.monotonic() < deadline:
             run = self.store.get(run_id)
-            if run.state.is_final or (settled and run.lease_owner is None
-                                      and run.state is not State.QUEUED):  # fmt: skip
+            resting = run.state.is_final or (settled and run.state is not State.QUEUED)
+            if resting and run.lease_owner is None:  # the drive ended and gave its lease up
                 return run
             time.sleep(0.02)
         raise AssertionError(f"run {run_id} did not settle: {self.store.get(run_id)}")
@@ -118,3 +121,31 @@ def test_a_run_that_needs_an_input_again_is_left_to_the_operator(pool: Pool) -> 
     assert (run.state, run.lease_owner) == (State.VERIFYING, None)
     assert pool.worker.driven == [run_id]
     assert pool.queue.queued() == []
+
+
+def test_a_worker_never_takes_again_a_run_it_is_still_driving(pool: Pool) -> None:
+    """The lease of a run this worker drives ran out in the database (its heartbeat was
+    starved): the run looks abandoned, but this worker's own drive is alive, so it must not
+    start a second drive of it under the same owner id (the second would clear the lease
+    when the first stopped, leaving the run released mid-release)."""
+    entered = threading.Event()
+
+    def starved(ctx: StepContext) -> Trigger:
+        with pool.store.engine.begin() as connection:  # the lease ran out meanwhile
+            connection.execute(
+                update(RunRow).where(RunRow.id == ctx.run.id)
+                .values(lease_expires_at=datetime.now(UTC) - timedelta(seconds=5))
+            )  # fmt: skip
+        entered.set()
+        time.sleep(0.3)  # fifteen claim intervals
+        return Trigger.CLONED
+
+    pool.harness.actions.on(State.CLONING, starved)
+    run_id = pool.submit()
+    pool.thread.start()
+    assert entered.wait(WAIT_SECONDS)
+    run = pool.until(run_id)
+
+    assert run.state is State.SUCCEEDED
+    assert pool.harness.actions.states.count(State.CLONING) == 1
+    assert pool.worker.driven == [run_id]

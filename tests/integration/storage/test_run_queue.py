@@ -80,6 +80,23 @@ def test_a_live_lease_is_not_claimable_an_expired_or_handed_over_one_is(
     assert [r.id for r in queue.queued()] == [run.id]
 
 
+def test_a_run_the_worker_still_drives_is_not_claimed_again_even_when_its_lease_looks_expired(
+    stores: tuple[SqlRunStore, SqlRunQueue], clock: FakeClock
+) -> None:
+    store, queue = stores
+    first, second = queued(store, clock, 1), queued(store, clock, 2)
+    claimed = queue.claim("w", 10, "us-east-1", driving=[])
+    assert claimed is not None and claimed.id == first.id
+    clock.advance(11)  # w's heartbeat was late: first's lease ran out in the database
+
+    taken = queue.claim("w", 10, "us-east-1", driving=[first.id])
+
+    assert taken is not None and taken.id == second.id
+    assert queue.claim("w", 10, "us-east-1", driving=[first.id, second.id]) is None
+    other = queue.claim("other", 10, "us-east-1", driving=[second.id])  # w's list is w's own
+    assert other is not None and (other.id, other.lease_owner) == (first.id, "other")
+
+
 def test_runs_of_another_region_or_waiting_for_an_operator_are_left_alone(
     stores: tuple[SqlRunStore, SqlRunQueue], clock: FakeClock
 ) -> None:
