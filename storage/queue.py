@@ -95,11 +95,13 @@ class SqlRunQueue:
         )
         with self._uow() as session:
             counts = {owner: n for owner, n in session.execute(held)}
-            rows = session.scalars(select(WorkerRow).order_by(WorkerRow.host, WorkerRow.pid))
+            by_place = select(WorkerRow).order_by(WorkerRow.host, WorkerRow.pid, WorkerRow.id)
+            rows = session.scalars(by_place)
             return [_worker(row, counts.get(row.id, 0)) for row in rows]
 
     def queued(self) -> list[Run]:
-        waiting = select(RunRow).where(_claimable(self._clock())).order_by(RunRow.created_at)
+        oldest_first = (RunRow.created_at, RunRow.id)  # the order claims take them in
+        waiting = select(RunRow).where(_claimable(self._clock())).order_by(*oldest_first)
         with self._uow() as session:
             return [run_from_row(row) for row in session.scalars(waiting)]
 
