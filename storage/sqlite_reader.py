@@ -54,8 +54,8 @@ def _stored(moment: datetime) -> str:
 
 
 def claimable(now: datetime) -> tuple[str, list[Any]]:
-    """The WHERE clause (and its values) of the runs a worker may claim at `now`: the rule of
-    `storage.queue._claimable`, which claims with it, spelled for sqlite3 (keep them alike)."""
+    """The WHERE clause (and its values) of the runs a worker may claim at `now`: the rule
+    claims use (`storage.queue._claimable`) spelled for sqlite3; keep the two alike."""
     driven = ", ".join("?" for _ in DRIVEN)
     sql = (
         f"active_target IS NOT NULL AND state IN ({driven})"
