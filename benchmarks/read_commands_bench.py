@@ -1,5 +1,5 @@
 """Start-up of the read commands on a big history: `runs list`, `runs show`, `status`,
-`--version` and `--help`, as a user runs them (a new `bluegreen` process each time).
+`workers`, `--version` and `--help`, as a user runs them (a new `bluegreen` process each time).
 
 Builds a SQLite history of RUNS finished runs (each with its transitions and events): one
 release is recorded through the store, then copied in bulk. Prints the median and the
@@ -131,6 +131,7 @@ def main() -> None:
             "bluegreen runs list --json": [bluegreen, "runs", "list", "--json", *database],
             "bluegreen runs show ID": [bluegreen, "runs", "show", newest, *database],
             "bluegreen status": [bluegreen, "status", *database],
+            "bluegreen workers": [bluegreen, "workers", *database],
         }
         for name, command in commands.items():
             times = wall_times(command)

@@ -1,15 +1,15 @@
 """Opening the run history for the read commands: no adapter but the database's is loaded.
 
-A current SQLite history is read through the standard library (`storage.sqlite_reader`); a
-history that needs migrating, another database, and commands that need the worker pool's
-tables or write (`status`, `workers`, `prune`) go through the SQL store.
+A current SQLite history is read through the standard library (`storage.sqlite_reader`), its
+worker pool too (`status`, `workers`); a history that needs migrating, another database, and
+commands that write (`prune`) go through the SQL store.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from engine.domain.ports.queue import RunQueue
+from engine.domain.ports.queue import WorkerPool
 from engine.domain.ports.store import RunHistory
 from storage.empty import EmptyHistory
 from storage.locations import default_database_url
@@ -18,8 +18,12 @@ from storage.sqlite_reader import SqliteHistory
 PLAIN_SQLITE = "sqlite:///"
 
 
-def queue_of(history: RunHistory) -> RunQueue | None:
-    """The worker pool's view of a SQL history (workers, queue); None for an empty one."""
+def pool_of(history: RunHistory) -> WorkerPool | None:
+    """The worker pool of a history (workers, queue); None for one that does not exist yet."""
+    if isinstance(history, SqliteHistory):
+        return history
+    if isinstance(history, EmptyHistory):
+        return None
     from storage.queue import SqlRunQueue
     from storage.sql import SqlRunStore
 
@@ -29,7 +33,7 @@ def queue_of(history: RunHistory) -> RunQueue | None:
 def open_history(database_url: str | None, sql: bool = False) -> RunHistory:
     """The history at a URL (default: this user's SQLite file), migrated if it must be; a
     SQLite history that does not exist yet reads as empty (nothing is created). `sql`: the
-    SQL store even for a current SQLite file (to write, or to read the worker pool)."""
+    SQL store even for a current SQLite file (to write)."""
     path = _plain_sqlite_file(database_url or default_database_url())
     if path is not None and not path.exists():
         return EmptyHistory()

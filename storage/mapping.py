@@ -22,12 +22,19 @@ from engine.domain.model import (
     Target,
     TransitionRecord,
 )
+from engine.domain.ports.queue import WorkerInfo
 
 # A stored row, read by attribute: an ORM row of storage.models or one of storage.sqlite_reader.
 Row = Any
 FACT_COLUMNS = tuple(Facts.__dataclass_fields__)
 FIRST_TRIGGER = "start"  # the trigger of the transition a new run is created with
 FINISHED_STATES = (State.SUCCEEDED, State.ROLLED_BACK, State.REFUSED)  # prunable; free target
+# Runs a worker may drive: not waiting for an operator (awaiting_cutover), not final. The
+# claimable rule built on it is `storage.queue._claimable` (spelled for sqlite3 in
+# `storage.sqlite_reader.claimable`).
+DRIVEN = tuple(
+    s.value for s in State if s.is_unfinished and s not in (State.AWAITING_CUTOVER, State.FAILED)
+)
 
 
 def active_target(run: Run) -> str | None:
@@ -116,6 +123,13 @@ def guards_from_json(values: dict[str, Any] | None) -> Guards:
     if "alarms" in known:
         known["alarms"] = tuple(known["alarms"])
     return Guards(**known)
+
+
+def worker_from_row(row: Row, runs_held: int) -> WorkerInfo:
+    return WorkerInfo(
+        row.id, row.host, row.pid, row.concurrency, row.started_at, row.heartbeat_at,
+        row.draining, runs_held,
+    )  # fmt: skip
 
 
 def transition_from_row(row: Row) -> TransitionRecord:

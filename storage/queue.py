@@ -20,13 +20,9 @@ from engine.domain.model import Run, RunId, State
 from engine.domain.ports.queue import WorkerInfo
 from engine.domain.ports.runtime import Now, utc_now
 from storage.database import describe
-from storage.mapping import run_from_row
+from storage.mapping import DRIVEN, run_from_row, worker_from_row
 from storage.models import RunRow, WorkerRow
 
-# Runs a worker may drive: not waiting for an operator (awaiting_cutover), not final.
-DRIVEN = [
-    s.value for s in State if s.is_unfinished and s not in (State.AWAITING_CUTOVER, State.FAILED)
-]
 FORGET_WORKERS_AFTER = timedelta(days=1)  # a worker silent this long is dropped from status
 
 
@@ -97,11 +93,13 @@ class SqlRunQueue:
         )
         with self._uow() as session:
             counts = {owner: n for owner, n in session.execute(held)}
-            rows = session.scalars(select(WorkerRow).order_by(WorkerRow.host, WorkerRow.pid))
-            return [_worker(row, counts.get(row.id, 0)) for row in rows]
+            by_place = select(WorkerRow).order_by(WorkerRow.host, WorkerRow.pid, WorkerRow.id)
+            rows = session.scalars(by_place)
+            return [worker_from_row(row, counts.get(row.id, 0)) for row in rows]
 
     def queued(self) -> list[Run]:
-        waiting = select(RunRow).where(_claimable(self._clock())).order_by(RunRow.created_at)
+        oldest_first = (RunRow.created_at, RunRow.id)  # the order claims take them in
+        waiting = select(RunRow).where(_claimable(self._clock())).order_by(*oldest_first)
         with self._uow() as session:
             return [run_from_row(row) for row in session.scalars(waiting)]
 
@@ -115,15 +113,12 @@ class SqlRunQueue:
 
 
 def _claimable(now: object) -> ColumnElement[bool]:
+    """Runs a worker may claim: holding their target, in a state workers drive, and queued
+    without a live lease or leased with the lease run out. `status` on a SQLite file reads
+    the same rule from `storage.sqlite_reader.claimable` (keep the two alike; the reader's
+    tests compare their answers)."""
     queued = (RunRow.state == State.QUEUED.value) & (
         RunRow.lease_owner.is_(None) | (RunRow.lease_expires_at <= now)
     )
     abandoned = RunRow.lease_owner.is_not(None) & (RunRow.lease_expires_at <= now)
     return and_(RunRow.active_target.is_not(None), RunRow.state.in_(DRIVEN), or_(queued, abandoned))
-
-
-def _worker(row: WorkerRow, runs_held: int) -> WorkerInfo:
-    return WorkerInfo(
-        row.id, row.host, row.pid, row.concurrency, row.started_at, row.heartbeat_at,
-        row.draining, runs_held,
-    )  # fmt: skip

@@ -3,8 +3,9 @@ library's sqlite3 (no SQLAlchemy: `runs list` on 100,000 runs starts in a fracti
 
 It only reads, and only a history whose schema is at the scripts' head; anything else (a
 migration pending, another database) goes through `storage.sql`. Rows are read by column name,
-converted as SQLAlchemy stores them (DATETIME: naive UTC text; JSON: text), and mapped to the
-domain by the same functions the SQL store uses (`storage.mapping`).
+converted as SQLAlchemy stores them (DATETIME: naive UTC text; JSON: text; BOOLEAN: 0/1), and
+mapped to the domain by the same functions the SQL store uses (`storage.mapping`). The worker
+pool (`status`, `workers`) reads as `storage.queue.SqlRunQueue` reads it.
 """
 
 from __future__ import annotations
@@ -19,9 +20,17 @@ from typing import Any
 
 from engine.domain import refusals
 from engine.domain.errors import StoreError
-from engine.domain.model import EventRecord, Run, RunId, TransitionRecord
+from engine.domain.model import EventRecord, Run, RunId, State, TransitionRecord
+from engine.domain.ports.queue import WorkerInfo
+from engine.domain.ports.runtime import Now, utc_now
 from engine.domain.ports.store import RunQuery
-from storage.mapping import event_from_row, run_from_row, transition_from_row
+from storage.mapping import (
+    DRIVEN,
+    event_from_row,
+    run_from_row,
+    transition_from_row,
+    worker_from_row,
+)
 from storage.revisions import head_revisions
 
 BUSY_TIMEOUT_SECONDS = 30.0
@@ -36,28 +45,56 @@ def _json_from(text: str | None) -> Any:
     return None if text is None else json.loads(text)
 
 
+def _bool_from(value: int | None) -> bool | None:
+    return None if value is None else bool(value)
+
+
 def _stored(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime(STORED_TIME)
 
 
-class SqliteHistory:
-    """The `RunHistory` port, read-only, over one SQLite file."""
+def claimable(now: datetime) -> tuple[str, list[Any]]:
+    """The WHERE clause (and its values) of the runs a worker may claim at `now`: the rule
+    claims use (`storage.queue._claimable`) spelled for sqlite3; keep the two alike."""
+    driven = ", ".join("?" for _ in DRIVEN)
+    sql = (
+        f"active_target IS NOT NULL AND state IN ({driven})"
+        " AND ((state = ? AND (lease_owner IS NULL OR lease_expires_at <= ?))"
+        " OR (lease_owner IS NOT NULL AND lease_expires_at <= ?))"
+    )
+    return sql, [*DRIVEN, State.QUEUED.value, _stored(now), _stored(now)]
 
-    def __init__(self, connection: sqlite3.Connection) -> None:
+
+# A worker's runs_held, as SqlRunQueue.workers counts them: its unexpired leases.
+WORKERS = """
+SELECT workers.*, coalesce(held.runs, 0) AS runs_held FROM workers LEFT JOIN (
+    SELECT lease_owner, count(*) AS runs FROM runs
+    WHERE lease_owner IS NOT NULL AND lease_expires_at > ? GROUP BY lease_owner
+) AS held ON held.lease_owner = workers.id
+ORDER BY workers.host, workers.pid, workers.id
+"""
+
+
+class SqliteHistory:
+    """The `RunHistory` and `WorkerPool` ports, read-only, over one SQLite file."""
+
+    def __init__(self, connection: sqlite3.Connection, clock: Now = utc_now) -> None:
         self._db = connection
+        self._clock = clock
         self._converters = {table: self._column_converters(table)
-                            for table in ("runs", "transitions", "events")}  # fmt: skip
+                            for table in ("runs", "transitions", "events", "workers")}  # fmt: skip
 
     @classmethod
-    def open_current(cls, path: Path) -> SqliteHistory | None:
-        """The history in `path` if its schema is at the head; None if it needs migrating."""
+    def open_current(cls, path: Path, clock: Now = utc_now) -> SqliteHistory | None:
+        """The history in `path` if its schema is at the head; None if it needs migrating.
+        `clock`: the time leases are judged by (workers, queued)."""
         try:
             connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_SECONDS)
             connection.execute("PRAGMA query_only = ON")
             if _revisions(connection) != head_revisions():
                 connection.close()
                 return None
-            return cls(connection)
+            return cls(connection, clock)
         except sqlite3.Error as error:
             raise StoreError(f"cannot read the run history at {path}: {error}") from error
 
@@ -83,6 +120,16 @@ class SqliteHistory:
         sql = "SELECT * FROM events WHERE run_id = ? ORDER BY at, id"
         return [event_from_row(row) for row in self._rows("events", sql, (run_id,))]
 
+    def workers(self) -> list[WorkerInfo]:
+        rows = self._rows("workers", WORKERS, (_stored(self._clock()),))
+        return [worker_from_row(row, row.runs_held) for row in rows]
+
+    def queued(self) -> list[Run]:
+        where, values = claimable(self._clock())
+        # The clause names fixed columns; every value is a bound parameter.
+        sql = f"SELECT * FROM runs WHERE {where} ORDER BY created_at, id"  # noqa: S608
+        return [run_from_row(row) for row in self._rows("runs", sql, values)]
+
     def prune(self, finished_before: datetime) -> int:
         raise StoreError("this view of the history only reads (prune opens the SQL store)")
 
@@ -102,12 +149,13 @@ class SqliteHistory:
         return rows
 
     def _rows(self, table: str, sql: str, values: Sequence[Any]) -> list[SimpleNamespace]:
-        convert = self._converters[table]
+        known = self._converters[table]
         try:
             cursor = self._db.execute(sql, tuple(values))
             names = [column[0] for column in cursor.description]
+            converts = [known.get(name, _same) for name in names]  # computed columns: as is
             return [
-                SimpleNamespace(**{n: convert[n](v) for n, v in zip(names, row, strict=True)})
+                SimpleNamespace(**{n: c(v) for n, c, v in zip(names, converts, row, strict=True)})
                 for row in cursor.fetchall()
             ]
         except sqlite3.Error as error:
@@ -116,7 +164,9 @@ class SqliteHistory:
     def _column_converters(self, table: str) -> dict[str, Callable[[Any], Any]]:
         """Per column, how SQLAlchemy's stored value reads back (by the declared type)."""
         columns = self._db.execute(f"PRAGMA table_info({table})").fetchall()
-        kinds: dict[str, Callable[[Any], Any]] = {"DATETIME": _time_from, "JSON": _json_from}
+        kinds: dict[str, Callable[[Any], Any]] = {
+            "DATETIME": _time_from, "JSON": _json_from, "BOOLEAN": _bool_from,
+        }  # fmt: skip
         return {name: kinds.get(str(kind).upper(), _same) for _, name, kind, *_ in columns}
 
 

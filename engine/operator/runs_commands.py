@@ -40,7 +40,7 @@ class HistoryError(click.ClickException):
 @contextmanager
 def opened_store(url: str | None, sql: bool = False) -> Iterator[RunHistory]:
     """The store at `url`, closed after the block; store errors become one-line errors.
-    `sql`: the SQL store (to prune, or to read the worker pool), not the fast reader."""
+    `sql`: the SQL store (to prune), not the fast reader."""
     # The database adapter loads only when a command reads the history (not for --help).
     from storage.history import open_history
 
@@ -210,7 +210,7 @@ def status_command(app: str | None, as_json: bool, database_url: str | None) -> 
     """Unfinished and waiting runs: what each waits for and who holds it."""
     query = RunQuery(app=app, states=UNFINISHED_STATES, limit=None)
     now = now_utc()
-    with opened_store(database_url, sql=True) as store:
+    with opened_store(database_url) as store:
         rows = [status_row(run, store.transitions(run.id), now) for run in store.list_runs(query)]
         fleet = pool_document(store, now)
     emit(rows, as_json, "tables.status_table")
@@ -223,7 +223,7 @@ def status_command(app: str | None, as_json: bool, database_url: str | None) -> 
 @database_url_option
 def workers_command(as_json: bool, database_url: str | None) -> None:
     """The worker pool: registered workers (host, pid, runs held, heartbeat) and the queue."""
-    with opened_store(database_url, sql=True) as store:
+    with opened_store(database_url) as store:
         from engine.operator.views.workers import workers_document
 
         fleet = pool_document(store, now_utc()) or workers_document([], [], now_utc())
@@ -231,14 +231,14 @@ def workers_command(as_json: bool, database_url: str | None) -> None:
 
 
 def pool_document(store: RunHistory, now: datetime) -> dict[str, Any] | None:
-    """Workers and queue of a SQL history (None for a history that does not exist yet)."""
+    """Workers and queue of a history (None for a history that does not exist yet)."""
     from engine.operator.views.workers import workers_document
-    from storage.history import queue_of
+    from storage.history import pool_of
 
-    queue = queue_of(store)
-    if queue is None:
+    pool = pool_of(store)
+    if pool is None:
         return None
     try:
-        return workers_document(queue.workers(), queue.queued(), now)
+        return workers_document(pool.workers(), pool.queued(), now)
     except BlueGreenError as error:
         raise HistoryError(str(error)) from error

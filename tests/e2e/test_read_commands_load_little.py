@@ -1,5 +1,6 @@
 """Read commands load only what they need: no boto3, no Alembic on a current history, no
-pydantic, no release machinery (issue 8: they start fast on a big history)."""
+pydantic, no release machinery, and on a current SQLite history no SQLAlchemy either, the
+worker pool included (issue 8: they start fast on a big history)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,11 @@ import sys
 
 import pytest
 
+from engine.domain.model import State
+from engine.domain.ports.queue import WorkerInfo
+from storage.queue import SqlRunQueue
 from storage.sql import open_store
+from tests.unit.storage.builders import T0, make_run
 
 HEAVY = ("boto3", "botocore", "alembic", "pydantic", "pydantic_settings", "httpx", "moto",
          "transitions", "engine.release.drive", "engine.operator.bootstrap")  # fmt: skip
@@ -36,23 +41,38 @@ def heavy_in(modules: set[str]) -> list[str]:
     return sorted(m for m in modules if any(m == h or m.startswith(f"{h}.") for h in HEAVY))
 
 
+READ_COMMANDS = [
+    ("runs", "list", "--json"),
+    ("runs", "list"),
+    ("status", "--json"),
+    ("status",),
+    ("workers", "--json"),
+    ("workers",),
+]
+
+
 @pytest.fixture
 def history(sqlite_url: str) -> str:
-    open_store(sqlite_url).close()  # an existing, current history
+    """An existing, current history with a run waiting in the queue and a worker."""
+    store = open_store(sqlite_url)
+    run = make_run(state=State.QUEUED)
+    store.create(run, "submitter", 60)
+    store.release(run.id, "submitter")
+    SqlRunQueue(store.engine).register(WorkerInfo("w@host:1", "host", 1, 2, T0, T0))
+    store.close()
     return sqlite_url
 
 
-@pytest.mark.parametrize(
-    "args",
-    [
-        ("runs", "list", "--json"),
-        ("runs", "list"),
-        ("status", "--json"),
-        ("status",),
-    ],
-)
+@pytest.mark.parametrize("args", READ_COMMANDS)
 def test_a_read_command_loads_no_release_machinery(history: str, args: tuple[str, ...]) -> None:
     assert heavy_in(loaded_by(*args, "--database-url", history)) == []
+
+
+@pytest.mark.parametrize("args", READ_COMMANDS)
+def test_a_read_command_reads_a_current_sqlite_history_without_sqlalchemy(
+    history: str, args: tuple[str, ...]
+) -> None:
+    assert "sqlalchemy" not in loaded_by(*args, "--database-url", history)
 
 
 def test_help_and_version_load_neither_the_database_nor_the_simulator() -> None:

@@ -1,7 +1,8 @@
 """The run queue port: how workers share runs through the history's database.
 
 `storage.queue.SqlRunQueue` implements it (row locks with SKIP LOCKED on PostgreSQL, the
-write lock on SQLite). Every method is one transaction.
+write lock on SQLite). Every method is one transaction. `WorkerPool` is the part `status`
+reads; `storage.sqlite_reader.SqliteHistory` implements that too (sqlite3, no SQLAlchemy).
 """
 
 from __future__ import annotations
@@ -28,7 +29,19 @@ class WorkerInfo:
     runs_held: int = 0
 
 
-class RunQueue(Protocol):
+class WorkerPool(Protocol):
+    """What `bluegreen status` and `bluegreen workers` read of the pool."""
+
+    def workers(self) -> list[WorkerInfo]:
+        """Registered workers, with the runs each holds a live lease on."""
+        ...
+
+    def queued(self) -> list[Run]:
+        """Runs waiting for a worker, oldest first (queued, or expired while driven)."""
+        ...
+
+
+class RunQueue(WorkerPool, Protocol):
     """Queued runs and runs whose driver went away, taken by exactly one worker each."""
 
     def claim(
@@ -51,11 +64,3 @@ class RunQueue(Protocol):
         ...
 
     def leave(self, worker_id: str) -> None: ...
-
-    def workers(self) -> list[WorkerInfo]:
-        """Registered workers, with the runs each holds a live lease on."""
-        ...
-
-    def queued(self) -> list[Run]:
-        """Runs waiting for a worker, oldest first (queued, or expired while driven)."""
-        ...

@@ -13,7 +13,7 @@ from click.testing import CliRunner, Result
 
 from engine.domain.model import Facts, State
 from engine.domain.ports.store import RunStore
-from engine.operator.runs_commands import runs_group, status_command
+from engine.operator.runs_commands import runs_group, status_command, workers_command
 from storage.sql import open_store
 from tests.fakes.clock import FakeClock
 from tests.unit.operator.releases import (
@@ -69,8 +69,9 @@ class Releases:
     old_failed: History
 
     def cli(self, *args: str, env: dict[str, str] | None = None) -> Result:
-        group = status_command if args[0] == "status" else runs_group
-        argv = list(args[1:] if args[0] == "status" else args)
+        alone = {"status": status_command, "workers": workers_command}
+        group = alone.get(args[0], runs_group)
+        argv = list(args[1:] if args[0] in alone else args)
         # A wide table whatever the test process's own terminal (pytest-xdist workers have
         # COLUMNS of their own): the texts the tests look for stay on one line.
         wide = {"COLUMNS": "200", **(env or {})}

@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from engine.operator.runs_commands import runs_group
+from engine.operator.views.document import iso
 from tests.integration.operator.conftest import Releases
 
 
@@ -195,6 +196,16 @@ def test_status_table_names_the_holders(releases: Releases) -> None:
     assert result.exit_code == 0, result.output
     for text in ("runner-b@host2:99", "runner-c@host3:7", "expired", "awaiting_cutover"):
         assert text in result.output
+
+
+def test_workers_and_status_show_the_queue_a_worker_would_take(releases: Releases) -> None:
+    pool = json.loads(releases.cli("workers", "--json").output)
+    assert pool == {"workers": [], "queue": [
+        {"id": releases.abandoned.run.id, "target": releases.abandoned.run.target.key,
+         "state": "verifying", "created_at": iso(releases.abandoned.run.created_at)},
+    ]}  # fmt: skip
+    table = releases.cli("status").output
+    assert f"queue: 1 run(s) waiting for a worker: {releases.abandoned.run.id}" in table
 
 
 def test_prune_deletes_old_finished_runs_and_keeps_unfinished_ones(releases: Releases) -> None:

@@ -31,8 +31,13 @@ def test_runs_list_and_show_read_the_postgresql_history(releases: Releases) -> N
     ]
 
 
-def test_status_and_prune_on_postgresql(releases: Releases) -> None:
+def test_status_workers_and_prune_on_postgresql(releases: Releases) -> None:
     rows = json.loads(releases.cli("status", "--json").output)
     assert {row["lease"]["status"] for row in rows} == {"live", "expired", "none"}
+    assert f"1 run(s) waiting for a worker: {releases.abandoned.run.id}" in (
+        releases.cli("status").output
+    )
+    pool = json.loads(releases.cli("workers", "--json").output)
+    assert [queued["id"] for queued in pool["queue"]] == [releases.abandoned.run.id]
     result = releases.cli("prune", "--older-than", "30")
     assert result.output.startswith("deleted 1 run finished before ")
