@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import io
 import zipfile
+from collections.abc import Callable
 from typing import Any
 
 from simulator.eb import errors
@@ -32,6 +33,12 @@ def has_instance(env: Environment) -> bool:
     return env.status not in ("Launching", "Terminating", "Terminated")
 
 
+def running_target(env: Environment) -> tuple[str, Callable[[], int]] | None:
+    """The instance as its load balancer's target while it runs (the Auto Scaling group
+    registers it), with its app's answer to a health check."""
+    return (instance_id(env), env.server.status_now) if has_instance(env) else None
+
+
 def describe_environment_resources(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     env = ctx.state.target(params)
     return {
@@ -44,7 +51,7 @@ def describe_environment_resources(ctx: Context, params: dict[str, Any]) -> dict
             # An application load balancer is named by its ARN here; the EB CLI tells it from
             # a classic one by the ARN prefix (ebcli/lib/elb.py, is_classic_load_balancer) and
             # asks elbv2 for its target groups and their health (ebcli/operations/statusops.py,
-            # _print_elbv2_health_stats).
+            # _print_elbv2_health_stats): moto's ELBv2 has it (simulator.eb.elbv2).
             "LoadBalancers": [{"Name": env.balancer.arn}],
             "Triggers": [],
             "Queues": [],
