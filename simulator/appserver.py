@@ -8,7 +8,6 @@ this server: deployment time by the wall clock, as the app server has no simulat
 
 from __future__ import annotations
 
-import itertools
 import threading
 import time
 from dataclasses import dataclass
@@ -61,7 +60,7 @@ class AppServer(Background[_AppHttpServer]):
     def __init__(self, env_name: str, behaviour: Behaviour = LAUNCHING) -> None:
         self.env_name = env_name
         self.behaviour = behaviour
-        self._counter = itertools.count()
+        self._served = 0
         self._deployed = time.monotonic()
         self._lock = threading.Lock()
         server = _AppHttpServer(("127.0.0.1", 0), _Handler)
@@ -79,16 +78,30 @@ class AppServer(Background[_AppHttpServer]):
     def deploy(self, behaviour: Behaviour) -> None:
         with self._lock:
             self.behaviour = behaviour
-            self._counter = itertools.count()
+            self._served = 0
             self._deployed = time.monotonic()
 
     def next_answer(self) -> tuple[int, str]:
+        return _answer(*self._moment(counted=True))
+
+    def status_now(self) -> int:
+        """The status a request would get now, without counting as one: what a load
+        balancer's health check of this instance sees."""
+        return _answer(*self._moment(counted=False))[0]
+
+    def _moment(self, counted: bool) -> tuple[Behaviour, int, float]:
+        """The behaviour, this request's number, and the seconds since the deployment."""
         with self._lock:
-            behaviour, index = self.behaviour, next(self._counter)
-            live_for = time.monotonic() - self._deployed
-        if behaviour.fail_after and live_for >= behaviour.fail_after:
-            late = f"{behaviour.body} (failing since {behaviour.fail_after:g} s after deployment)"
-            return behaviour.fail_status, late
-        if behaviour.flap and (index // behaviour.flap) % 2 == 1:
-            return 503, f"{behaviour.body} (flapping)"
-        return behaviour.status, behaviour.body
+            index = self._served
+            self._served += counted
+            return self.behaviour, index, time.monotonic() - self._deployed
+
+
+def _answer(behaviour: Behaviour, index: int, live_for: float) -> tuple[int, str]:
+    """The answer to request number `index`, `live_for` seconds after the deployment."""
+    if behaviour.fail_after and live_for >= behaviour.fail_after:
+        late = f"{behaviour.body} (failing since {behaviour.fail_after:g} s after deployment)"
+        return behaviour.fail_status, late
+    if behaviour.flap and (index // behaviour.flap) % 2 == 1:
+        return 503, f"{behaviour.body} (flapping)"
+    return behaviour.status, behaviour.body

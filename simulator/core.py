@@ -86,6 +86,7 @@ class Simulator:
             app = Front(
                 eb, self.calls,
                 lambda moto: Route53Changes(moto, self.faults, self.timing, self.clock),
+                self.backend.show_balancers,
             )  # fmt: skip
             self._endpoint = HttpServer(app, port=self._ports[0])
             self.backend.endpoint_url = self._endpoint.url

@@ -123,25 +123,31 @@ def is_beanstalk(environ: dict[str, Any]) -> bool:
 
 class Front:
     """Routes each request to the simulated EB, to Route 53's record changes (moto, made more
-    like real Route 53: simulator.route53), or to moto."""
+    like real Route 53: simulator.route53), or to moto; an Elastic Load Balancing request
+    (elb or elbv2) first lets `before_elb` bring EB's load balancers into moto."""
 
     def __init__(
         self,
         beanstalk: WsgiApp,
         calls: CallLog | None = None,
         route53: Route53Factory | None = None,
+        before_elb: Callable[[], None] | None = None,
     ) -> None:
         self.beanstalk = beanstalk
         self.moto: WsgiApp = DomainDispatcherApplication(create_backend_app)
         self.calls = calls or CallLog()
         self.route53 = route53(self.moto) if route53 else None
+        self.before_elb = before_elb
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         if is_beanstalk(environ):
             return self.beanstalk(environ, start_response)  # it logs the operation it parses
-        self.calls.arrived(_other_call(environ))
+        call = _other_call(environ)
+        self.calls.arrived(call)
         if self.route53 is not None and is_route53_change(environ):
             return self.route53(environ, start_response)
+        if self.before_elb is not None and call.service == "elasticloadbalancing":
+            self.before_elb()
         return self.moto(environ, start_response)
 
 

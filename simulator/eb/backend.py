@@ -17,6 +17,7 @@ from simulator.eb import (
     resources,
     templates,
 )
+from simulator.eb.balancers import Balancer, process
 from simulator.eb.models import Environment
 from simulator.eb.state import Bundles, Context, RegionState
 from simulator.eb.unsupported import refuse_ignored
@@ -75,6 +76,7 @@ class Beanstalk:
         self._bundles, self._account = bundles, account
         self._lock = threading.Lock()
         self._regions: dict[str, RegionState] = {}
+        self._shown: dict[str, Balancer] = {}  # load balancers in moto's ELBv2, by ARN
         self.endpoint_url = ""  # set by the Simulator once its endpoint listens
 
     def handle(
@@ -153,11 +155,31 @@ class Beanstalk:
             return next((e for s in states if (e := s.live_env(env_name)) is not None), None)
 
     def reset(self) -> None:
-        """Forget every region; stop every app server."""
+        """Forget every region; stop every app server; take the load balancers out of moto."""
         with self._lock:
             servers = [env.server for s in self._regions.values() for env in s.live_envs()]
             self._regions.clear()
+            self._show_balancers()
         _run([server.stop for server in servers])
+
+    def show_balancers(self) -> None:
+        """Make moto's ELBv2 hold every live environment's load balancer as it is now, and no
+        other: called before an Elastic Load Balancing request reaches moto."""
+        self.tick()
+        with self._lock:
+            self._show_balancers()
+
+    def _show_balancers(self) -> None:
+        envs = {e.balancer.arn: e for s in self._regions.values() for e in s.live_envs()}
+        if not envs and not self._shown:
+            return  # nothing to show or take away: no need to import moto's ELBv2
+        from simulator.eb import elbv2  # about a second to import (see there): only if needed
+
+        for arn in set(self._shown) - set(envs):
+            elbv2.remove(self._shown.pop(arn))
+        for arn, env in envs.items():
+            elbv2.show(env.balancer, process(env.options), resources.running_target(env))
+            self._shown[arn] = env.balancer
 
 
 def _run(actions: list[Callable[[], None]]) -> None:

@@ -38,7 +38,7 @@ def environment(env: Environment) -> dict[str, Any]:
 
 def _load_balancer(env: Environment) -> dict[str, Any]:
     return {
-        "LoadBalancerName": env.endpoint.split(".")[0],
+        "LoadBalancerName": env.balancer.name,
         "Domain": env.endpoint,
         "Listeners": [{"Protocol": "http", "Port": 80}],
     }

@@ -7,7 +7,7 @@ from dataclasses import replace
 from typing import Any, NamedTuple
 
 from simulator.appserver import AppServer
-from simulator.eb import describe, errors, health
+from simulator.eb import balancers, describe, errors, health
 from simulator.eb.lifecycle import begin
 from simulator.eb.models import BUILDING, FAILED, PROCESSING, Environment, default_options
 from simulator.eb.state import Context, random_id
@@ -46,14 +46,26 @@ def create_environment(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
 def _new_environment(
     ctx: Context, app: str, name: str, platform: Platform, params: dict[str, Any]
 ) -> Environment:
-    env_id, region = "e-" + random_id(10), ctx.state.region
+    env_id, tags = "e-" + random_id(10), describe.tags_from(params)
+    cname = _cname(ctx, name, params.get("CNAMEPrefix"))
+    options = merge_options(
+        platform.options, params.get("OptionSettings") or [], params.get("OptionsToRemove") or []
+    )
+    # EB tags an environment's resources with its three default tags and the environment's
+    # own (EB docs, "Tagging resources in your Elastic Beanstalk environments").
+    defaults = {
+        "elasticbeanstalk:environment-name": name,
+        "elasticbeanstalk:environment-id": env_id,
+        "Name": name,
+    }
+    balancer = balancers.plan(ctx.state.account, ctx.state.region, tags | defaults)
     return Environment(
         id=env_id,
         name=name,
         app=app,
         arn=ctx.state.arn("environment", f"{app}/{name}"),
-        cname=_cname(ctx, name, params.get("CNAMEPrefix")),
-        endpoint=f"awseb-{env_id}-awsebloa-{random_id(12)}.{region}.elb.amazonaws.com",
+        cname=cname,
+        balancer=balancer,
         solution_stack=platform.stack,
         platform_arn=platform.arn,
         template_name=platform.template,
@@ -61,12 +73,8 @@ def _new_environment(
         description=params.get("Description"),
         created=ctx.now,
         updated=ctx.now,
-        options=merge_options(
-            platform.options,
-            params.get("OptionSettings") or [],
-            params.get("OptionsToRemove") or [],
-        ),
-        tags=describe.tags_from(params),
+        options=options,
+        tags=tags,
         server=AppServer(name),  # last: nothing after it may fail and leak the port
     )
 

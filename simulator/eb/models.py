@@ -9,6 +9,7 @@ from typing import Any
 
 from simulator.appserver import AppServer
 from simulator.bundles import Manifest
+from simulator.eb.balancers import Balancer
 
 # Enhanced health status for each colour, when no operation is in progress; see
 # https://docs.aws.amazon.com/elasticbeanstalk/latest/dg/health-enhanced-status.html
@@ -126,7 +127,7 @@ class Environment:
     app: str
     arn: str
     cname: str
-    endpoint: str
+    balancer: Balancer  # its application load balancer (moto's ELBv2 shows it when asked)
     solution_stack: str
     platform_arn: str
     template_name: str | None
@@ -146,6 +147,11 @@ class Environment:
     deployed_at: datetime | None = None  # when the running version deployed successfully
     terminated_at: datetime | None = None
     info: list[dict[str, Any]] = field(default_factory=list)  # RequestEnvironmentInfo's logs
+
+    @property
+    def endpoint(self) -> str:
+        """EndpointURL: its load balancer's DNS name, which no swap moves."""
+        return self.balancer.dns_name
 
     @property
     def live(self) -> bool:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import io
 import zipfile
+from collections.abc import Callable
 from typing import Any
 
 from simulator.eb import errors
@@ -27,30 +28,35 @@ def _asg(env: Environment) -> str:
     return f"awseb-{env.id}-stack-AWSEBAutoScalingGroup-{env.id[2:].upper()}"
 
 
+def has_instance(env: Environment) -> bool:
+    """The one instance runs from the end of the launch until the termination begins."""
+    return env.status not in ("Launching", "Terminating", "Terminated")
+
+
+def running_target(env: Environment) -> tuple[str, Callable[[], int]] | None:
+    """The instance as its load balancer's target while it runs (the Auto Scaling group
+    registers it), with its app's answer to a health check."""
+    return (instance_id(env), env.server.status_now) if has_instance(env) else None
+
+
 def describe_environment_resources(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     env = ctx.state.target(params)
-    running = env.status in ("Ready", "Updating")
     return {
         "EnvironmentResources": {
             "EnvironmentName": env.name,
             "AutoScalingGroups": [{"Name": _asg(env)}],
-            "Instances": [{"Id": instance_id(env)}] if running else [],
+            "Instances": [{"Id": instance_id(env)}] if has_instance(env) else [],
             "LaunchConfigurations": [],
             "LaunchTemplates": [{"Id": "lt-0" + instance_id(env)[3:19]}],
-            "LoadBalancers": [{"Name": _load_balancer_arn(ctx, env)}],
+            # An application load balancer is named by its ARN here; the EB CLI tells it from
+            # a classic one by the ARN prefix (ebcli/lib/elb.py, is_classic_load_balancer) and
+            # asks elbv2 for its target groups and their health (ebcli/operations/statusops.py,
+            # _print_elbv2_health_stats): moto's ELBv2 has it (simulator.eb.elbv2).
+            "LoadBalancers": [{"Name": env.balancer.arn}],
             "Triggers": [],
             "Queues": [],
         }
     }
-
-
-def _load_balancer_arn(ctx: Context, env: Environment) -> str:
-    # An application load balancer is named by its ARN in DescribeEnvironmentResources.
-    name = env.endpoint.split(".")[0][:32]
-    return (
-        f"arn:aws:elasticloadbalancing:{ctx.state.region}:{ctx.state.account}:"
-        f"loadbalancer/app/{name}/{hashlib.sha256(env.id.encode()).hexdigest()[:16]}"
-    )
 
 
 INSTANCE_ATTRIBUTES = (
@@ -75,7 +81,7 @@ def describe_instances_health(ctx: Context, params: dict[str, Any]) -> dict[str,
     wanted = params.get("AttributeNames") or []
     if "All" in wanted:
         wanted = list(INSTANCE_ATTRIBUTES)
-    instances = [] if env.status in ("Launching", "Terminating", "Terminated") else [env]
+    instances = [env] if has_instance(env) else []
     return {
         "InstanceHealthList": [_instance(ctx, each, wanted) for each in instances],
         "RefreshedAt": ctx.now,

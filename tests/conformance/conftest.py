@@ -70,6 +70,10 @@ class World:
         found = self.boto.describe_environments(EnvironmentNames=[env_name])["Environments"]
         return dict(found[-1])
 
+    def resources(self, env_name: str) -> dict[str, Any]:
+        found = self.boto.describe_environment_resources(EnvironmentName=env_name)
+        return dict(found["EnvironmentResources"])
+
 
 @pytest.fixture
 def world(client_bin: Path, sim: Simulator, tmp_path: Path) -> World:

@@ -36,6 +36,24 @@ def test_eb_status_describes_blue(initialised: World) -> None:
         assert line in done.stdout, done
 
 
+def test_eb_status_verbose_reports_blues_instance_healthy_in_its_target_group(
+    initialised: World,
+) -> None:
+    done = initialised.eb("status", BLUE, "--verbose")
+
+    assert done.code == 0, done
+    instance = initialised.resources(BLUE)["Instances"][0]["Id"]
+    lines = [line.strip() for line in done.stdout.splitlines()]
+    # After the details: the instance count, then one line per target of each target group of
+    # the load balancer (ebcli/operations/statusops.py, _print_elbv2_health_stats).
+    assert lines[lines.index("Status: Ready") :] == [
+        "Status: Ready",
+        "Health: Green",
+        "Running instances: 1",
+        f"{instance}: healthy",
+    ], done
+
+
 def test_eb_health_draws_once_and_exits_without_a_terminal(initialised: World) -> None:
     done = initialised.eb("health", BLUE)
 

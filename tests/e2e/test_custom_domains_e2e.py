@@ -117,7 +117,7 @@ def test_a_deploy_leaves_the_records_on_green_and_the_cutover_brings_them_back(
     assert (deployed.exit_code, cut.exit_code) == (0, 0), (deployed, cut)
     assert during[www] == domains.records[www]  # the live CNAME: the swap moved it
     assert during[api]["ResourceRecords"] == [
-        {"Value": endpoint_of(sim, target.app, green["EnvironmentId"])}
+        {"Value": endpoint_of(sim, target.app, green["EnvironmentId"]).lower()}  # Route 53 spelling
     ]
     assert during[api]["Weight"] == 100 and during[api]["TTL"] == 1
     assert current_records(sim, domains.zone_id) == domains.records

@@ -64,7 +64,8 @@ def test_records_point_at_green_while_it_serves_and_end_as_they_were(
     code, watcher = release(wired, sim, domains, "v2")
 
     assert code == ExitCode.OK
-    green_lb = endpoint_of(sim, target.app, watcher.green_id or "")
+    # EB's load balancer names have capitals; the engine writes Route 53's lower-case spelling
+    green_lb = endpoint_of(sim, target.app, watcher.green_id or "").lower()
     assert watcher.seen["cloning"] == {www: target.cname, api: blue_lb}
     for state in ("deploying", "verifying", "cutting_over"):
         assert watcher.seen[state] == {www: target.cname, api: green_lb}, state
@@ -124,7 +125,7 @@ def test_a_lost_answer_to_a_record_change_is_reconciled_by_reading_the_record(
     code, watcher = release(wired, sim, domains, "v2")
 
     assert code == ExitCode.OK
-    green_lb = endpoint_of(sim, target.app, watcher.green_id or "")
+    green_lb = endpoint_of(sim, target.app, watcher.green_id or "").lower()  # Route 53 spelling
     assert watcher.seen["deploying"][domains.names[1]] == green_lb
     assert [m for m in watcher.messages if "was lost" in m and "reads as changed" in m]
     assert records_now(sim, domains.zone_id) == domains.records
