@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 
 from simulator import Simulator
-from simulator.seed import seed_release_target
+from simulator.bundles import make_bundle
+from simulator.seed import ReleaseTarget, seed_release_target
 from tests.e2e.cli import Cli, Done
 from tests.e2e.conftest import VERSIONS
 from tests.integration.release.world import (
@@ -27,7 +28,8 @@ from tests.integration.release.world import (
     production,
 )
 
-# (crash point, version released): a broken version takes the rollback path.
+# (crash point, version released): a broken version takes the rollback path; v3 is not
+# registered yet: the run uploads and registers its bundle.
 CRASH_POINTS = [
     *((f"state:{s}", "v2") for s in (
         "preflight", "cloning", "swapping", "deploying", "verifying", "cutting_over",
@@ -39,6 +41,7 @@ CRASH_POINTS = [
     ("deploying:after-call", "v2"),
     ("cutting_over:after-call", "v2"),
     ("cleaning_up:after-call", "v2"),  # green's TerminateEnvironment was sent
+    ("cleaning_up:after-call:2", "v2"),  # the template's DeleteConfigurationTemplate was sent
     ("swapping:before-commit", "v2"),
     # The intent is recorded, the call never sent: resume waits out the visibility window
     # (a swap) or finds nothing, then makes the call once.
@@ -47,6 +50,10 @@ CRASH_POINTS = [
     ("deploying:before-call", "v2"),
     ("cutting_over:before-call", "v2"),
     ("cleaning_up:before-call", "v2"),
+    ("cleaning_up:before-call:2", "v2"),
+    # A release of a new bundle: its CreateApplicationVersion is preflight's one EB call.
+    ("preflight:before-call", "v3"),
+    ("preflight:after-call", "v3"),
     ("state:rolling_back", "broken"),
     ("rolling_back:after-call", "broken"),
 ]  # fmt: skip
@@ -65,6 +72,7 @@ class Scenario:
     states: list[str]
     world: Production
     swaps: int  # SwapEnvironmentCNAMEs calls EB carried out for this target
+    registrations: int  # CreateApplicationVersion calls EB carried out for the version
     failed_requests: list[str]
 
 
@@ -78,9 +86,10 @@ def _run_scenario(
     names = {"BEANSTALK_APP_NAME": app, "BLUE_ENV_NAME": blue, "GREEN_ENV_NAME": green}
     # Live traffic to the live name all through the kill and the resume, resolved through
     # the router's DNS cache like a real client's (a request every 20 ms per scenario).
+    bundle = _bundle(home / f"{app}-{version}.zip", version, target)
     with sim.live_traffic(f"http://{target.cname}/", interval=0.02) as traffic:
         killed = cli.run(
-            "full", **names, VERSION_LABEL=version, BLUEGREEN_TEST_CRASH_AT=point,
+            "full", **names, **bundle, VERSION_LABEL=version, BLUEGREEN_TEST_CRASH_AT=point,
             BLUEGREEN_LEASE_SECONDS=KILLED_LEASE_SECONDS,
         )  # fmt: skip
         # No --wait-for-lock: the killed runner's lease is taken over at once (same host).
@@ -91,10 +100,22 @@ def _run_scenario(
         if target.blue_id in (call.params.get("SourceEnvironmentId"),
                               call.params.get("DestinationEnvironmentId"))
     ]  # fmt: skip
+    registered = [
+        call for call in sim.calls.performed("CreateApplicationVersion")
+        if (call.params.get("ApplicationName"), call.params.get("VersionLabel")) == (app, version)
+    ]  # fmt: skip
     return Scenario(
         point, version, app, target.cname, killed, resumed, cli.states(killed.run_id),
-        production(sim, app, blue, green, target.cname), len(swaps), failed,
+        production(sim, app, blue, green, target.cname), len(swaps), len(registered), failed,
     )  # fmt: skip
+
+
+def _bundle(bundle: Path, version: str, target: ReleaseTarget) -> dict[str, str]:
+    """The variables of a release of a bundle made for `version`, if it is not seeded."""
+    if version in VERSIONS:
+        return {}
+    bundle.write_bytes(make_bundle(version))
+    return {"BLUEGREEN_BUNDLE": str(bundle), "S3_ARTIFACTS_BUCKET": target.bucket}
 
 
 @pytest.fixture(scope="module")
@@ -123,10 +144,10 @@ def test_a_run_killed_there_is_resumed_to_the_end_state_of_an_uninterrupted_run(
     scenario = scenarios[point]
 
     assert scenario.killed.exit_code == -9, scenario.killed
-    if version == "v2":
+    if version != "broken":
         assert scenario.resumed.exit_code == 0, scenario.resumed
         assert scenario.states[-1] == "succeeded"
-        assert_blue_serves(scenario.world, "v2", scenario.cname)
+        assert_blue_serves(scenario.world, version, scenario.cname)
     else:
         assert scenario.resumed.exit_code == 1, scenario.resumed
         assert scenario.states[-1] == "rolled_back"
@@ -140,6 +161,13 @@ def test_live_traffic_sees_no_failed_request_across_the_kill_and_the_resume(
     scenarios: dict[str, Scenario], point: str, version: str
 ) -> None:
     assert scenarios[point].failed_requests == []
+
+
+@pytest.mark.parametrize("point", [p for p, v in CRASH_POINTS if v not in VERSIONS])
+def test_a_bundle_killed_around_its_registration_is_registered_once(
+    scenarios: dict[str, Scenario], point: str
+) -> None:
+    assert scenarios[point].registrations == 1
 
 
 def test_every_scenario_resumed_the_run_it_killed(scenarios: dict[str, Scenario]) -> None:
