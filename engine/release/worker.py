@@ -97,6 +97,8 @@ class Worker:
             return False
         if run is None:
             return False
+        with self._lock:  # taken again (its lease ran out): a hand-over due is moot now
+            self._hand_overs.discard(run.id)
         thread = threading.Thread(
             target=self._drive, args=(run,), name=f"bluegreen-run-{run.id}", daemon=True
         )

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import Engine, update
 
 from engine.domain.errors import StoreError
 from engine.domain.health_urls import SecretNotStored
@@ -38,14 +38,29 @@ def history(sqlite_url: str) -> Iterator[SqlRunStore]:
     store.close()
 
 
+class FlakyHandOvers(SqlRunQueue):
+    """The SQL queue, whose first `refused` hand-overs fail as a database outage would."""
+
+    def __init__(self, engine: Engine, refused: int) -> None:
+        super().__init__(engine)
+        self.refused = refused
+        self.hand_overs = 0
+
+    def hand_over(self, run_id: RunId, owner: str) -> None:
+        self.hand_overs += 1
+        if self.hand_overs <= self.refused:
+            raise StoreError("the run queue failed: could not connect to server")
+        super().hand_over(run_id, owner)
+
+
 class Pool:
     """A harness whose runners share a real SQLite history, and one worker thread on it."""
 
-    def __init__(self, store: SqlRunStore) -> None:
+    def __init__(self, store: SqlRunStore, refused_hand_overs: int = 0) -> None:
         self.harness = Harness()
         self.store = store
         self.harness.actions.store = store  # type: ignore[assignment]
-        self.queue = SqlRunQueue(store.engine)
+        self.queue = FlakyHandOvers(store.engine, refused_hand_overs)
         services = self.harness.services()
         self.services = Services(**{**vars(services), "store": store})
         self.worker = Worker(
@@ -149,3 +164,18 @@ def test_a_worker_never_takes_again_a_run_it_is_still_driving(pool: Pool) -> Non
     assert run.state is State.SUCCEEDED
     assert pool.harness.actions.states.count(State.CLONING) == 1
     assert pool.worker.driven == [run_id]
+
+
+def test_a_hand_over_the_database_refused_is_retried_until_it_lands(history: SqlRunStore) -> None:
+    pool = Pool(history, refused_hand_overs=3)
+    pool.harness.actions.on(State.DEPLOYING, fails_once(StoreError("database is locked")))
+    run_id = pool.submit()
+    pool.thread.start()
+    try:
+        run = pool.until(run_id)
+    finally:
+        pool.stop()
+
+    assert run.state is State.SUCCEEDED
+    assert pool.queue.hand_overs == 4  # refused three times, then it landed
+    assert pool.worker.driven == [run_id, run_id]
