@@ -24,6 +24,7 @@ from storage.mapping import DRIVEN, run_from_row, worker_from_row
 from storage.models import RunRow, WorkerRow
 
 FORGET_WORKERS_AFTER = timedelta(days=1)  # a worker silent this long is dropped from status
+OLDEST_FIRST = (RunRow.created_at, RunRow.id)  # the order claims take runs in, and `queued`
 
 
 class SqlRunQueue:
@@ -40,7 +41,7 @@ class SqlRunQueue:
         pick = (
             select(RunRow)
             .where(_claimable(now), RunRow.region == region, RunRow.id.not_in(list(driving)))
-            .order_by(RunRow.created_at, RunRow.id)
+            .order_by(*OLDEST_FIRST)
             .limit(1)
         ).with_for_update(skip_locked=True)
         with self._uow() as session:
@@ -98,8 +99,7 @@ class SqlRunQueue:
             return [worker_from_row(row, counts.get(row.id, 0)) for row in rows]
 
     def queued(self) -> list[Run]:
-        oldest_first = (RunRow.created_at, RunRow.id)  # the order claims take them in
-        waiting = select(RunRow).where(_claimable(self._clock())).order_by(*oldest_first)
+        waiting = select(RunRow).where(_claimable(self._clock())).order_by(*OLDEST_FIRST)
         with self._uow() as session:
             return [run_from_row(row) for row in session.scalars(waiting)]
 

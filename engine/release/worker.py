@@ -50,7 +50,7 @@ class Worker:
         self._queue = queue
         self._observer = observer
         self._options = options
-        self._drives: dict[str, threading.Thread] = {}
+        self._drives: dict[RunId, threading.Thread] = {}
         self._lock = threading.Lock()
         self._hand_overs: set[RunId] = set()  # stopped runs whose hand-over is still to do
         self.driven: list[str] = []  # run ids, in the order this worker took them
@@ -91,7 +91,7 @@ class Worker:
     def _take(self) -> bool:
         """Claim one run and start driving it; False when there was none (or no database)."""
         try:
-            driving = [RunId(run_id) for run_id in self._drives]  # alive, or not reaped yet
+            driving = list(self._drives)  # alive, or not reaped yet
             run = self._queue.claim(self.id, self._s.lease_seconds, self._options.region, driving)
         except StoreError:
             return False
