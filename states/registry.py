@@ -1,4 +1,6 @@
-"""Which action each in-progress state runs; each returns its happy-path trigger."""
+"""Which action each working state of the lifecycle runs; each returns its happy-path trigger.
+
+`tests/unit/domain/test_lifecycle.py` checks that every working state has one here."""
 
 from __future__ import annotations
 
@@ -31,11 +33,3 @@ ACTIONS: Mapping[State, Action] = {
     State.CLEANING_UP: cleaning_up.run,  # -> CLEANED_UP
     State.ROLLING_BACK: rolling_back.run,  # -> UNDONE
 }
-
-
-def action_for(state: State) -> Action:
-    """The action of an in-progress state; ValueError for waiting and final states."""
-    try:
-        return ACTIONS[state]
-    except KeyError:
-        raise ValueError(f"state {state} has no action") from None

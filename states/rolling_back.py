@@ -39,12 +39,12 @@ def _take_traffic_off_new_blue(ctx: StepContext) -> None:
     """After a cutover (a regression in the bake window), green still runs the old version:
     swapping to it restores service at once, instead of redeploying blue under live traffic."""
     facts, blue = ctx.run.facts, current_blue(ctx)
-    if blue.cname != facts.blue_cname or blue.version_label == facts.previous_version_label:
+    if blue.cname != facts.blue_cname or blue.version_label == ctx.run.rollback_version:
         return
     green = find_own_green(ctx)
     if green is None or not (green.is_ready and green.is_healthy):
         return  # no green to take the traffic: blue is rolled back in place
-    if green.cname != facts.green_cname or green.version_label != facts.previous_version_label:
+    if green.cname != facts.green_cname or green.version_label != ctx.run.rollback_version:
         return
     put_cnames(ctx, swapped=True, what="rollback: live traffic back to green")
 
@@ -52,7 +52,7 @@ def _take_traffic_off_new_blue(ctx: StepContext) -> None:
 def _restore_blue_version(ctx: StepContext) -> None:
     """Blue back on its previous version; a deployment is done to blue only once the live
     CNAME's move away from it has settled (clients with the old answer still reach it)."""
-    previous = require(ctx.run.facts.previous_version_label, "previous version label")
+    previous = require(ctx.run.rollback_version, "previous version label")
     blue = current_blue(ctx)
     if blue.status == "Updating" and blue.abortable:
         try:
@@ -87,7 +87,7 @@ def _require_original_cname(ctx: StepContext) -> None:
 def _confirm_production(ctx: StepContext) -> None:
     facts, blue = ctx.run.facts, current_blue(ctx)
     where = (blue.status, blue.version_label, blue.cname)
-    if where != ("Ready", facts.previous_version_label, facts.blue_cname):
+    if where != ("Ready", ctx.run.rollback_version, facts.blue_cname):
         raise StepFailed(f"rollback incomplete: blue {blue.name} is {where}")
     note(
         ctx,

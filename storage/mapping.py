@@ -8,6 +8,7 @@ import json
 from dataclasses import asdict
 from typing import Any
 
+from engine.domain.lifecycle import states_where
 from engine.domain.model import (
     Bundle,
     EventRecord,
@@ -28,13 +29,11 @@ from engine.domain.ports.queue import WorkerInfo
 Row = Any
 FACT_COLUMNS = tuple(Facts.__dataclass_fields__)
 FIRST_TRIGGER = "start"  # the trigger of the transition a new run is created with
-FINISHED_STATES = (State.SUCCEEDED, State.ROLLED_BACK, State.REFUSED)  # prunable; free target
-# Runs a worker may drive: not waiting for an operator (awaiting_cutover), not final. The
-# claimable rule built on it is `storage.queue._claimable` (spelled for sqlite3 in
-# `storage.sqlite_reader.claimable`).
-DRIVEN = tuple(
-    s.value for s in State if s.is_unfinished and s not in (State.AWAITING_CUTOVER, State.FAILED)
-)
+# From the lifecycle table: finished runs free their target and may be pruned; a worker may
+# claim a run resting in a state it drives. The claimable rule built on DRIVEN is
+# `storage.queue._claimable` (spelled for sqlite3 in `storage.sqlite_reader.claimable`).
+FINISHED_STATES = states_where(frees_target=True)
+DRIVEN = tuple(state.value for state in states_where(worker_drives=True))
 
 
 def active_target(run: Run) -> str | None:

@@ -10,39 +10,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, NewType
 
+# The lifecycle's own enums, re-exported: most of the code imports them from here.
+from engine.domain.lifecycle import State as State
+from engine.domain.lifecycle import Trigger as Trigger
+
 RunId = NewType("RunId", str)
-
-
-class State(enum.StrEnum):
-    """Lifecycle states; the values are what the database and `--json` output show."""
-
-    QUEUED = "queued"  # submitted for the worker pool; nothing checked or changed yet
-    PREFLIGHT = "preflight"
-    CLONING = "cloning"
-    SWAPPING = "swapping"
-    DEPLOYING = "deploying"
-    VERIFYING = "verifying"
-    AWAITING_CUTOVER = "awaiting_cutover"
-    CUTTING_OVER = "cutting_over"
-    BAKING = "baking"
-    CLEANING_UP = "cleaning_up"
-    ROLLING_BACK = "rolling_back"
-    SUCCEEDED = "succeeded"
-    ROLLED_BACK = "rolled_back"
-    REFUSED = "refused"  # preflight refused the release: bad input, nothing was changed
-    FAILED = "failed"
-
-    @property
-    def is_final(self) -> bool:
-        return self in FINAL_STATES
-
-    @property
-    def is_unfinished(self) -> bool:
-        """Unfinished runs hold their target: in progress, waiting, or failed (resumable)."""
-        return self not in (State.SUCCEEDED, State.ROLLED_BACK, State.REFUSED)
-
-
-FINAL_STATES = frozenset({State.SUCCEEDED, State.ROLLED_BACK, State.REFUSED, State.FAILED})
 
 
 class Mode(enum.StrEnum):
@@ -50,6 +22,9 @@ class Mode(enum.StrEnum):
 
     FULL = "full"
     DEPLOY = "deploy"
+    # `rollback --to-version LABEL`: a run created in rolling_back that puts blue on LABEL
+    # (its version_label); facts.previous_version_label is what blue ran when asked.
+    RESTORE = "restore"
 
 
 class EventSource(enum.StrEnum):
@@ -170,6 +145,15 @@ class Run:
     engine_version: str | None = None
     engine_revision: int | None = None
 
+    @property
+    def rollback_version(self) -> str | None:
+        """The version a rollback puts blue on: blue's version before this run, or the one
+        `rollback --to-version` asked for (runs recorded before Mode.RESTORE kept that one
+        as their previous version)."""
+        if self.mode is Mode.RESTORE:
+            return self.version_label
+        return self.facts.previous_version_label
+
 
 @dataclass(frozen=True)
 class TransitionRecord:
@@ -192,26 +176,3 @@ class EventRecord:
     source: EventSource
     message: str
     data: dict[str, Any] = field(default_factory=dict)
-
-
-class Trigger(enum.StrEnum):
-    """The events that move a run; state actions return one of the happy-path triggers."""
-
-    START = "start"  # queued -> preflight (a worker took the run)
-    PREFLIGHT_PASSED = "preflight_passed"  # preflight -> cloning
-    CLONED = "cloned"  # cloning -> swapping
-    SWAPPED = "swapped"  # swapping -> deploying
-    DEPLOYED = "deployed"  # deploying -> verifying (mode full)
-    PAUSE = "pause"  # deploying -> awaiting_cutover (mode deploy)
-    CUTOVER = "cutover"  # awaiting_cutover -> verifying (operator)
-    VERIFIED = "verified"  # verifying -> cutting_over
-    CUT_OVER = "cut_over"  # cutting_over -> baking
-    BAKED = "baked"  # baking -> cleaning_up
-    CLEANED_UP = "cleaned_up"  # cleaning_up -> succeeded
-    FAIL = "fail"  # any step before cleaning_up -> rolling_back
-    REFUSE = "refuse"  # preflight -> refused (bad input: nothing to undo)
-    ROLLBACK = "rollback"  # operator: awaiting_cutover / in progress / failed -> rolling_back
-    UNDONE = "undone"  # rolling_back -> rolled_back
-    GIVE_UP = "give_up"  # rolling_back / cleaning_up -> failed (needs an operator)
-    RETRY_ROLLBACK = "retry_rollback"  # failed -> rolling_back (resume)
-    RETRY_CLEANUP = "retry_cleanup"  # failed -> cleaning_up (resume)

@@ -15,7 +15,8 @@ import click
 
 from engine.domain.errors import BlueGreenError, StoreError
 from engine.domain.exit_codes import ExitCode
-from engine.domain.model import Mode, Run, State
+from engine.domain.lifecycle import Kind
+from engine.domain.model import Mode, Run
 from engine.operator.execution import Operation, execute, fail, overrides_of
 from engine.operator.inputs import lock_policy_of, release_request
 from engine.operator.settings import Settings, load_settings
@@ -86,10 +87,9 @@ def follow_run(runner: Runner, run: Run, observer: Observer) -> Outcome:
 
 
 def _rests(run: Run) -> bool:
-    """Final, or waiting for cutover with nobody driving it any more."""
-    if run.state.is_final:
-        return True
-    return run.state is State.AWAITING_CUTOVER and run.lease_owner is None
+    """Final, or resting (waiting for cutover) with nobody driving it any more."""
+    kind = run.state.info.kind
+    return kind is Kind.FINAL or (kind is Kind.RESTING and run.lease_owner is None)
 
 
 @click.command("worker")

@@ -7,7 +7,6 @@ printed is redacted.
 
 from __future__ import annotations
 
-import importlib
 import json
 import os
 import sys
@@ -58,18 +57,44 @@ def now_utc() -> datetime:
     return datetime.now(UTC)
 
 
-def emit(document: Any, as_json: bool, table_name: str) -> None:
-    """Print a document redacted, as JSON or as the Rich table `views.<module>.<function>`
-    named by `table_name` (Rich loads only for a table: `--json` and cron never pay for it)."""
+RichTable = Callable[[Any], Any]  # a view: document -> Rich renderable
+
+
+# The views a command prints, loaded on first use (Rich loads only for a table: `--json` and
+# cron never pay for it); typed, so mypy sees every view a command names.
+def runs_table() -> RichTable:
+    from engine.operator.views.tables import runs_table
+
+    return runs_table
+
+
+def run_view() -> RichTable:
+    from engine.operator.views.tables import run_view
+
+    return run_view
+
+
+def status_table() -> RichTable:
+    from engine.operator.views.tables import status_table
+
+    return status_table
+
+
+def workers_table() -> RichTable:
+    from engine.operator.views.workers import workers_table
+
+    return workers_table
+
+
+def emit(document: Any, as_json: bool, view: Callable[[], RichTable]) -> None:
+    """Print a document redacted, as JSON or as the Rich table `view()` returns."""
     safe = Redactor.from_environment().data(document)
     if as_json:
         click.echo(json.dumps(safe, indent=2))
         return
     from rich.console import Console
 
-    module, function = table_name.split(".")
-    views = importlib.import_module(f"engine.operator.views.{module}")
-    table: Callable[[Any], Any] = getattr(views, function)
+    table = view()
     terminal = sys.stdout.isatty()
     width = None if terminal or os.environ.get("COLUMNS") else NON_TERMINAL_WIDTH
     Console(file=sys.stdout, width=width, highlight=False).print(table(safe))
@@ -136,7 +161,7 @@ def list_command(
     query = RunQuery(app, blue, tuple(State(s) for s in states), since, limit)
     with opened_store(database_url) as store:
         rows = [summary_of(store, run) for run in store.list_runs(query)]
-    emit(rows, as_json, "tables.runs_table")
+    emit(rows, as_json, runs_table)
 
 
 @runs_group.command("show")
@@ -147,7 +172,7 @@ def show_command(run_id: str, as_json: bool, database_url: str | None) -> None:
     """A run's inputs, facts, timeline of steps, events, error and rollback."""
     with opened_store(database_url) as store:
         detail = detail_of(store, run_id)
-    emit(detail, as_json, "tables.run_view")
+    emit(detail, as_json, run_view)
 
 
 @runs_group.command("export")
@@ -157,7 +182,7 @@ def export_command(run_id: str, database_url: str | None) -> None:
     """A run's whole history as JSON (the same document as `runs show --json`)."""
     with opened_store(database_url) as store:
         detail = detail_of(store, run_id)
-    emit(detail, True, "tables.run_view")
+    emit(detail, True, run_view)
 
 
 @runs_group.command("report")
@@ -213,9 +238,9 @@ def status_command(app: str | None, as_json: bool, database_url: str | None) -> 
     with opened_store(database_url) as store:
         rows = [status_row(run, store.transitions(run.id), now) for run in store.list_runs(query)]
         fleet = pool_document(store, now)
-    emit(rows, as_json, "tables.status_table")
+    emit(rows, as_json, status_table)
     if fleet is not None and not as_json:  # --json keeps its list of runs; `workers` has JSON
-        emit(fleet, False, "workers.workers_table")
+        emit(fleet, False, workers_table)
 
 
 @click.command("workers")
@@ -227,7 +252,7 @@ def workers_command(as_json: bool, database_url: str | None) -> None:
         from engine.operator.views.workers import workers_document
 
         fleet = pool_document(store, now_utc()) or workers_document([], [], now_utc())
-    emit(fleet, as_json, "workers.workers_table")
+    emit(fleet, as_json, workers_table)
 
 
 def pool_document(store: RunHistory, now: datetime) -> dict[str, Any] | None:

@@ -2,7 +2,8 @@
 
 Each loop: run the state's action; turn its result (or its failure) into a trigger; commit the
 new state, the transition and the events in one transaction; only then start the next action.
-A drive rests in awaiting_cutover or a final state, or stops when interrupted or out of lease.
+A drive runs while the run is in a working state (the lifecycle table says which) and stops
+when it rests or ends, or when it is interrupted or out of lease.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from engine.domain import lifecycle
 from engine.domain.errors import BlueGreenError, LeaseLostError, StoreError
 from engine.domain.exit_codes import ExitCode
 from engine.domain.health_urls import SecretNotStored
@@ -35,7 +37,7 @@ from engine.release.hooks import DriveHooks, NoHooks
 from engine.release.interrupt import Interrupt, Interrupted
 from engine.release.journal import RetryRelay, RunJournal
 from engine.release.leases import DEFAULT_LEASE_SECONDS, Heartbeat, new_owner_id
-from engine.release.machine import FORWARD_STATES, next_state
+from engine.release.machine import next_state
 from engine.release.observer import Observer, Outcome
 from engine.release.outcomes import outcome_of
 from engine.release.preflight_failures import (
@@ -156,7 +158,7 @@ class Drive:
         return self._finish(outcome_of(self.run, self._s.store.transitions(self.run.id)))
 
     def _advance(self, heartbeat: Heartbeat) -> None:
-        while not self.run.state.is_final and self.run.state is not State.AWAITING_CUTOVER:
+        while self.run.state.is_working:  # resting and final states end the drive
             heartbeat.check()
             self._s.interrupt.check()
             state = self.run.state
@@ -183,7 +185,7 @@ class Drive:
         if state is State.PREFLIGHT:
             return self._preflight_failed(reason, error)
         self.journal.event(EventSource.ENGINE, reason, error=type(error).__name__)
-        if state in FORWARD_STATES:
+        if state.info.on_failure is Trigger.FAIL:  # a forward step: roll the release back
             self.run.rollback_reason = reason
             return Trigger.FAIL, reason
         self.run.error = reason
@@ -212,7 +214,7 @@ class Drive:
         self.journal.event(EventSource.ENGINE, message)
         with contextlib.suppress(StoreError):  # unwritten, the run is resumable all the same
             self.journal.save()
-        return Outcome(self.run, ExitCode.INTERRUPTED, message, passing=True)
+        return Outcome(self.run, ExitCode.INTERRUPTED, message, True, lifecycle.INTERRUPTED)
 
     def _store_failed(self, error: StoreError) -> Outcome:
         message = (

@@ -1,71 +1,14 @@
-"""The release lifecycle as a `transitions` state machine: states, triggers, rollback branch.
+"""The release lifecycle as a `transitions` state machine, built from the domain's one table
+(`engine.domain.lifecycle.TRANSITIONS`): this module adds no state and no rule of its own.
 
-`next_state(state, trigger)` is the pure question the runner asks before it persists a move;
-`LifecycleModel` fires triggers on a small model object for callers that want a stateful one.
+`next_state(state, trigger)` is the pure question the runner asks before it persists a move.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any, TypedDict
+from transitions import Machine
 
-from transitions import Machine, MachineError
-
-from engine.domain.model import State, Trigger
-
-# States a release moves forward through; a failure in any of them rolls the release back.
-FORWARD_STATES: tuple[State, ...] = (
-    State.PREFLIGHT,
-    State.CLONING,
-    State.SWAPPING,
-    State.DEPLOYING,
-    State.VERIFYING,
-    State.CUTTING_OVER,
-    State.BAKING,
-)
-
-# Where an operator may ask for a rollback: a waiting, failed or unfinished run.
-ROLLBACK_SOURCES: tuple[State, ...] = (
-    *FORWARD_STATES,
-    State.AWAITING_CUTOVER,
-    State.CLEANING_UP,
-    State.ROLLING_BACK,  # an interrupted rollback: the operator asks to finish it
-    State.FAILED,
-)
-
-
-class _Row(TypedDict):
-    trigger: str
-    source: list[State]
-    dest: State
-
-
-def _row(trigger: Trigger, sources: Sequence[State], dest: State) -> _Row:
-    return {"trigger": trigger.value, "source": list(sources), "dest": dest}
-
-
-TRANSITIONS: tuple[_Row, ...] = (
-    _row(Trigger.START, [State.QUEUED], State.PREFLIGHT),
-    # A queued run that an operator rolls back has nothing to undo: it is only cancelled.
-    _row(Trigger.ROLLBACK, [State.QUEUED], State.ROLLING_BACK),
-    _row(Trigger.PREFLIGHT_PASSED, [State.PREFLIGHT], State.CLONING),
-    _row(Trigger.CLONED, [State.CLONING], State.SWAPPING),
-    _row(Trigger.SWAPPED, [State.SWAPPING], State.DEPLOYING),
-    _row(Trigger.DEPLOYED, [State.DEPLOYING], State.VERIFYING),
-    _row(Trigger.PAUSE, [State.DEPLOYING], State.AWAITING_CUTOVER),
-    _row(Trigger.CUTOVER, [State.AWAITING_CUTOVER], State.VERIFYING),
-    _row(Trigger.VERIFIED, [State.VERIFYING], State.CUTTING_OVER),
-    _row(Trigger.CUT_OVER, [State.CUTTING_OVER], State.BAKING),
-    _row(Trigger.BAKED, [State.BAKING], State.CLEANING_UP),
-    _row(Trigger.CLEANED_UP, [State.CLEANING_UP], State.SUCCEEDED),
-    _row(Trigger.FAIL, FORWARD_STATES, State.ROLLING_BACK),
-    _row(Trigger.REFUSE, [State.PREFLIGHT], State.REFUSED),
-    _row(Trigger.ROLLBACK, ROLLBACK_SOURCES, State.ROLLING_BACK),
-    _row(Trigger.UNDONE, [State.ROLLING_BACK], State.ROLLED_BACK),
-    _row(Trigger.GIVE_UP, [State.ROLLING_BACK, State.CLEANING_UP], State.FAILED),
-    _row(Trigger.RETRY_ROLLBACK, [State.FAILED], State.ROLLING_BACK),
-    _row(Trigger.RETRY_CLEANUP, [State.FAILED], State.CLEANING_UP),
-)
+from engine.domain.lifecycle import TRANSITIONS, State, Trigger
 
 
 class InvalidTransition(ValueError):
@@ -81,24 +24,16 @@ class InvalidTransition(ValueError):
         self.trigger = trigger
 
 
-class LifecycleModel:
-    """The object the machine drives: it carries only the current state."""
-
-    state: State
-    trigger: Any  # added by the machine: model.trigger("name")
-
-    def __init__(self, state: State) -> None:
-        self.state = state
-
-
-def build_machine(model: LifecycleModel | None = None) -> Machine:
-    """A machine over the State enum; without a model it only answers questions."""
+def build_machine() -> Machine:
+    """A model-less machine over the State enum: it only answers questions."""
     return Machine(
-        model=model if model is not None else [],
+        model=[],
         states=State,
-        transitions=[dict(row) for row in TRANSITIONS],
-        initial=model.state if model is not None else State.PREFLIGHT,
-        model_attribute="state",
+        transitions=[
+            {"trigger": row.trigger.value, "source": list(row.sources), "dest": row.dest}
+            for row in TRANSITIONS
+        ],
+        initial=State.QUEUED,
         auto_transitions=False,
         queued=False,
         send_event=False,
@@ -122,20 +57,4 @@ def next_state(state: State, trigger: Trigger) -> State:
 
 def allowed_triggers(state: State) -> list[Trigger]:
     """The triggers that may fire from `state`, in table order."""
-    return [Trigger(row["trigger"]) for row in TRANSITIONS if state in row["source"]]
-
-
-def fire(model: LifecycleModel, trigger: Trigger) -> State:
-    """Fire `trigger` on a model bound to a machine (see `bind`); returns the new state."""
-    try:
-        model.trigger(trigger.value)
-    except (MachineError, AttributeError) as error:
-        raise InvalidTransition(model.state, trigger) from error
-    return model.state
-
-
-def bind(state: State) -> LifecycleModel:
-    """A fresh model in `state`, bound to its own machine."""
-    model = LifecycleModel(state)
-    build_machine(model)
-    return model
+    return [row.trigger for row in TRANSITIONS if state in row.sources]

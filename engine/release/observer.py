@@ -10,7 +10,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from engine.domain.model import EventRecord, Run, State, TransitionRecord
+from engine.domain.lifecycle import Verdict
+from engine.domain.model import EventRecord, Run, TransitionRecord
 from engine.domain.ports.cloud import Environment
 
 
@@ -25,6 +26,9 @@ class Outcome:
     # runner's lease ran out locally, a drain asked it to stop): another drive may continue
     # the run at once. False for what needs an operator (an input to give again, a refusal).
     passing: bool = False
+    # What the run's state and history mean to its caller (engine.domain.verdicts); None
+    # when the drive stopped mid-way for a reason of its own (lease lost, database down).
+    verdict: Verdict | None = None
 
 
 class Observer(Protocol):
@@ -62,18 +66,3 @@ class NullObserver:
 
     def finished(self, outcome: Outcome) -> None:
         pass
-
-
-# A state's display order in timelines and progress.
-LIFECYCLE: Sequence[State] = (
-    State.PREFLIGHT,
-    State.CLONING,
-    State.SWAPPING,
-    State.DEPLOYING,
-    State.AWAITING_CUTOVER,
-    State.VERIFYING,
-    State.CUTTING_OVER,
-    State.BAKING,
-    State.CLEANING_UP,
-    State.ROLLING_BACK,
-)

@@ -4,36 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from engine.domain import lifecycle
 from engine.domain.exit_codes import ExitCode
-from engine.domain.model import Run, State, TransitionRecord, Trigger
+from engine.domain.model import Run, State, TransitionRecord
+from engine.domain.verdicts import exit_code_of, verdict_of
 from engine.release.observer import Outcome
 
 
-def rollback_cause(transitions: Sequence[TransitionRecord]) -> TransitionRecord | None:
-    """The transition that first took the run into rolling_back (a failure, or an operator)."""
-    return next((t for t in transitions if t.to_state is State.ROLLING_BACK), None)
-
-
-def failed_in_preflight(transitions: Sequence[TransitionRecord]) -> bool:
-    """Runs recorded before the `refused` state went preflight -> rolling_back -> rolled_back."""
-    cause = rollback_cause(transitions)
-    return (
-        cause is not None and cause.trigger == Trigger.FAIL and cause.from_state is State.PREFLIGHT
-    )
-
-
 def exit_code_for(run: Run, transitions: Sequence[TransitionRecord]) -> ExitCode:
-    """0 did what was asked; 1 failed and rolled back; 2 preflight refused; 4 needs an operator."""
-    if run.state in (State.SUCCEEDED, State.AWAITING_CUTOVER):
-        return ExitCode.OK
-    if run.state is State.REFUSED:
-        return ExitCode.USAGE
-    if run.state is State.ROLLED_BACK:
-        cause = rollback_cause(transitions)
-        if cause is None or cause.trigger != Trigger.FAIL:
-            return ExitCode.OK  # the operator asked for this rollback
-        return ExitCode.USAGE if cause.from_state is State.PREFLIGHT else ExitCode.ROLLED_BACK
-    return ExitCode.NEEDS_OPERATOR
+    """The run's exit code (`engine.domain.verdicts`, the one rule every view uses); a drive
+    that stopped in a working state exits 4: an operator resumes it."""
+    code = exit_code_of(run, transitions)
+    return ExitCode.NEEDS_OPERATOR if code is None else code
 
 
 def summary_of(run: Run, transitions: Sequence[TransitionRecord]) -> str:
@@ -63,10 +45,11 @@ def summary_of(run: Run, transitions: Sequence[TransitionRecord]) -> str:
 def _rolled_back(
     run: Run, transitions: Sequence[TransitionRecord], target: str, previous: str
 ) -> str:
-    if failed_in_preflight(transitions):
+    verdict = verdict_of(run, transitions)
+    if verdict is lifecycle.REFUSED:  # recorded before the `refused` state existed
         return f"refused before touching anything: {run.rollback_reason}"
-    if exit_code_for(run, transitions) is ExitCode.OK:
-        return f"rolled back as asked: {target} serves {previous}"
+    if verdict is lifecycle.ROLLED_BACK_BY_OPERATOR:
+        return f"rolled back as asked: {target} serves {run.rollback_version or previous}"
     return (
         f"release of {run.version_label} failed and was rolled back: {run.rollback_reason}. "
         f"{target} serves {previous} as before"
@@ -74,4 +57,6 @@ def _rolled_back(
 
 
 def outcome_of(run: Run, transitions: Sequence[TransitionRecord]) -> Outcome:
-    return Outcome(run, int(exit_code_for(run, transitions)), summary_of(run, transitions))
+    verdict = verdict_of(run, transitions)
+    code = exit_code_for(run, transitions)
+    return Outcome(run, int(code), summary_of(run, transitions), verdict=verdict)

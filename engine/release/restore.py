@@ -1,15 +1,15 @@
 """`bluegreen rollback --to-version LABEL` with no run: put the target's blue on that version.
 
-It becomes a run of its own that starts in rolling_back, with facts that say "blue's previous
-version was LABEL", so the same idempotent rollback action does the work: blue back on LABEL,
-CNAMEs swapped back if a run left them swapped, green terminated if it lives.
+It becomes a run of its own (mode `restore`) that starts in rolling_back and whose version is
+LABEL (`Run.rollback_version`), so the same idempotent rollback action does the work: blue
+back on LABEL, CNAMEs swapped back if a run left them swapped, green terminated if it lives.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from engine.domain.model import Facts, Guards, HealthCheck, Run, State, Target
+from engine.domain.model import Facts, Guards, HealthCheck, Mode, Run, State, Target
 from engine.domain.ports.cloud import Environment
 from engine.domain.ports.store import RunQuery
 from engine.release.drive import Drive
@@ -67,13 +67,14 @@ def _restore_run(
     runner: Runner, request: RestoreRequest, blue: Environment, green: Environment | None
 ) -> Run:
     release = ReleaseRequest(request.target, request.green, request.version_label,
-                             health=request.health, guards=request.guards)  # fmt: skip
+                             mode=Mode.RESTORE, health=request.health,
+                             guards=request.guards)  # fmt: skip
     run = release.new_run(runner.services.clock.now(), State.ROLLING_BACK)
     blue_cname, green_cname = _own_cnames(runner, request.target, blue, green)
     run.facts = Facts(
         blue_env_id=blue.id,
         blue_cname=blue_cname,
-        previous_version_label=request.version_label,
+        previous_version_label=blue.version_label,  # what blue ran when the operator asked
         green_env_id=green.id if green else None,
         green_cname=green_cname,
         template_name=None,

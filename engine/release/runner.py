@@ -101,7 +101,7 @@ class Runner:
     def _submit_once(self, request: ReleaseRequest, lock: LockPolicy) -> Run:
         holder = self._store.find_unfinished(request.target)
         if holder is not None:
-            parked = holder.state in (State.AWAITING_CUTOVER, State.FAILED)
+            parked = holder.state.info.rests_for_operator  # awaiting cutover, or failed
             if lock.on_unfinished is OnUnfinished.RESUME and not parked:
                 return holder
             raise target_busy(holder, self.services.clock.now())

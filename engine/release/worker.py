@@ -119,7 +119,7 @@ class Worker:
             return  # the lease expires and another worker (or this one) tries again
         outcome = drive.drive()
         state = drive.run.state
-        if outcome.passing and not state.is_final and state is not State.AWAITING_CUTOVER:
+        if outcome.passing and state.is_working:  # stopped mid-way, not resting: hand it on
             with self._lock:
                 self._hand_overs.add(run.id)
             self._hand_over_stopped()

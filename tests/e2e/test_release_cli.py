@@ -3,6 +3,8 @@ types them, against the simulator."""
 
 from __future__ import annotations
 
+import json
+
 from engine.domain.ports.store import RunQuery
 from simulator import Simulator
 from simulator.seed import ReleaseTarget, add_version, wait_for_version
@@ -101,6 +103,15 @@ def test_a_cron_rerun_is_a_no_op_and_rollback_to_version_puts_blue_back(
     store.close()
     assert back.exit_code == 0, back
     assert_blue_serves(world(sim, target), "v1", target.cname)
+    # The history says what happened: an operator put blue from v2 back on v1.
+    shown = json.loads(cli.run("runs", "show", back.run_id, "--json").stdout)
+    assert (shown["mode"], shown["previous_version_label"], shown["version_label"]) == (
+        "restore", "v2", "v1",
+    )  # fmt: skip
+    assert shown["outcome"]["verdict"] == "rolled_back_by_operator"
+    assert shown["outcome"]["exit_code"] == 0
+    listed = cli.run("runs", "list").stdout
+    assert "v2 -> v1" in listed, listed
 
 
 def test_bad_input_exits_2_with_one_line_and_creates_nothing(

@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any, TextIO
 
+from engine.domain.durations import human_duration, utc
 from engine.domain.model import EventRecord, Run, RunId, State, TransitionRecord
 from engine.domain.ports.cloud import Environment
 from engine.domain.text_checks import printable
@@ -24,8 +25,6 @@ from engine.operator.progress.records import (
     waiting_record,
     waiting_signature,
 )
-from engine.operator.views.document import utc
-from engine.operator.views.history import human_duration
 from engine.release.observer import Outcome
 from engine.release.redact import Redactor
 

@@ -17,6 +17,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from engine.domain.durations import human_duration, seconds_between
 from engine.domain.model import EventRecord, EventSource, Run, State, TransitionRecord
 from engine.domain.ports.cloud import Environment
 from engine.domain.text_checks import printable
@@ -28,7 +29,6 @@ from engine.operator.progress.records import (
     health_text,
     transition_record,
 )
-from engine.operator.views.history import human_duration, seconds_between
 from engine.operator.views.tables import SOURCE_STYLES
 from engine.release.observer import Outcome
 from engine.release.redact import Redactor
@@ -192,7 +192,7 @@ def _steps_table(watch: _Watch, now: datetime) -> Table:
     for step in watch.steps:
         done = step.ended_at is not None
         end = step.ended_at or now
-        mark = "done" if done else ("rests" if step.state.is_final else ">>")
+        mark = "done" if done else (">>" if step.state.is_working else "rests")
         style = "green" if done else "bold yellow"
         duration = human_duration(seconds_between(step.started_at, end))
         table.add_row(Text(mark, style=style), Text(step.state.value, style=style), duration)

@@ -10,11 +10,12 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from engine.domain.durations import run_duration_seconds, seconds_between
 from engine.domain.model import EventRecord, Run, TransitionRecord
 from engine.domain.ports.cloud import Environment
 from engine.operator.notifications import outcome_name
 from engine.operator.views.document import iso, run_document, without
-from engine.operator.views.history import is_failure, seconds_between
+from engine.operator.views.history import is_failure
 from engine.release.observer import Outcome
 
 
@@ -99,7 +100,6 @@ def waiting_signature(record: dict[str, Any]) -> tuple[Any, ...]:
 
 def finished_record(outcome: Outcome, now: datetime) -> dict[str, Any]:
     run = outcome.run
-    end = run.finished_at if run.state.is_final and run.finished_at else now
     return {
         "type": "finished",
         "at": iso(now),
@@ -112,5 +112,5 @@ def finished_record(outcome: Outcome, now: datetime) -> dict[str, Any]:
         "rollback_reason": run.rollback_reason,
         "created_at": iso(run.created_at),
         "finished_at": iso(run.finished_at) if run.state.is_final else None,
-        "duration_seconds": max(0.0, seconds_between(run.created_at, end)),
+        "duration_seconds": run_duration_seconds(run, now=now),
     }

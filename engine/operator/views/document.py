@@ -6,17 +6,11 @@ spells out a run's identity fields again.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
+from engine.domain.durations import utc
 from engine.domain.model import Run
-
-
-def utc(moment: datetime) -> datetime:
-    """Timezone-aware UTC (a naive time from a database is taken as UTC)."""
-    if moment.tzinfo is None:
-        return moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC)
 
 
 def iso(moment: datetime | None) -> str | None:

@@ -11,31 +11,17 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
-from engine.domain.exit_codes import ExitCode
+from engine.domain.durations import (
+    human_duration,
+    run_duration_seconds,
+    run_end,
+    seconds_between,
+    utc,
+)
 from engine.domain.model import EventRecord, EventSource, Run, State, TransitionRecord
-from engine.operator.views.document import iso, run_document, utc, without
+from engine.domain.verdicts import verdict_of
+from engine.operator.views.document import iso, run_document, without
 from engine.operator.views.windows import windows_of
-
-# What each resting state means to an operator, and the exit code the CLI gives it.
-OUTCOMES: dict[State, tuple[ExitCode, str]] = {
-    State.SUCCEEDED: (ExitCode.OK, "released: blue runs the new version on its own CNAME"),
-    State.AWAITING_CUTOVER: (
-        ExitCode.OK,
-        "deployed; waiting for `bluegreen cutover` (or `rollback`)",
-    ),
-    State.ROLLED_BACK: (
-        ExitCode.ROLLED_BACK,
-        "release failed and was rolled back; production untouched",
-    ),
-    State.REFUSED: (
-        ExitCode.USAGE,
-        "refused in preflight (bad input); nothing in AWS was changed",
-    ),
-    State.FAILED: (
-        ExitCode.NEEDS_OPERATOR,
-        "failed and could not fully undo; needs an operator (`bluegreen resume`)",
-    ),
-}
 
 
 @dataclass(frozen=True)
@@ -51,38 +37,6 @@ class Step:
         if self.ended_at is None:
             return None
         return seconds_between(self.started_at, self.ended_at)
-
-
-def human_duration(seconds: float | None) -> str:
-    """3.2s, 42s, 4m12s, 1h02m, 3d04h: how long something took, for people."""
-    if seconds is None:
-        return "-"
-    if seconds < 10:
-        return f"{seconds:.1f}s"
-    minutes, secs = divmod(round(seconds), 60)
-    hours, minutes = divmod(minutes, 60)
-    if hours >= 48:
-        return f"{hours // 24}d{hours % 24:02d}h"
-    if hours:
-        return f"{hours}h{minutes:02d}m"
-    return f"{minutes}m{secs:02d}s" if minutes else f"{secs}s"
-
-
-def seconds_between(start: datetime, end: datetime) -> float:
-    return round((utc(end) - utc(start)).total_seconds(), 6)
-
-
-def run_end(run: Run, transitions: Sequence[TransitionRecord]) -> datetime:
-    """Where the run's duration stops: finished_at, or its last transition while unfinished."""
-    start = utc(run.created_at)
-    if run.state.is_final and run.finished_at is not None:
-        return max(start, utc(run.finished_at))
-    moments = [utc(record.at) for record in transitions]
-    return max([start, *moments])
-
-
-def run_duration_seconds(run: Run, transitions: Sequence[TransitionRecord]) -> float:
-    return seconds_between(run.created_at, run_end(run, transitions))
 
 
 def steps_of(run: Run, transitions: Sequence[TransitionRecord]) -> list[Step]:
@@ -120,11 +74,19 @@ def _state_entries(
     return entries
 
 
-def outcome_of(run: Run) -> dict[str, Any]:
-    if run.state not in OUTCOMES:
-        return {"state": run.state.value, "exit_code": None, "meaning": "in progress"}
-    exit_code, meaning = OUTCOMES[run.state]
-    return {"state": run.state.value, "exit_code": int(exit_code), "meaning": meaning}
+def outcome_of(run: Run, transitions: Sequence[TransitionRecord]) -> dict[str, Any]:
+    """The run's verdict as `runs show` and the report give it: the exit code is the one its
+    command exited with (`engine.domain.verdicts`), for every final and resting state."""
+    verdict = verdict_of(run, transitions)
+    if verdict is None:
+        return {"state": run.state.value, "verdict": None, "exit_code": None,
+                "meaning": "in progress"}  # fmt: skip
+    return {
+        "state": run.state.value,
+        "verdict": verdict.name,
+        "exit_code": int(verdict.exit_code),
+        "meaning": verdict.meaning,
+    }
 
 
 def run_summary(run: Run, transitions: Sequence[TransitionRecord]) -> dict[str, Any]:
@@ -149,7 +111,7 @@ def run_detail(
         "updated_at": iso(run.updated_at),
         "inputs": inputs_of(run),
         "facts": {k: _jsonable(v) for k, v in asdict(run.facts).items()},
-        "outcome": outcome_of(run),
+        "outcome": outcome_of(run, transitions),
         "rollback_reason": run.rollback_reason,
         "rollback": rollback_of(run, transitions, steps, ordered_events),
         "lease": {"owner": run.lease_owner, "expires_at": iso(run.lease_expires_at)},

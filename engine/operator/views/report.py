@@ -13,8 +13,9 @@ from pathlib import Path
 from string import Template
 from typing import Any
 
+from engine.domain.durations import human_duration
 from engine.operator.views.document import iso
-from engine.operator.views.history import health_check_text, human_duration
+from engine.operator.views.history import health_check_text
 from engine.operator.views.report_chart import timeline_svg
 
 TEMPLATE_NAME = "report_template.html"

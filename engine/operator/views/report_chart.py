@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from html import escape
 from typing import Any
 
-from engine.operator.views.history import human_duration
+from engine.domain.durations import human_duration
+from engine.domain.lifecycle import LIFECYCLE
 
 WIDTH = 1000
 LEFT = 130  # room for lane labels
@@ -29,21 +30,10 @@ LANES = (
 )
 FAILURE_TRIGGERS = ("fail", "give_up")
 # The chart carries its own style, so the SVG stays readable when copied out of the page.
-STATE_COLOURS = {
-    "preflight": "#9aa5b8",
-    "cloning": "#4c78a8",
-    "swapping": "#72b7b2",
-    "deploying": "#54a24b",
-    "verifying": "#8cd17d",
-    "awaiting_cutover": "#b3c7e6",
-    "cutting_over": "#79706e",
-    "baking": "#e4b363",
-    "dns_settle": "#c9b8e8",  # windows (settle, bake) drawn under the steps
-    "bake": "#f2d49b",
-    "cleaning_up": "#bab0ac",
-    "rolling_back": "#f58518",
-    "failed": "#c62828",
-}
+# Each state's colour is in the lifecycle table; the windows (settle, bake) drawn under the
+# steps have their own.
+WINDOW_COLOURS = {"dns_settle": "#c9b8e8", "bake": "#f2d49b"}
+STATE_COLOURS = {info.state.value: info.colour for info in LIFECYCLE} | WINDOW_COLOURS
 MARKER_COLOURS = {
     "eb": "#1f6feb",
     "probe": "#1f8a4c",

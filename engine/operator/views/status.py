@@ -9,30 +9,14 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from engine.domain.durations import seconds_between, utc
+from engine.domain.lifecycle import states_where
 from engine.domain.model import Run, State, TransitionRecord
-from engine.operator.views.document import iso, run_document, utc
-from engine.operator.views.history import seconds_between
+from engine.operator.views.document import iso, run_document
 
-# What a run in each state is waiting for, in an operator's words.
-WAITS_FOR: dict[State, str] = {
-    State.QUEUED: "a worker (`bluegreen worker`) to take it",
-    State.PREFLIGHT: "the checks before anything changes (credentials, blue, version)",
-    State.CLONING: "green to launch from blue's configuration (Ready, health Green)",
-    State.SWAPPING: "the CNAME swap (both environments Ready, CNAMEs moved)",
-    State.DEPLOYING: "the DNS settle after the swap, then blue to run the new version (Ready, "
-    "health Green)",
-    State.VERIFYING: "consecutive successful health probes of blue",
-    State.AWAITING_CUTOVER: "an operator: `bluegreen cutover {id}` (or `bluegreen rollback {id}`)",
-    State.CUTTING_OVER: "the CNAME swap back (blue serves live traffic again)",
-    State.BAKING: "the bake window: blue serves live traffic, green stays up to swap back to",
-    State.CLEANING_UP: "the DNS settle after the swap back, then green to terminate and the "
-    "template to be deleted",
-    State.ROLLING_BACK: "the undo (blue's previous version, swap back, green terminated)",
-    State.FAILED: "an operator: `bluegreen resume {id}` retries it",
-}
 _RELATIVE = re.compile(r"^\s*(\d+)\s*([smhdw])\s*$", re.IGNORECASE)
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
-UNFINISHED_STATES: tuple[State, ...] = tuple(state for state in State if state.is_unfinished)
+UNFINISHED_STATES: tuple[State, ...] = states_where(frees_target=False)
 EARLIEST = datetime.min.replace(tzinfo=UTC)
 
 
@@ -68,7 +52,8 @@ def lease_status(run: Run, now: datetime) -> str:
 
 
 def waits_for(run: Run) -> str:
-    return WAITS_FOR.get(run.state, "nothing").format(id=run.id)
+    """What a run in its state waits for, in an operator's words (the lifecycle table's)."""
+    return run.state.info.waits_for.format(id=run.id)
 
 
 def _moment(moment: datetime | None) -> str:
@@ -85,7 +70,7 @@ def holder_of(run: Run, now: datetime) -> str:
             f"nobody: the lease of {run.lease_owner} expired at {_moment(run.lease_expires_at)}; "
             f"`bluegreen resume {run.id}` takes over"
         )
-    if run.state in (State.AWAITING_CUTOVER, State.FAILED):
+    if run.state.info.rests_for_operator:
         return "nobody (the run rests until an operator acts)"
     return f"nobody: `bluegreen resume {run.id}` drives it"
 

@@ -12,16 +12,11 @@ from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderR
 from rich.table import Table
 from rich.text import Text
 
-from engine.operator.views.document import utc
-from engine.operator.views.history import health_check_text, human_duration
+from engine.domain.durations import human_duration, utc
+from engine.domain.lifecycle import LIFECYCLE
+from engine.operator.views.history import health_check_text
 
-STATE_STYLES = {
-    "succeeded": "green",
-    "rolled_back": "yellow",
-    "refused": "magenta",
-    "failed": "bold red",
-    "awaiting_cutover": "cyan",
-}
+STATE_STYLES = {info.state.value: info.style for info in LIFECYCLE}  # the lifecycle's own
 SOURCE_STYLES = {
     "eb": "cyan",
     "probe": "green",

@@ -7,8 +7,9 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from engine.domain.durations import utc
 from engine.domain.model import EventRecord, Run
-from engine.operator.views.document import iso, utc
+from engine.operator.views.document import iso
 
 LABELS = {"dns_settle": "DNS settle", "bake": "bake"}
 

@@ -11,10 +11,10 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from engine.domain.durations import human_duration
 from engine.domain.model import Run
 from engine.domain.ports.queue import WorkerInfo
 from engine.operator.views.document import iso
-from engine.operator.views.history import human_duration
 
 SILENT_AFTER_SECONDS = 120.0  # a heartbeat older than this: the worker is probably gone
 

@@ -9,15 +9,9 @@ from datetime import timedelta
 
 import pytest
 
+from engine.domain.durations import human_duration, run_duration_seconds
 from engine.domain.model import EventRecord, EventSource, RunId, State, TransitionRecord
-from engine.operator.views.history import (
-    human_duration,
-    is_failure,
-    run_detail,
-    run_duration_seconds,
-    run_summary,
-    steps_of,
-)
+from engine.operator.views.history import is_failure, run_detail, run_summary, steps_of
 from tests.unit.operator.releases import (
     T0,
     rolled_back_release,
@@ -142,6 +136,7 @@ def test_the_detail_document_is_json_with_transitions_events_and_steps() -> None
     assert detail["inputs"]["health_check"]["path"] == "/health"
     assert detail["outcome"] == {
         "state": "rolled_back",
+        "verdict": "rolled_back",
         "exit_code": 1,
         "meaning": "release failed and was rolled back; production untouched",
     }

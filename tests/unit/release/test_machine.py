@@ -7,7 +7,7 @@ import itertools
 import pytest
 
 from engine.domain.model import State, Trigger
-from engine.release.machine import InvalidTransition, allowed_triggers, bind, fire, next_state
+from engine.release.machine import InvalidTransition, allowed_triggers, next_state
 
 S, T = State, Trigger
 FORWARD = (
@@ -50,20 +50,6 @@ def test_every_pair_either_moves_as_designed_or_is_refused(state: State, trigger
     else:
         with pytest.raises(InvalidTransition, match=trigger.value):
             next_state(state, trigger)
-
-
-@pytest.mark.parametrize(("state", "trigger"), ALL_PAIRS, ids=lambda v: str(v))
-def test_firing_on_a_bound_model_agrees_with_the_pure_function(
-    state: State, trigger: Trigger
-) -> None:
-    model = bind(state)
-    if (state, trigger) in EXPECTED:
-        assert fire(model, trigger) is EXPECTED[(state, trigger)]
-        assert model.state is EXPECTED[(state, trigger)]
-    else:
-        with pytest.raises(InvalidTransition):
-            fire(model, trigger)
-        assert model.state is state
 
 
 def test_final_states_allow_nothing_but_failed_allows_the_retries_and_rollback() -> None:

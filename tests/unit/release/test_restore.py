@@ -30,7 +30,12 @@ def test_it_records_blue_and_the_version_to_go_back_to_then_rolls_back() -> None
         (None, "rolling_back", "start"),
         ("rolling_back", "rolled_back", "undone"),
     ]
-    assert run.facts.previous_version_label == "v2"
+    # Honest history: blue ran v1 when the operator asked, and the run put it on v2.
+    assert (run.mode, run.facts.previous_version_label, run.version_label) == (
+        Mode.RESTORE, "v1", "v2",
+    )  # fmt: skip
+    assert run.rollback_version == "v2"
+    assert outcome.summary.startswith("rolled back as asked: shop/shop-blue serves v2")
     assert run.facts.blue_env_id == h.world.beanstalk.env("shop-blue").id
     assert run.facts.blue_cname == "shop-blue.us-east-1.eb.test"
     operator = [e.message for e in h.store.events(run.id) if e.source is EventSource.OPERATOR]
