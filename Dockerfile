@@ -10,14 +10,19 @@
 ARG BASE_IMAGE=debian:bookworm-slim
 
 # Python itself, shared by the build stages and both runtimes (the venv's interpreter is
-# this one, so it must be the same in every stage).
+# this one, so it must be the same in every stage), and Debian's libpq for psycopg's pure
+# Python implementation (the lean image leaves out psycopg-binary's 12 MB of bundled libs).
+# A debootstrapped base keeps downloaded packages: cleaned here (about 9 MB).
 FROM ${BASE_IMAGE} AS python
 RUN apt-get update \
-    && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends python3=3.11.* \
+    && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+       python3=3.11.* libpq5=15.* \
+    && apt-get clean \
     && rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin /var/log/apt /var/log/dpkg.log
 
 # Dependencies only, from pyproject.toml and empty packages: this stage is reused until the
-# dependencies change. The optional build secrets carry a build host's pip index and CA
+# dependencies change. psycopg without its binary extra (the postgres extra's range; libpq
+# is Debian's, above). The optional build secrets carry a build host's pip index and CA
 # settings (hosts behind a proxy); they are mounted for the pip steps only, never stored.
 FROM python AS deps
 ENV DEBIAN_FRONTEND=noninteractive PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1
@@ -31,7 +36,7 @@ RUN --mount=type=secret,id=pip.conf,target=/etc/pip.conf \
     && python3 -m venv /opt/bluegreen \
     && mkdir -p engine states storage cloud simulator alembic \
     && for package in engine states storage cloud simulator; do touch "$package/__init__.py"; done \
-    && /opt/bluegreen/bin/pip install --quiet ".[postgres]" \
+    && /opt/bluegreen/bin/pip install --quiet . "psycopg>=3.1.18,<4" \
     && /opt/bluegreen/bin/pip uninstall --quiet --yes beanstalk-bluegreen \
     && rm -rf /src/*
 
@@ -90,6 +95,12 @@ CMD ["--help"]
 
 FROM runtime AS demo
 COPY --from=build-demo /opt/bluegreen /opt/bluegreen
+
+# The Bitbucket pipe (pipelines/bitbucket/pipe.yml): the lean image whose command is the CI
+# step, since a pipe runs its image's default command.
+FROM runtime AS pipe
+COPY --from=build-lean /opt/bluegreen /opt/bluegreen
+CMD ["ci-step"]
 
 # The default target (last): releases only, no simulator.
 FROM runtime AS lean

@@ -216,7 +216,7 @@ build_image() {
   "${bud[@]}" --target deps --tag "$IMAGE-deps" "$context" >"$WORK/deps.log" 2>&1 \
     || { tail -40 "$WORK/deps.log" >&2; die "buildah bud (deps stage) failed"; }
   local target tag
-  for target in lean demo; do
+  for target in lean demo pipe; do
     tag=$IMAGE
     [ "$target" = lean ] || tag="$IMAGE-$target"
     step "buildah bud --target $target -> $tag"
@@ -283,8 +283,17 @@ check_lean() {
   in_image python -c 'import boto3; [boto3.client(s, region_name="us-east-1") for s in
     "elasticbeanstalk s3 sts sso sso-oidc route53 ssm cloudwatch".split()]' \
     || die "a botocore model the engine needs is missing from $IMAGE"
+  step "psycopg in $IMAGE: $(in_image python -c 'import psycopg; print(psycopg.pq.__impl__, "libpq", psycopg.pq.version())')"
   if in_image python -c 'import simulator.core' >/dev/null 2>&1; then die "$IMAGE holds the simulator"; fi
   smoke_release
+}
+
+check_pipe() {
+  local command
+  command=$(buildah inspect --type image --format '{{.OCIv1.Config.Cmd}}' "$IMAGE-pipe")
+  [ "$command" = "[ci-step]" ] || die "$IMAGE-pipe runs $command, not ci-step"
+  open_image "$IMAGE-pipe"
+  step "$IMAGE-pipe: runs bluegreen $command"
 }
 
 check_demo() {
@@ -300,5 +309,6 @@ ensure_base_image
 write_pip_secrets
 build_image
 check_lean
+check_pipe
 check_demo
 step "images $IMAGE (lean) and $IMAGE-demo built and checked"
