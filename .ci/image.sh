@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
-# Lints the Dockerfile (hadolint), builds the image with buildah (chroot isolation, vfs
+# Lints the Dockerfile (hadolint), builds two images with buildah (chroot isolation, vfs
 # storage: no Docker engine needed) on a debian:bookworm-slim base made here with debootstrap
-# from this machine's configured Debian mirror, then runs `bluegreen --version` and the demo
-# inside the image and checks that it runs as a non-root user.
+# from this machine's configured Debian mirror: the lean one ($BLUEGREEN_IMAGE, releases only:
+# its uncompressed size is printed and must stay within 200 MB; a smoke release runs from it
+# against a simulator on the host) and the demo one ($BLUEGREEN_IMAGE-demo, with the
+# simulator: `bluegreen demo` runs inside it). Both must run as a non-root user.
 #
 # The base is cached per (suite, mirror) in $BLUEGREEN_CI_CACHE (default /var/cache/bluegreen-ci)
 # and in buildah's own store; a machine that never built it builds it from scratch.
 # Needs root (debootstrap, chroot). Env knobs: BLUEGREEN_IMAGE (tag to build),
-# BLUEGREEN_CI_CACHE, BLUEGREEN_IMAGE_SUITE (default bookworm), BLUEGREEN_KEEP_IMAGE=1.
+# BLUEGREEN_CI_CACHE, BLUEGREEN_IMAGE_SUITE (default bookworm), BLUEGREEN_KEEP_IMAGE=1,
+# BLUEGREEN_IMAGE_LIMIT_MB (default 200).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -212,38 +215,92 @@ build_image() {
   step "buildah bud --target deps -> $IMAGE-deps (cached until pyproject.toml changes)"
   "${bud[@]}" --target deps --tag "$IMAGE-deps" "$context" >"$WORK/deps.log" 2>&1 \
     || { tail -40 "$WORK/deps.log" >&2; die "buildah bud (deps stage) failed"; }
-  step "buildah bud -> $IMAGE"
-  "${bud[@]}" --tag "$IMAGE" "$context" >"$WORK/build.log" 2>&1 \
-    || { tail -40 "$WORK/build.log" >&2; die "buildah bud failed"; }
-  grep -E 'STEP [0-9]+|Using cache' "$WORK/build.log" | cut -c1-110 || true
+  local target tag
+  for target in lean demo pipe; do
+    tag=$IMAGE
+    [ "$target" = lean ] || tag="$IMAGE-$target"
+    step "buildah bud --target $target -> $tag"
+    "${bud[@]}" --target "$target" --tag "$tag" "$context" >"$WORK/build-$target.log" 2>&1 \
+      || { tail -40 "$WORK/build-$target.log" >&2; die "buildah bud ($target) failed"; }
+    grep -E 'STEP [0-9]+|Using cache' "$WORK/build-$target.log" | cut -c1-110 || true
+  done
 }
 
 in_image() {
   buildah run --isolation chroot "$CONTAINER" -- "$@"
 }
 
-check_image() {
-  local user uid
-  user=$(buildah inspect --type image --format '{{.OCIv1.Config.User}}' "$IMAGE")
+# A container of the image, in $CONTAINER; fails when the image or a command in it is root.
+open_image() {
+  local image=$1 user uid
+  user=$(buildah inspect --type image --format '{{.OCIv1.Config.User}}' "$image")
   case "${user%%:*}" in
-    "" | 0 | root) die "the image runs as root (User=\"$user\")" ;;
+    "" | 0 | root) die "$image runs as root (User=\"$user\")" ;;
   esac
-  CONTAINER=$(buildah from --pull=never --quiet "$IMAGE")
+  CONTAINER=$(buildah from --pull=never --quiet "$image")
   CONTAINERS+=("$CONTAINER")
   uid=$(in_image id -u)
-  [ "$uid" != 0 ] || die "a command in the image ran as root"
-  step "image user: $user (uid $uid inside)"
-  step "bluegreen --version: $(in_image bluegreen --version)"
-  if in_image bluegreen demo --help >/dev/null 2>&1; then
-    step "bluegreen demo (inside the image)"
-    in_image bluegreen demo
-  else
-    # TODO(issue 3): `bluegreen demo` is not there yet; until it lands, check that the CLI and
-    # the simulator import and start their help. Once it exists, this branch runs no more.
-    step "WARNING: no 'bluegreen demo' in this build yet: checking the CLI help instead"
-    in_image bluegreen --help
-    in_image bluegreen simulator --help >/dev/null
-  fi
+  [ "$uid" != 0 ] || die "a command in $image ran as root"
+  step "$image: user $user (uid $uid inside); $(in_image bluegreen --version)"
+}
+
+# The uncompressed size: every file of the image's root file system (apparent sizes).
+image_bytes() {
+  local mountpoint bytes
+  mountpoint=$(buildah mount "$CONTAINER")
+  bytes=$(du -sx --apparent-size -B1 "$mountpoint" | cut -f1)
+  buildah umount "$CONTAINER" >/dev/null
+  echo "$bytes"
+}
+
+check_size() {
+  local image=$1 limit=$2 bytes
+  bytes=$(image_bytes)
+  step "SIZE $image: $((bytes / 1000000)) MB uncompressed ($bytes bytes; limit: ${limit:-none} MB)"
+  [ -z "$limit" ] || [ "$bytes" -le $((limit * 1000000)) ] \
+    || die "$image is $((bytes / 1000000)) MB, over its limit of $limit MB"
+}
+
+# A release from the lean image against a simulator outside it, on this host's loopback.
+smoke_release() {
+  local env_file="$WORK/simulator.env" sim_pid envs=() line
+  step "smoke: simulator on the host; a release from inside the lean image"
+  "$(host_python)" .ci/smoke_simulator.py serve "$env_file" >"$WORK/simulator.log" 2>&1 &
+  sim_pid=$!
+  for _ in $(seq 120); do [ -s "$env_file" ] && break; sleep 0.5; done
+  [ -s "$env_file" ] || { cat "$WORK/simulator.log" >&2; die "the simulator did not start"; }
+  while IFS= read -r line; do envs+=(--env "$line"); done <"$env_file"
+  buildah run --isolation chroot "${envs[@]}" "$CONTAINER" -- \
+    bluegreen full --app shop --blue shop-blue --green shop-green --version-label v2 \
+    --log-format text || { kill "$sim_pid"; die "the smoke release failed (exit $?)"; }
+  "$(host_python)" .ci/smoke_simulator.py check "$env_file" || { kill "$sim_pid"; die "smoke check"; }
+  kill "$sim_pid" && wait "$sim_pid" || true
+}
+
+check_lean() {
+  open_image "$IMAGE"
+  check_size "$IMAGE" "${BLUEGREEN_IMAGE_LIMIT_MB:-200}"
+  in_image python -c 'import boto3; [boto3.client(s, region_name="us-east-1") for s in
+    "elasticbeanstalk s3 sts sso sso-oidc route53 ssm cloudwatch".split()]' \
+    || die "a botocore model the engine needs is missing from $IMAGE"
+  step "psycopg in $IMAGE: $(in_image python -c 'import psycopg; print(psycopg.pq.__impl__, "libpq", psycopg.pq.version())')"
+  if in_image python -c 'import simulator.core' >/dev/null 2>&1; then die "$IMAGE holds the simulator"; fi
+  smoke_release
+}
+
+check_pipe() {
+  local command
+  command=$(buildah inspect --type image --format '{{.OCIv1.Config.Cmd}}' "$IMAGE-pipe")
+  [ "$command" = "[ci-step]" ] || die "$IMAGE-pipe runs $command, not ci-step"
+  open_image "$IMAGE-pipe"
+  step "$IMAGE-pipe: runs bluegreen $command"
+}
+
+check_demo() {
+  open_image "$IMAGE-demo"
+  check_size "$IMAGE-demo" ""
+  step "bluegreen demo (inside $IMAGE-demo)"
+  in_image bluegreen demo
 }
 
 ensure_tools
@@ -251,5 +308,7 @@ lint_dockerfile
 ensure_base_image
 write_pip_secrets
 build_image
-check_image
-step "image $IMAGE built and checked"
+check_lean
+check_pipe
+check_demo
+step "images $IMAGE (lean) and $IMAGE-demo built and checked"

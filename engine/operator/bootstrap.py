@@ -17,6 +17,7 @@ from cloud.http_probe import HttpxHealthProbe
 from cloud.notify import WebhookNotifier
 from cloud.route53 import Boto3Dns, Boto3ParameterStore
 from cloud.s3 import Boto3ArtifactStore
+from engine.domain.errors import ConfigurationError
 from engine.domain.ports.dns import Dns
 from engine.domain.ports.queue import RunQueue
 from engine.domain.ports.store import RunStore
@@ -100,7 +101,26 @@ def bootstrap(settings: Settings, interrupt: Interrupt) -> Runtime:
         parameters=Boto3ParameterStore(session, aws, on_retry=retries),
     )), store, queue=SqlRunQueue(sql_store.engine), closers=[store.close, probe.close])  # fmt: skip
     _add_notifier(runtime, settings.notify_url, secrets)
+    _add_tracing(runtime)
     return runtime
+
+
+def _add_tracing(runtime: Runtime) -> None:
+    """OpenTelemetry, only when an OTEL_* variable asks for traces (else never imported)."""
+    from engine.operator.tracing import tracing_requested
+
+    if not tracing_requested(os.environ):
+        return
+    try:
+        from engine.operator.tracing.observer import TracingObserver, otlp_tracer
+    except ImportError as error:
+        raise ConfigurationError(
+            f"OTEL_* asks for traces, which need the otel extra: pip install "
+            f"'beanstalk-bluegreen[otel]' ({error})"
+        ) from None
+    tracer, shutdown = otlp_tracer()
+    runtime.observers.append(TracingObserver(tracer))
+    runtime.closers.append(shutdown)
 
 
 def _poller(

@@ -109,6 +109,18 @@ def _submit_command() -> click.Command:
     return submit_command([TARGET_OPTIONS, RUN_OPTIONS, TRIGGER_OPTIONS])
 
 
+def _ci_step_command() -> click.Command:
+    from engine.operator.pipeline.step import ci_step_command
+
+    return ci_step_command
+
+
+def _metrics_command() -> click.Command:
+    from engine.operator.metrics.command import metrics_command
+
+    return metrics_command
+
+
 def _worker_command() -> click.Command:
     from engine.operator.fleet_commands import worker_command
 
@@ -121,12 +133,16 @@ class Commands(click.Group):
     `worker` need the release machinery, which the read commands must not pay for."""
 
     LAZY: dict[str, Callable[[], click.Command]] = {
+        "ci-step": _ci_step_command,
+        "metrics": _metrics_command,
         "simulator": _simulator_group,
         "submit": _submit_command,
         "worker": _worker_command,
     }
     # What `bluegreen --help` says of a lazy command, without importing it.
     LAZY_HELP = {
+        "ci-step": "Release as a CI step (GitHub Action, GitLab, Bitbucket): outputs, summary.",
+        "metrics": "Write the history's Prometheus metrics to a textfile (cron).",
         "simulator": "A local stand-in for AWS (EB, S3, app servers, CNAME router).",
         "submit": "Queue a release for the workers; print its run id at once.",
         "worker": "Drive queued runs, and runs whose runner died, until SIGTERM.",

@@ -101,7 +101,13 @@ def _rests(run: Run) -> bool:
               help="Progress output (BLUEGREEN_LOG_FORMAT).")  # fmt: skip
 @click.option("--notify-url", help="Webhook for run summaries (BLUEGREEN_NOTIFY_URL).")
 @click.option("--lease-seconds", type=click.FloatRange(min=3), help="Lease length.")
-def worker_command(concurrency: int, **options: Any) -> None:
+@click.option("--metrics-port", type=click.IntRange(1, 65535),
+              help="Serve Prometheus metrics on this port (needs the metrics extra).")  # fmt: skip
+@click.option("--metrics-address", default="127.0.0.1", show_default=True,
+              help="The metrics endpoint's address (0.0.0.0: every interface).")  # fmt: skip
+def worker_command(
+    concurrency: int, metrics_port: int | None, metrics_address: str, **options: Any
+) -> None:
     """Drive queued runs, and runs whose runner died, until SIGTERM (which hands them over)."""
     try:
         settings = load_settings(overrides_of(options))
@@ -112,9 +118,21 @@ def worker_command(concurrency: int, **options: Any) -> None:
     interrupt = Interrupt()
     restore_signals = install_signal_handlers(interrupt)
     try:
-        sys.exit(_work(settings, interrupt, WorkerOptions(settings.region, concurrency)))
+        worker_options = WorkerOptions(settings.region, concurrency)
+        metrics = (metrics_port, metrics_address) if metrics_port else None
+        sys.exit(_work(settings, interrupt, worker_options, metrics))
     finally:
         restore_signals()
+
+
+def _metrics_server() -> Any:
+    """`metered_worker`, or exit 2 when the metrics extra is not installed."""
+    try:
+        from engine.operator.metrics.serve import metered_worker
+    except ImportError as error:
+        fail(ExitCode.USAGE, f"--metrics-port needs the metrics extra: pip install "
+             f"'beanstalk-bluegreen[metrics]' ({error})")  # fmt: skip
+    return metered_worker
 
 
 def _worker_observer(settings: Settings, extra: list[Observer]) -> Observer:
@@ -126,17 +144,32 @@ def _worker_observer(settings: Settings, extra: list[Observer]) -> Observer:
     return FanOutObserver(make_observer(sys.stdout, log_format, secrets=secrets), *extra)
 
 
-def _work(settings: Settings, interrupt: Interrupt, options: WorkerOptions) -> int:
+def _work(
+    settings: Settings,
+    interrupt: Interrupt,
+    options: WorkerOptions,
+    metrics: tuple[int, str] | None = None,
+) -> int:
     from engine.operator.bootstrap import bootstrap
 
+    serve = _metrics_server() if metrics else None
     try:
         runtime = bootstrap(settings, interrupt)
     except BlueGreenError as error:
         fail(ExitCode.USAGE, str(error))
     try:
         assert runtime.queue is not None
-        observer = _worker_observer(settings, runtime.observers)
-        worker = Worker(runtime.runner.services, runtime.queue, observer, options)
+        services, queue, extra = runtime.runner.services, runtime.queue, list(runtime.observers)
+        if serve is not None and metrics is not None:
+            try:
+                services, queue, metered, server = serve(services, queue, *metrics)
+            except OSError as error:
+                fail(ExitCode.USAGE, f"cannot serve metrics on {metrics[1]}:{metrics[0]}: {error}")
+            runtime.closers.append(server.shutdown)
+            extra.append(metered)
+            click.echo(f"metrics: http://{metrics[1]}:{metrics[0]}/metrics")
+        observer = _worker_observer(settings, extra)
+        worker = Worker(services, queue, observer, options)
         click.echo(f"worker {worker.id}: taking runs of {options.region} "
                    f"({options.concurrency} at once)")  # fmt: skip
         try:
