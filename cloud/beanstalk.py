@@ -151,6 +151,41 @@ class Boto3Beanstalk:
         self._eb.update_environment(EnvironmentId=environment_id, VersionLabel=version_label)
 
     @translate_errors()
+    def deploy_traffic_split(
+        self, environment_id: str, version_label: str, percent: int, minutes: int
+    ) -> None:
+        # The EB developer guide, "Traffic-splitting deployments" and "General options for all
+        # environments": DeploymentPolicy=TrafficSplitting in aws:elasticbeanstalk:command,
+        # NewVersionPercent and EvaluationTime (minutes) in aws:elasticbeanstalk:trafficsplitting.
+        settings = [
+            ("aws:elasticbeanstalk:command", "DeploymentPolicy", "TrafficSplitting"),
+            ("aws:elasticbeanstalk:trafficsplitting", "NewVersionPercent", str(percent)),
+            ("aws:elasticbeanstalk:trafficsplitting", "EvaluationTime", str(minutes)),
+        ]
+        self._eb.update_environment(
+            EnvironmentId=environment_id,
+            VersionLabel=version_label,
+            OptionSettings=[
+                {"Namespace": ns, "OptionName": name, "Value": value}
+                for ns, name, value in settings
+            ],
+        )
+
+    @translate_errors()
+    def option_value(
+        self, application: str, environment_name: str, namespace: str, option: str
+    ) -> str | None:
+        found = self._eb.describe_configuration_settings(
+            ApplicationName=application, EnvironmentName=environment_name
+        )
+        for settings in found.get("ConfigurationSettings", []):
+            for item in settings.get("OptionSettings", []):
+                if item.get("Namespace") == namespace and item.get("OptionName") == option:
+                    value = item.get("Value")
+                    return None if value is None else str(value)
+        return None
+
+    @translate_errors()
     def swap_cnames(self, source_environment_id: str, destination_environment_id: str) -> None:
         self._eb.swap_environment_cnames(
             SourceEnvironmentId=source_environment_id,

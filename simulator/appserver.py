@@ -63,6 +63,10 @@ class AppServer(Background[_AppHttpServer]):
         self._served = 0
         self._deployed = time.monotonic()
         self._lock = threading.Lock()
+        # A traffic-splitting deployment's evaluation: the new version's behaviour, the share
+        # of requests it answers (every n-th of 100, spread evenly), and when it went live.
+        self._canary: tuple[Behaviour, int, float] | None = None
+        self._canary_served = 0
         server = _AppHttpServer(("127.0.0.1", 0), _Handler)
         server.app = self
         super().__init__(server, f"app-{env_name}")
@@ -80,8 +84,31 @@ class AppServer(Background[_AppHttpServer]):
             self.behaviour = behaviour
             self._served = 0
             self._deployed = time.monotonic()
+            self._canary = None
+
+    def split(self, canary: Behaviour, percent: int) -> None:
+        """`percent` % of the requests from now on answered by `canary` (new instances
+        behind the same load balancer); the rest by the current behaviour."""
+        with self._lock:
+            self._canary = (canary, percent, time.monotonic())
+            self._canary_served = 0
+
+    def end_split(self) -> None:
+        """The evaluation is over or aborted: the canary answers no more requests."""
+        with self._lock:
+            self._canary = None
 
     def next_answer(self) -> tuple[int, str]:
+        with self._lock:
+            canary = self._canary
+            if canary is not None:
+                behaviour, percent, since = canary
+                index = self._canary_served
+                self._canary_served += 1
+                # Deterministic spread: request i goes to the canary when the running share
+                # of canary answers falls behind `percent` (10 %: requests 0, 10, 20, ...).
+                if (index * percent) // 100 != ((index + 1) * percent) // 100:
+                    return _answer(behaviour, index, time.monotonic() - since)
         return _answer(*self._moment(counted=True))
 
     def status_now(self) -> int:

@@ -93,6 +93,11 @@ class CallLog:
         with self._lock:
             return self._counts[(action, outcome)]
 
+    def total(self) -> int:
+        """Every Elastic Beanstalk request recorded since the last `clear()`, however it ended."""
+        with self._lock:
+            return sum(self._counts.values())
+
     def received(self, action: str) -> int:
         """Every `action` request, whatever became of it (a botocore retry counts again)."""
         with self._lock:

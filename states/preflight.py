@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import re
 
+from engine.domain.bundles import leader_only_configs
 from engine.domain.environment_names import same_environment_name
 from engine.domain.errors import ConfigurationError, CredentialsError
 from engine.domain.health_urls import check_health_path
-from engine.domain.model import Trigger
+from engine.domain.lifecycle import STRATEGIES
+from engine.domain.model import Strategy, Trigger
 from engine.domain.ports.cloud import Environment
 from engine.domain.step import StepContext
 from engine.domain.text_checks import control_character_in, printable
@@ -36,13 +38,18 @@ def run(ctx: StepContext) -> Trigger:
     _check_credentials(ctx)
     _check_names(ctx)
     blue = _usable_blue(ctx)
-    _check_green_name_free(ctx)
+    if ctx.run.strategy is Strategy.TRAFFIC_SPLIT:
+        _check_traffic_split(ctx, blue)  # no green: blue is updated in place
+    else:
+        _check_green_name_free(ctx)
     _record_blue(ctx, blue)
     inspect_records(ctx, blue)
     ensure_version(ctx)
     require_alarms_exist(ctx)
     warn_if_no_settle(ctx)
-    return Trigger.PREFLIGHT_PASSED
+    strategy = STRATEGIES[ctx.run.strategy]
+    note(ctx, f"strategy {strategy.strategy}: {strategy.summary}", strategy=strategy.strategy)
+    return strategy.start
 
 
 def _check_inputs(ctx: StepContext) -> None:
@@ -89,6 +96,29 @@ def _usable_blue(ctx: StepContext) -> Environment:
     if not blue.version_label or not blue.cname:
         raise ConfigurationError(f"blue {name} runs no application version behind a CNAME")
     return blue
+
+
+def _check_traffic_split(ctx: StepContext, blue: Environment) -> None:
+    """EB's traffic splitting needs an application load balancer ("Traffic-splitting
+    deployments ... require an Application Load Balancer", EB developer guide)."""
+    balancer = ctx.beanstalk.option_value(
+        ctx.run.target.app, blue.name, "aws:elasticbeanstalk:environment", "LoadBalancerType"
+    )
+    if (balancer or "").lower() != "application":
+        raise ConfigurationError(
+            f"--strategy traffic-split needs an application load balancer; blue {blue.name} "
+            f"has {balancer or 'none (a single instance, or a classic load balancer)'}: use "
+            "--strategy swap-back or swap-and-keep"
+        )
+    bundle = ctx.run.bundle
+    configs = leader_only_configs(bundle.path) if bundle is not None else []
+    if configs:
+        note(ctx, f"warning: {', '.join(configs)} use leader_only, and EB runs no leader-only "
+             "command during a traffic-splitting deployment (run migrations in a hook or "
+             "use --strategy swap-and-keep)")  # fmt: skip
+    elif bundle is None:
+        note(ctx, "traffic split: EB runs no leader_only command during it; the version's "
+             "bundle was not given here, so its .ebextensions were not checked")  # fmt: skip
 
 
 def _check_green_name_free(ctx: StepContext) -> None:

@@ -14,11 +14,17 @@ from states import (
     cloning,
     cutting_over,
     deploying,
+    going_live,
+    keeping_old,
+    launching,
     preflight,
     queued,
+    retiring_old,
     rolling_back,
+    splitting,
     swapping,
     verifying,
+    verifying_green,
 )
 
 ACTIONS: Mapping[State, Action] = {
@@ -32,4 +38,12 @@ ACTIONS: Mapping[State, Action] = {
     State.BAKING: baking.run,  # -> BAKED
     State.CLEANING_UP: cleaning_up.run,  # -> CLEANED_UP
     State.ROLLING_BACK: rolling_back.run,  # -> UNDONE
+    # swap-and-keep
+    State.LAUNCHING: launching.run,  # -> LAUNCHED
+    State.VERIFYING_GREEN: verifying_green.run,  # -> GREEN_VERIFIED, or PAUSE in mode deploy
+    State.GOING_LIVE: going_live.run,  # -> WENT_LIVE
+    State.KEEPING_OLD: keeping_old.run,  # -> KEPT
+    State.RETIRING_OLD: retiring_old.run,  # -> RETIRED
+    # traffic-split
+    State.SPLITTING: splitting.run,  # -> SPLIT_DONE
 }

@@ -20,6 +20,7 @@ from engine.domain.model import (
     Run,
     RunId,
     State,
+    Strategy,
     Target,
     TransitionRecord,
 )
@@ -49,6 +50,7 @@ def run_values(run: Run) -> dict[str, Any]:
         "blue": run.target.blue,
         "green": run.green,
         "mode": run.mode.value,
+        "strategy": run.strategy.value,
         "version_label": run.version_label,
         "input_bundle_path": run.bundle.path if run.bundle else None,
         "input_bundle_bucket": run.bundle.bucket if run.bundle else None,
@@ -73,6 +75,7 @@ def run_from_row(row: Row) -> Run:
         target=Target(region=row.region, app=row.app, blue=row.blue),
         green=row.green,
         mode=Mode(row.mode),
+        strategy=Strategy(row.strategy) if row.strategy else Strategy.SWAP_BACK,
         version_label=row.version_label,
         health=health_from_json(row.health_check),
         state=State(row.state),

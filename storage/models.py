@@ -79,6 +79,8 @@ class RunRow(Base):
     blue: Mapped[str] = mapped_column(String(NAME))
     green: Mapped[str] = mapped_column(String(NAME))
     mode: Mapped[str] = mapped_column(String(16))
+    # engine.domain.model.Strategy; NULL: written before strategies existed (swap-back).
+    strategy: Mapped[str | None] = mapped_column(String(16))
     version_label: Mapped[str] = mapped_column(String(NAME))
     input_bundle_path: Mapped[str | None] = mapped_column(Text)
     input_bundle_bucket: Mapped[str | None] = mapped_column(String(NAME))

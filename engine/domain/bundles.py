@@ -59,3 +59,19 @@ def check_bundle(path: str | Path) -> None:
         ) from None
     except OSError as error:
         raise ConfigurationError(f"cannot read bundle {path}: {error.strerror}") from None
+
+
+def leader_only_configs(path: str | Path) -> list[str]:
+    """The `.ebextensions/*.config` files of a bundle that use `leader_only`: EB runs no
+    leader-only container command under traffic-splitting deployments (EB developer guide,
+    "Traffic-splitting deployments": "leader_only ... not supported"), so preflight says so."""
+    found = []
+    try:
+        with zipfile.ZipFile(path) as bundle:
+            for name in bundle.namelist():
+                config = name.startswith(".ebextensions/") and name.endswith(".config")
+                if config and b"leader_only" in bundle.read(name):
+                    found.append(name)
+    except (OSError, zipfile.BadZipFile):
+        return []  # check_bundle has said what is wrong with it
+    return found

@@ -29,6 +29,14 @@ class State(enum.StrEnum):
     BAKING = "baking"
     CLEANING_UP = "cleaning_up"
     ROLLING_BACK = "rolling_back"
+    # swap-and-keep (red/black): green on the new version becomes the live environment
+    LAUNCHING = "launching"
+    VERIFYING_GREEN = "verifying_green"
+    GOING_LIVE = "going_live"
+    KEEPING_OLD = "keeping_old"
+    RETIRING_OLD = "retiring_old"
+    # traffic-split: blue updated in place by EB's traffic-splitting deployment
+    SPLITTING = "splitting"
     SUCCEEDED = "succeeded"
     ROLLED_BACK = "rolled_back"
     REFUSED = "refused"  # preflight refused the release: bad input, nothing was changed
@@ -75,6 +83,24 @@ class Trigger(enum.StrEnum):
     GIVE_UP = "give_up"  # rolling_back / cleaning_up -> failed (needs an operator)
     RETRY_ROLLBACK = "retry_rollback"  # failed -> rolling_back (resume)
     RETRY_CLEANUP = "retry_cleanup"  # failed -> cleaning_up (resume)
+    LAUNCH = "launch"  # preflight -> launching (swap-and-keep)
+    LAUNCHED = "launched"  # launching -> verifying_green
+    GREEN_VERIFIED = "green_verified"  # verifying_green -> going_live (mode full)
+    GO_LIVE = "go_live"  # awaiting_cutover -> going_live (swap-and-keep, operator)
+    WENT_LIVE = "went_live"  # going_live -> keeping_old
+    KEPT = "kept"  # keeping_old -> retiring_old
+    RETIRED = "retired"  # retiring_old -> succeeded
+    RETRY_RETIRE = "retry_retire"  # failed -> retiring_old (resume)
+    SPLIT = "split"  # preflight -> splitting (traffic-split)
+    SPLIT_DONE = "split_done"  # splitting -> succeeded
+
+
+class Strategy(enum.StrEnum):
+    """How a release moves live traffic to the new version (`--strategy`)."""
+
+    SWAP_BACK = "swap-back"  # clone blue, swap, deploy blue, verify, swap back (the default)
+    SWAP_AND_KEEP = "swap-and-keep"  # new version on green, one swap, old kept for a while
+    TRAFFIC_SPLIT = "traffic-split"  # no clone: EB's traffic-splitting deployment on blue
 
 
 class Kind(enum.StrEnum):
@@ -194,6 +220,25 @@ LIFECYCLE: tuple[StateInfo, ...] = (
     _working(S.CLEANING_UP, "after the DNS settle, terminates green and deletes the template",
              "the DNS settle after the swap back, then green to terminate and the template to "
              "be deleted", "#bab0ac", on_failure=T.GIVE_UP),
+    _working(S.LAUNCHING, "swap-and-keep: creates green from blue's configuration on the new "
+             "version", "green to launch on the new version (Ready, health Green)", "#3b6ea5",
+             on_failure=T.FAIL),
+    _working(S.VERIFYING_GREEN, "swap-and-keep: probes green at its own load balancer (live "
+             "name as Host); EB health and alarms watched",
+             "consecutive successful health probes of green", "#a1d99b", on_failure=T.FAIL),
+    _working(S.GOING_LIVE, "swap-and-keep: swaps the CNAMEs: green, on the new version, takes "
+             "the live traffic", "the CNAME swap (green serves live traffic)", "#5f9e9a",
+             on_failure=T.FAIL),
+    _working(S.KEEPING_OLD, "swap-and-keep: the old environment stays up, unchanged; a "
+             "regression swaps back at once", "the keep window: green serves live traffic, the "
+             "old environment stays up to swap back to", "#d9a441", on_failure=T.FAIL),
+    _working(S.RETIRING_OLD, "swap-and-keep: after the DNS settle, terminates the old "
+             "environment (or keeps it) and deletes the template", "the DNS settle after the "
+             "swap, then the old environment to terminate", "#a39e9b", on_failure=T.GIVE_UP),
+    _working(S.SPLITTING, "traffic-split: EB sends a share of live traffic to the new version on "
+             "blue; probes, health and alarms watched, a regression aborts it",
+             "the traffic-splitting deployment's evaluation, then all traffic on the new version",
+             "#6cb0d6", on_failure=T.FAIL),
     _working(S.ROLLING_BACK, "undoes what the run did, newest first, from its recorded facts",
              "the undo (blue's previous version, swap back, green terminated)", "#f58518",
              on_failure=T.GIVE_UP),
@@ -233,7 +278,7 @@ TRANSITIONS: tuple[Transition, ...] = (
     _t(T.CLONED, [S.CLONING], S.SWAPPING),
     _t(T.SWAPPED, [S.SWAPPING], S.DEPLOYING),
     _t(T.DEPLOYED, [S.DEPLOYING], S.VERIFYING),
-    _t(T.PAUSE, [S.DEPLOYING], S.AWAITING_CUTOVER),
+    _t(T.PAUSE, [S.DEPLOYING, S.VERIFYING_GREEN], S.AWAITING_CUTOVER),
     _t(T.CUTOVER, [S.AWAITING_CUTOVER], S.VERIFYING),
     _t(T.VERIFIED, [S.VERIFYING], S.CUTTING_OVER),
     _t(T.CUT_OVER, [S.CUTTING_OVER], S.BAKING),
@@ -246,7 +291,54 @@ TRANSITIONS: tuple[Transition, ...] = (
     _t(T.GIVE_UP, [i.state for i in LIFECYCLE if i.on_failure is T.GIVE_UP], S.FAILED),
     _t(T.RETRY_ROLLBACK, [S.FAILED], S.ROLLING_BACK),
     _t(T.RETRY_CLEANUP, [S.FAILED], S.CLEANING_UP),
+    _t(T.LAUNCH, [S.PREFLIGHT], S.LAUNCHING),
+    _t(T.LAUNCHED, [S.LAUNCHING], S.VERIFYING_GREEN),
+    _t(T.GREEN_VERIFIED, [S.VERIFYING_GREEN], S.GOING_LIVE),
+    _t(T.GO_LIVE, [S.AWAITING_CUTOVER], S.GOING_LIVE),
+    _t(T.WENT_LIVE, [S.GOING_LIVE], S.KEEPING_OLD),
+    _t(T.KEPT, [S.KEEPING_OLD], S.RETIRING_OLD),
+    _t(T.RETIRED, [S.RETIRING_OLD], S.SUCCEEDED),
+    _t(T.RETRY_RETIRE, [S.FAILED], S.RETIRING_OLD),
+    _t(T.SPLIT, [S.PREFLIGHT], S.SPLITTING),
+    _t(T.SPLIT_DONE, [S.SPLITTING], S.SUCCEEDED),
 )
+
+
+@dataclass(frozen=True)
+class StrategyInfo:
+    """A strategy's path through the one table: the trigger preflight starts it with, the one
+    `bluegreen cutover` fires on a run it left waiting (None: it never waits), and its steps."""
+
+    strategy: Strategy
+    start: Trigger
+    cutover: Trigger | None
+    path: tuple[State, ...]
+    summary: str
+
+
+STRATEGIES: dict[Strategy, StrategyInfo] = {
+    Strategy.SWAP_BACK: StrategyInfo(
+        Strategy.SWAP_BACK, T.PREFLIGHT_PASSED, T.CUTOVER,
+        (S.PREFLIGHT, S.CLONING, S.SWAPPING, S.DEPLOYING, S.VERIFYING, S.CUTTING_OVER,
+         S.BAKING, S.CLEANING_UP, S.SUCCEEDED),
+        "clone blue on the old version, swap, deploy blue, verify it, swap back, terminate "
+        "green: blue keeps its name and CNAME; two DNS settles",
+    ),
+    Strategy.SWAP_AND_KEEP: StrategyInfo(
+        Strategy.SWAP_AND_KEEP, T.LAUNCH, T.GO_LIVE,
+        (S.PREFLIGHT, S.LAUNCHING, S.VERIFYING_GREEN, S.GOING_LIVE, S.KEEPING_OLD,
+         S.RETIRING_OLD, S.SUCCEEDED),
+        "green from blue's configuration on the new version, verified, one swap; the old "
+        "environment kept for --keep-old, then terminated: the live environment's name "
+        "alternates, the live CNAME does not",
+    ),
+    Strategy.TRAFFIC_SPLIT: StrategyInfo(
+        Strategy.TRAFFIC_SPLIT, T.SPLIT, None,
+        (S.PREFLIGHT, S.SPLITTING, S.SUCCEEDED),
+        "no clone: EB's traffic-splitting deployment on blue sends --canary-percent of live "
+        "traffic to the new version for --canary-minutes, aborted on a regression",
+    ),
+}  # fmt: skip
 
 
 def states_where(**wanted: object) -> tuple[State, ...]:

@@ -12,6 +12,7 @@ from typing import Any, NewType
 
 # The lifecycle's own enums, re-exported: most of the code imports them from here.
 from engine.domain.lifecycle import State as State
+from engine.domain.lifecycle import Strategy as Strategy
 from engine.domain.lifecycle import Trigger as Trigger
 
 RunId = NewType("RunId", str)
@@ -80,6 +81,21 @@ class Guards:
     dns_settle_seconds: float = DEFAULT_DNS_SETTLE_SECONDS
     bake_seconds: float = 0.0
     alarms: tuple[str, ...] = ()
+    # swap-and-keep: how long the old environment stays up after the swap (None: the DNS
+    # settle), or kept running for good (the next release's green).
+    keep_old_seconds: float | None = None
+    keep_old_forever: bool = False
+    # traffic-split: the share of live traffic the new version gets during the evaluation
+    # (aws:elasticbeanstalk:trafficsplitting NewVersionPercent, EvaluationTime in minutes).
+    canary_percent: int = 10
+    canary_minutes: int = 5
+
+    @property
+    def keep_window_seconds(self) -> float:
+        """How long swap-and-keep watches the new live environment with the old one up: never
+        shorter than the DNS settle (clients with the cached answer still reach the old one)."""
+        keep = self.dns_settle_seconds if self.keep_old_seconds is None else self.keep_old_seconds
+        return max(keep, self.dns_settle_seconds)
 
 
 @dataclass(frozen=True)
@@ -132,6 +148,7 @@ class Run:
     updated_at: datetime
     facts: Facts = field(default_factory=Facts)
     bundle: Bundle | None = None
+    strategy: Strategy = Strategy.SWAP_BACK
     guards: Guards = field(default_factory=Guards)
     finished_at: datetime | None = None
     error: str | None = None

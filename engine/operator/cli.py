@@ -78,6 +78,28 @@ TRIGGER_OPTIONS: list[Decorator] = [
         help="Custom domain that follows the live traffic; repeatable (BLUEGREEN_ROUTE53_RECORDS).",
     ),
     click.option("--hosted-zone-id", help="The records' Route 53 zone (BLUEGREEN_HOSTED_ZONE_ID)."),
+    click.option(
+        "--strategy",
+        type=click.Choice(["swap-back", "swap-and-keep", "traffic-split"]),
+        help="How live traffic moves (BLUEGREEN_STRATEGY; default swap-back; docs/strategies.md).",
+    ),
+    click.option(
+        "--keep-old",
+        metavar="SECONDS|forever",
+        help="swap-and-keep: how long the old environment stays up after the swap "
+        "(BLUEGREEN_KEEP_OLD; default: the DNS settle; at most 172800).",
+    ),
+    click.option(
+        "--canary-percent",
+        type=click.IntRange(1, 99),
+        help="traffic-split: share of live traffic on the new version during the evaluation "
+        "(BLUEGREEN_CANARY_PERCENT; default 10).",
+    ),
+    click.option(
+        "--canary-minutes",
+        type=click.IntRange(3, 600),
+        help="traffic-split: evaluation time in minutes (BLUEGREEN_CANARY_MINUTES; default 5).",
+    ),
 ]
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from engine.domain.bundles import check_bundle, version_label_for
 from engine.domain.environment_names import same_environment_name
 from engine.domain.errors import ConfigurationError
-from engine.domain.model import Bundle, Guards, HealthCheck, Mode, Target
+from engine.domain.model import Bundle, Guards, HealthCheck, Mode, Strategy, Target
 from engine.domain.ports.runtime import Deadlines
 from engine.operator.route53_inputs import custom_domains_of
 from engine.operator.settings import Settings, setting_name
@@ -61,6 +61,10 @@ def guards_of(settings: Settings) -> Guards:
         dns_settle_seconds=settings.dns_settle,
         bake_seconds=settings.bake,
         alarms=settings.alarm_names,
+        keep_old_seconds=settings.keep_old_seconds,
+        keep_old_forever=settings.keep_old_forever,
+        canary_percent=settings.canary_percent,
+        canary_minutes=settings.canary_minutes,
     )
 
 
@@ -91,9 +95,15 @@ def release_request(settings: Settings, mode: Mode) -> ReleaseRequest:
             f"missing the version: set {setting_name('VERSION_LABEL')} "
             f"or {setting_name('BLUEGREEN_BUNDLE')}"
         )
+    strategy = Strategy(settings.strategy)
+    if strategy is Strategy.TRAFFIC_SPLIT and mode is Mode.DEPLOY:
+        raise ConfigurationError(
+            "--strategy traffic-split has no cutover wait (EB shifts the traffic itself): "
+            "use `bluegreen full`"
+        )
     return ReleaseRequest(
         target, green, label, mode, health_check_of(settings), bundle, guards_of(settings),
-        custom_domains_of(settings),
+        custom_domains_of(settings), strategy,
     )  # fmt: skip
 
 

@@ -26,7 +26,11 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "on_unfinished": ("fail", "resume"),
     "retry_mode": ("standard", "adaptive"),
     "log_format": ("auto", "text", "json"),
+    "strategy": ("swap-back", "swap-and-keep", "traffic-split"),
 }
+# swap-and-keep: the old environment is kept at most this long (CodeDeploy's blue/green keeps
+# the original instances up to 2 days, its longest "terminate after" wait), or "forever".
+KEEP_OLD_MAX = 2 * 86_400.0
 
 
 AUTH_METHODS = ("SSO", "DEFAULT")
@@ -128,6 +132,38 @@ class Settings(BaseSettings):
     )
     bake: float = Field(0.0, ge=0, validation_alias=_env("BLUEGREEN_BAKE"))
     alarms: str = Field("", validation_alias=_env("BLUEGREEN_ALARMS"))
+    # Release strategies (README "Strategies").
+    strategy: str = Field("swap-back", validation_alias=_env("BLUEGREEN_STRATEGY"))
+    keep_old: str | None = Field(None, validation_alias=_env("BLUEGREEN_KEEP_OLD"))
+    # EB's aws:elasticbeanstalk:trafficsplitting ranges (EB developer guide, "General options
+    # for all environments"): NewVersionPercent 1-100 (default 10), EvaluationTime 3-600
+    # minutes (default 5). 100 % would be no canary: at most 99 here.
+    canary_percent: int = Field(10, ge=1, le=99, validation_alias=_env("BLUEGREEN_CANARY_PERCENT"))
+    canary_minutes: int = Field(5, ge=3, le=600, validation_alias=_env("BLUEGREEN_CANARY_MINUTES"))
+
+    @field_validator("keep_old")
+    @classmethod
+    def _keep_old(cls, value: str | None) -> str | None:
+        if value is None or value.strip().lower() == "forever":
+            return value
+        try:
+            seconds = float(value)
+        except ValueError:
+            raise ValueError("must be a number of seconds or 'forever'") from None
+        if not 0 <= seconds <= KEEP_OLD_MAX:  # also refuses nan and inf
+            raise ValueError(f"must be between 0 and {KEEP_OLD_MAX:.0f} seconds, or 'forever'")
+        return value
+
+    @property
+    def keep_old_forever(self) -> bool:
+        return self.keep_old is not None and self.keep_old.strip().lower() == "forever"
+
+    @property
+    def keep_old_seconds(self) -> float | None:
+        """Seconds the old environment stays up; None: the DNS settle (or forever)."""
+        if self.keep_old is None or self.keep_old_forever:
+            return None
+        return float(self.keep_old)
 
     @field_validator("*")
     @classmethod
@@ -244,6 +280,10 @@ FLAG_VARIABLES = {
     "alarm": "BLUEGREEN_ALARMS",
     "route53_record": "BLUEGREEN_ROUTE53_RECORDS",
     "hosted_zone_id": "BLUEGREEN_HOSTED_ZONE_ID",
+    "strategy": "BLUEGREEN_STRATEGY",
+    "keep_old": "BLUEGREEN_KEEP_OLD",
+    "canary_percent": "BLUEGREEN_CANARY_PERCENT",
+    "canary_minutes": "BLUEGREEN_CANARY_MINUTES",
 }
 # The CLI flag that sets each variable, for error messages.
 FLAGS = {variable: "--" + option.replace("_", "-") for option, variable in FLAG_VARIABLES.items()}

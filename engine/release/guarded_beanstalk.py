@@ -90,6 +90,18 @@ class GuardedBeanstalk:
         self._inner.deploy_version(environment_id, version_label)
         self.after("UpdateEnvironment")
 
+    def deploy_traffic_split(
+        self, environment_id: str, version_label: str, percent: int, minutes: int
+    ) -> None:
+        self.before("UpdateEnvironment")
+        self._inner.deploy_traffic_split(environment_id, version_label, percent, minutes)
+        self.after("UpdateEnvironment")
+
+    def option_value(
+        self, application: str, environment_name: str, namespace: str, option: str
+    ) -> str | None:
+        return self._inner.option_value(application, environment_name, namespace, option)
+
     def swap_cnames(self, source_environment_id: str, destination_environment_id: str) -> None:
         self.before("SwapEnvironmentCNAMEs")
         self._inner.swap_cnames(source_environment_id, destination_environment_id)

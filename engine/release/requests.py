@@ -17,6 +17,7 @@ from engine.domain.model import (
     Run,
     RunId,
     State,
+    Strategy,
     Target,
 )  # fmt: skip
 from engine.release.stamp import stamp
@@ -49,6 +50,7 @@ class ReleaseRequest:
     bundle: Bundle | None = None
     guards: Guards = field(default_factory=Guards)
     custom_domains: CustomDomains | None = None
+    strategy: Strategy = Strategy.SWAP_BACK
 
     def new_run(self, now: datetime, state: State = State.PREFLIGHT) -> Run:
         """A run of this request, stamped with this engine's version and revision."""
@@ -56,7 +58,7 @@ class ReleaseRequest:
             id=new_run_id(), target=self.target, green=self.green, mode=self.mode,
             version_label=self.version_label, health=self.health, state=state,
             created_at=now, updated_at=now, bundle=self.bundle, guards=self.guards,
-            facts=self._facts(),
+            facts=self._facts(), strategy=self.strategy,
         ))  # fmt: skip
 
     def _facts(self) -> Facts:

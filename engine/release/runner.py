@@ -12,12 +12,14 @@ from datetime import datetime
 from typing import TypeVar
 
 from engine.domain import refusals
-from engine.domain.errors import ConfigurationError, TargetBusyError
-from engine.domain.model import EventSource, Run, RunId, State, Target, Trigger
+from engine.domain.errors import CloudError, ConfigurationError, TargetBusyError
+from engine.domain.lifecycle import STRATEGIES, TRANSITIONS
+from engine.domain.model import EventRecord, EventSource, Run, RunId, State, Target, Trigger
 from engine.release.drive import Drive, Services
 from engine.release.observer import Observer, Outcome
 from engine.release.outcomes import outcome_of
 from engine.release.owners import acquire_or_take_over, owner_is_gone
+from engine.release.pairs import Resolved, live_first, unfinished_of_pair
 from engine.release.requests import LockPolicy, OnUnfinished, ReleaseRequest
 from engine.release.stamp import require_compatible
 
@@ -99,6 +101,8 @@ class Runner:
         return self._waiting_for_lock(lock, lambda: self._submit_once(request, lock))
 
     def _submit_once(self, request: ReleaseRequest, lock: LockPolicy) -> Run:
+        resolved = self._live_first(request)
+        request = resolved.request
         holder = self._store.find_unfinished(request.target)
         if holder is not None:
             parked = holder.state.info.rests_for_operator  # awaiting cutover, or failed
@@ -112,6 +116,8 @@ class Runner:
             )
         run = request.new_run(self.services.clock.now(), State.QUEUED)
         self._store.create(run, self.services.owner, self.services.lease_seconds)
+        if resolved.reason:
+            self._store.add_events([self._pair_event(run, resolved.reason)])
         self._store.release(run.id, self.services.owner)  # queued: free for any worker
         run.lease_owner = run.lease_expires_at = None
         return run
@@ -122,8 +128,11 @@ class Runner:
             raise UsageError(
                 f"run {run.id} is {run.state}; only a run in awaiting_cutover can be cut over"
             )
+        trigger = STRATEGIES[run.strategy].cutover
+        if trigger is None:  # no strategy that never waits can rest here; say so if it does
+            raise UsageError(f"run {run.id} ({run.strategy}) has no cutover")
         drive = self._acquired(run, observer)
-        drive.operator("cutover requested", Trigger.CUTOVER)
+        drive.operator("cutover requested", trigger)
         return drive.drive()
 
     def _rollback(self, run_id: str | None, target: Target | None, observer: Observer) -> Outcome:
@@ -143,6 +152,8 @@ class Runner:
         self, request: ReleaseRequest, observer: Observer, lock: LockPolicy
     ) -> Outcome:
         self.services.interrupt.check()  # stopped while waiting for the lock: start nothing
+        resolved = self._live_first(request)
+        request = resolved.request
         holder = self._store.find_unfinished(request.target)
         if holder is not None:
             takeover = lock.on_unfinished is OnUnfinished.RESUME
@@ -156,7 +167,22 @@ class Runner:
             )
         run = request.new_run(self.services.clock.now())
         self._store.create(run, self.services.owner, self.services.lease_seconds)
-        return Drive(self.services, run, observer).drive()
+        drive = Drive(self.services, run, observer)
+        if resolved.reason:
+            drive.start()
+            drive.journal.event(EventSource.ENGINE, resolved.reason)
+        return drive.drive()
+
+    def _live_first(self, request: ReleaseRequest) -> Resolved:
+        """The pair the right way round (swap-and-keep alternates the live name); when EB
+        cannot be asked, as given: preflight then says what is wrong, with a run to show."""
+        try:
+            return live_first(self._store, self.services.beanstalk, request)
+        except CloudError:
+            return Resolved(request, None)
+
+    def _pair_event(self, run: Run, reason: str) -> EventRecord:
+        return EventRecord(run.id, self.services.clock.now(), EventSource.ENGINE, reason)
 
     def _blue_runs(self, request: ReleaseRequest) -> bool:
         """Whether blue is live and already on the requested version (cron's no-op case)."""
@@ -190,11 +216,13 @@ class Runner:
         return drive.drive()
 
     def _retry_trigger(self, run: Run) -> Trigger:
-        """A failed run retries what failed: the clean-up after a cutover, else the rollback."""
+        """A failed run retries what failed: the step that gave up when the lifecycle has a
+        retry into it (the clean-up after a cutover, retiring the old environment), else the
+        rollback."""
         into_failed = [t for t in self._store.transitions(run.id) if t.to_state is State.FAILED]
-        if into_failed and into_failed[-1].from_state is State.CLEANING_UP:
-            return Trigger.RETRY_CLEANUP
-        return Trigger.RETRY_ROLLBACK
+        failed_in = into_failed[-1].from_state if into_failed else None
+        retries = (t for t in TRANSITIONS if t.sources == (State.FAILED,))  # not ROLLBACK's
+        return next((t.trigger for t in retries if t.dest is failed_in), Trigger.RETRY_ROLLBACK)
 
     def _already_finished(self, run: Run, observer: Observer) -> Outcome:
         outcome = outcome_of(run, self._store.transitions(run.id))
@@ -229,7 +257,7 @@ class Runner:
             return self._store.get(RunId(run_id))
         if target is None:
             raise UsageError("give a RUN_ID, or the target (--app, --blue, --region)")
-        run = self._store.find_unfinished(target)
+        run = unfinished_of_pair(self._store, target)
         if run is None:
             raise UsageError(f"no run of {target.key} {what}")
         return run

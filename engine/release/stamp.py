@@ -14,9 +14,11 @@ from engine.domain.errors import ConfigurationError
 from engine.domain.model import Run
 
 DISTRIBUTION = "beanstalk-bluegreen"
-ENGINE_REVISION = 1
+# 2: release strategies (swap-and-keep, traffic-split) and their states; a revision-1 engine
+# would drive a swap-and-keep run as a swap-back one, so it must refuse them.
+ENGINE_REVISION = 2
 # Runs written before runs were stamped (no revision) are revision 1's.
-FINISHES = frozenset({1})
+FINISHES = frozenset({1, 2})
 
 
 class IncompatibleRunError(ConfigurationError):

@@ -7,11 +7,12 @@ from dataclasses import replace
 from typing import Any, NamedTuple
 
 from simulator.appserver import AppServer
-from simulator.eb import balancers, describe, errors, health
+from simulator.eb import balancers, describe, errors, health, traffic_split
 from simulator.eb.lifecycle import begin
 from simulator.eb.models import BUILDING, FAILED, PROCESSING, Environment, default_options
 from simulator.eb.state import Context, random_id
 from simulator.eb.templates import merge_options, named_platform, template_source
+from simulator.eb.traffic_split import is_traffic_splitting
 from simulator.protocol import ApiError
 
 # "Must be from 4 to 40 characters in length. The name can contain only letters, numbers, and
@@ -155,14 +156,21 @@ def update_environment(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     _require_ready(env)
     if label is not None:
         _deployable(ctx, env.app, label)
+    base = env.options
     if template is not None:
-        env.options = list(ctx.state.template(env.app, template).options)
-    env.options = merge_options(
-        env.options, params.get("OptionSettings") or [], params.get("OptionsToRemove") or []
+        base = list(ctx.state.template(env.app, template).options)
+    merged = merge_options(
+        base, params.get("OptionSettings") or [], params.get("OptionsToRemove") or []
     )
+    split = None
+    if label is not None and label != env.version_label and is_traffic_splitting(merged):
+        split = traffic_split.check(merged)  # before anything changes: refused as a whole
+    env.options = merged
     if "SolutionStackName" in params or "PlatformArn" in params:
         env.solution_stack, env.platform_arn = named_platform(ctx, params)
     op = begin(ctx, env, "update", version=label or env.version_label)
+    if split is not None:
+        traffic_split.plan(ctx, env, op, *split)
     # The new label shows at once, in the response and in DescribeEnvironments while Updating,
     # as in AWS's own example (awscli/examples/elasticbeanstalk/update-environment.rst).
     op.previous, env.version_label = env.version_label, label or env.version_label

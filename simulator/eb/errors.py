@@ -13,6 +13,12 @@ def invalid(message: str) -> ApiError:
     return ApiError("InvalidParameterValue", message)
 
 
+def configuration(message: str) -> ApiError:
+    # Real EB answers invalid option settings with ConfigurationValidationException (the EB
+    # CLI's recorded responses; its code, HTTP 400).
+    return ApiError("ConfigurationValidationException", message)
+
+
 def combination(message: str) -> ApiError:
     return ApiError("InvalidParameterCombination", message)
 

@@ -7,11 +7,14 @@ what a client reads is always what the clock says, with no sleeps anywhere.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from simulator.appserver import LAUNCH_FAILED, Behaviour
 from simulator.bundles import Manifest
 from simulator.eb import health
 from simulator.eb.models import FAILED, PROCESSED, Environment, Operation
 from simulator.eb.state import Context
+from simulator.eb.traffic_split import begin_split_if_due
 from simulator.faults import FailKind
 
 STATUS_DURING = {
@@ -66,6 +69,9 @@ def advance(ctx: Context) -> None:
     due = [
         env for env in ctx.state.envs.values() if env.op and env.op.ends and env.op.ends <= ctx.now
     ]
+    for env in ctx.state.envs.values():
+        if env.op is not None and env.op.split_at is not None:
+            begin_split_if_due(ctx, env, _behaviour_for(ctx, env))
     for env in sorted(due, key=lambda env: env.op.ends if env.op and env.op.ends else ctx.now):
         if env.op is not None:  # a swap completes its partner too
             _complete(ctx, env, env.op)
@@ -154,6 +160,10 @@ def _updated(ctx: Context, env: Environment, op: Operation) -> None:
 
 
 def _update_failed(ctx: Context, env: Environment, op: Operation) -> None:
+    env.server.end_split()
+    if op.split_rejected:
+        _split_rejected(ctx, env, op)
+        return
     # Simulator's choice (AWS leaves it to the deployment policy): the old version keeps
     # running, the environment is Ready on it with health Red, and recovers to the old
     # version's health after `Durations.recover`, or sooner with a successful deployment.
@@ -180,6 +190,22 @@ def _update_failed(ctx: Context, env: Environment, op: Operation) -> None:
     )
     health.change(ctx, env, "Red", cause, rid)
     env.recover_at = ctx.now + ctx.timing.of("recover")
+
+
+def _split_rejected(ctx: Context, env: Environment, op: Operation) -> None:
+    """A traffic-splitting deployment whose new instances never passed their health checks:
+    the old instances served all along, so the environment stays on its version and health."""
+    rid, env.version_label = op.request_id, op.previous
+    ctx.event(
+        "Traffic splitting: the new instances failed their health checks; all client traffic "
+        "stays on the previous version.",
+        "ERROR",
+        env=env,
+        version=op.version,
+        request_id=rid,
+    )
+    ctx.event("Failed to deploy application.", "ERROR", env=env, version=op.version,
+              request_id=rid)  # fmt: skip
 
 
 def _recover(ctx: Context, env: Environment) -> None:
@@ -243,6 +269,7 @@ def _terminate_failed(ctx: Context, env: Environment, op: Operation) -> None:
 
 
 def _aborted(ctx: Context, env: Environment, op: Operation) -> None:
+    env.server.end_split()  # "moves traffic back to the old instances" (traffic splitting)
     env.deployed_at, env.version_label = ctx.now, op.previous
     manifest = manifest_of(ctx, env, env.version_label)
     rid = op.request_id
@@ -253,6 +280,10 @@ def _aborted(ctx: Context, env: Environment, op: Operation) -> None:
         request_id=rid,
     )
     health.change(ctx, env, manifest.health, "Update aborted.", rid)
+
+
+def _behaviour_for(ctx: Context, env: Environment) -> Callable[[str | None], Behaviour]:
+    return lambda label: _behaviour(ctx, manifest_of(ctx, env, label), label)
 
 
 def _behaviour(ctx: Context, manifest: Manifest, label: str | None) -> Behaviour:

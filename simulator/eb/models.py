@@ -112,6 +112,12 @@ class Operation:
     partner: str | None = None  # the other environment's id (swap)
     is_source: bool = False  # this side was SwapEnvironmentCNAMEs' source
     previous: str | None = None  # update/abort: the label before the update (restored on abort)
+    # A traffic-splitting deployment: from `split_at` until it ends, `split_percent` % of the
+    # requests reach the new version (simulator/eb/traffic_split.py).
+    split_percent: int = 0
+    split_at: datetime | None = None
+    split_started: bool = False
+    split_rejected: bool = False  # the new instances failed their health checks: no split
 
     @property
     def abortable(self) -> bool:

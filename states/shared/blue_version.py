@@ -25,7 +25,7 @@ def put_blue_on(ctx: StepContext, label: str, what: str) -> Environment:
             ctx,
             f"UpdateEnvironment {blue.name} to {label}",
             lambda: ctx.beanstalk.deploy_version(blue.id, label),
-            lambda: _deploy_seen(ctx, blue, label),
+            lambda: deploy_seen(ctx, blue, label),
         )
         note(ctx, f"{what}: deploying {label} to blue", environment=blue.id, version=label)
         condition = deployed(ctx, blue, label)
@@ -41,7 +41,7 @@ def put_blue_on(ctx: StepContext, label: str, what: str) -> Environment:
     return present("blue", blue.id, snapshot)
 
 
-def _deploy_seen(ctx: StepContext, before: Environment, label: str) -> bool:
+def deploy_seen(ctx: StepContext, before: Environment, label: str) -> bool:
     """After a failed UpdateEnvironment: blue runs `label`, or EB is updating it (or touched it
     since we last looked). A second deploy of the same label would be refused while the first
     runs, and harmless after it, so no visibility window is waited for here."""

@@ -165,6 +165,18 @@ class FakeBeanstalk(EnvironmentLifecycle):
         self._begin(env, "update", version_label, fail=self.fail_deploy)
         self._leave("deploy_version", None)
 
+    def deploy_traffic_split(
+        self, environment_id: str, version_label: str, percent: int, minutes: int
+    ) -> None:
+        self.deploy_version(environment_id, version_label)
+
+    def option_value(
+        self, application: str, environment_name: str, namespace: str, option: str
+    ) -> str | None:
+        if (namespace, option) == ("aws:elasticbeanstalk:environment", "LoadBalancerType"):
+            return "application"
+        return None
+
     def swap_cnames(self, source_environment_id: str, destination_environment_id: str) -> None:
         self._enter("swap_cnames")
         source = self._ready(source_environment_id)

@@ -149,6 +149,20 @@ class Beanstalk(Protocol):
         """UpdateEnvironment with a new VersionLabel."""
         ...
 
+    def deploy_traffic_split(
+        self, environment_id: str, version_label: str, percent: int, minutes: int
+    ) -> None:
+        """UpdateEnvironment to a new VersionLabel with EB's traffic-splitting deployment:
+        `percent` of requests to the new instances for `minutes`, then all of them."""
+        ...
+
+    def option_value(
+        self, application: str, environment_name: str, namespace: str, option: str
+    ) -> str | None:
+        """One option of an environment's configuration (DescribeConfigurationSettings);
+        None when it is not set."""
+        ...
+
     def swap_cnames(self, source_environment_id: str, destination_environment_id: str) -> None: ...
 
     def terminate_environment(self, environment_id: str) -> None: ...

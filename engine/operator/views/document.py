@@ -29,6 +29,7 @@ def run_document(run: Run) -> dict[str, Any]:
         "green": run.green,
         "region": run.target.region,
         "mode": run.mode.value,
+        "strategy": run.strategy.value,
         "version_label": run.version_label,
         "previous_version_label": run.facts.previous_version_label,
         "state": run.state.value,

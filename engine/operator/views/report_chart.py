@@ -32,7 +32,7 @@ FAILURE_TRIGGERS = ("fail", "give_up")
 # The chart carries its own style, so the SVG stays readable when copied out of the page.
 # Each state's colour is in the lifecycle table; the windows (settle, bake) drawn under the
 # steps have their own.
-WINDOW_COLOURS = {"dns_settle": "#c9b8e8", "bake": "#f2d49b"}
+WINDOW_COLOURS = {"dns_settle": "#c9b8e8", "bake": "#f2d49b", "keep_old": "#f5e1a4"}
 STATE_COLOURS = {info.state.value: info.colour for info in LIFECYCLE} | WINDOW_COLOURS
 MARKER_COLOURS = {
     "eb": "#1f6feb",

@@ -11,7 +11,7 @@ from engine.domain.durations import utc
 from engine.domain.model import EventRecord, Run
 from engine.operator.views.document import iso
 
-LABELS = {"dns_settle": "DNS settle", "bake": "bake"}
+LABELS = {"dns_settle": "DNS settle", "bake": "bake", "keep_old": "keep old"}
 
 
 def windows_of(run: Run, events: Sequence[EventRecord]) -> list[dict[str, Any]]:

@@ -43,6 +43,7 @@ def test_runs_list_json_rows_have_the_promised_fields(releases: Releases) -> Non
         "green": "shop-blue-green",
         "region": "us-east-1",
         "mode": "full",
+        "strategy": "swap-back",
         "version_label": "v2",
         "previous_version_label": "v1",
         "state": "rolled_back",

@@ -12,6 +12,7 @@ from engine.release.machine import InvalidTransition, allowed_triggers, next_sta
 S, T = State, Trigger
 FORWARD = (
     S.PREFLIGHT, S.CLONING, S.SWAPPING, S.DEPLOYING, S.VERIFYING, S.CUTTING_OVER, S.BAKING,
+    S.LAUNCHING, S.VERIFYING_GREEN, S.GOING_LIVE, S.KEEPING_OLD, S.SPLITTING,
 )  # fmt: skip
 
 # Written out by hand from the design, independently of engine.release.machine's table.
@@ -29,10 +30,31 @@ EXPECTED: dict[tuple[State, Trigger], State] = {
     (S.CUTTING_OVER, T.CUT_OVER): S.BAKING,
     (S.BAKING, T.BAKED): S.CLEANING_UP,
     (S.CLEANING_UP, T.CLEANED_UP): S.SUCCEEDED,
+    # swap-and-keep
+    (S.PREFLIGHT, T.LAUNCH): S.LAUNCHING,
+    (S.LAUNCHING, T.LAUNCHED): S.VERIFYING_GREEN,
+    (S.VERIFYING_GREEN, T.GREEN_VERIFIED): S.GOING_LIVE,
+    (S.VERIFYING_GREEN, T.PAUSE): S.AWAITING_CUTOVER,
+    (S.AWAITING_CUTOVER, T.GO_LIVE): S.GOING_LIVE,
+    (S.GOING_LIVE, T.WENT_LIVE): S.KEEPING_OLD,
+    (S.KEEPING_OLD, T.KEPT): S.RETIRING_OLD,
+    (S.RETIRING_OLD, T.RETIRED): S.SUCCEEDED,
+    (S.RETIRING_OLD, T.GIVE_UP): S.FAILED,
+    (S.FAILED, T.RETRY_RETIRE): S.RETIRING_OLD,
+    # traffic-split
+    (S.PREFLIGHT, T.SPLIT): S.SPLITTING,
+    (S.SPLITTING, T.SPLIT_DONE): S.SUCCEEDED,
     **{(state, T.FAIL): S.ROLLING_BACK for state in FORWARD},
     **{
         (state, T.ROLLBACK): S.ROLLING_BACK
-        for state in (*FORWARD, S.AWAITING_CUTOVER, S.CLEANING_UP, S.ROLLING_BACK, S.FAILED)
+        for state in (
+            *FORWARD,
+            S.AWAITING_CUTOVER,
+            S.CLEANING_UP,
+            S.RETIRING_OLD,
+            S.ROLLING_BACK,
+            S.FAILED,
+        )
     },
     (S.ROLLING_BACK, T.UNDONE): S.ROLLED_BACK,
     (S.ROLLING_BACK, T.GIVE_UP): S.FAILED,
@@ -55,7 +77,9 @@ def test_every_pair_either_moves_as_designed_or_is_refused(state: State, trigger
 def test_final_states_allow_nothing_but_failed_allows_the_retries_and_rollback() -> None:
     assert allowed_triggers(S.SUCCEEDED) == []
     assert allowed_triggers(S.ROLLED_BACK) == []
-    assert set(allowed_triggers(S.FAILED)) == {T.ROLLBACK, T.RETRY_ROLLBACK, T.RETRY_CLEANUP}
+    assert set(allowed_triggers(S.FAILED)) == {
+        T.ROLLBACK, T.RETRY_ROLLBACK, T.RETRY_CLEANUP, T.RETRY_RETIRE,
+    }  # fmt: skip
 
 
 def test_the_refusal_names_the_state_and_what_is_allowed() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from engine.domain.lifecycle import STRATEGIES
 from engine.domain.model import Mode, Run, State, Trigger
 from states.registry import ACTIONS
 from tests.fakes import FakeWorld
@@ -74,7 +75,8 @@ def test_deploy_mode_pauses_after_deploying(world: FakeWorld) -> None:
 
 def test_waiting_and_final_states_have_no_action() -> None:
     assert State.AWAITING_CUTOVER not in ACTIONS
-    assert set(ACTIONS) == {State.QUEUED, *HAPPY_PATH, State.ROLLING_BACK}
+    strategies = {s for info in STRATEGIES.values() for s in info.path if s.is_working}
+    assert set(ACTIONS) == {State.QUEUED, *HAPPY_PATH, *strategies, State.ROLLING_BACK}
 
 
 def test_a_queued_run_starts_at_preflight_without_calling_aws() -> None:

@@ -1,0 +1,19 @@
+"""Going live (swap-and-keep): swap the CNAMEs, so green, verified on the new version, takes
+the live traffic; custom domains in Route 53 follow. Blue keeps running the old version,
+unchanged, to swap back to. Skipped when an earlier attempt already swapped them.
+"""
+
+from __future__ import annotations
+
+from engine.domain.model import Trigger
+from engine.domain.step import StepContext
+from states.shared.alarm_gates import check_alarms
+from states.shared.cnames import put_cnames
+from states.shared.records import point_records
+
+
+def run(ctx: StepContext) -> Trigger:
+    check_alarms(ctx, "before going live")
+    put_cnames(ctx, swapped=True, what="go live")
+    point_records(ctx, "green", "go live")
+    return Trigger.WENT_LIVE
