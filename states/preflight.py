@@ -4,10 +4,8 @@ resume and rollback rely on. Bad input raises ConfigurationError before any muta
 
 from __future__ import annotations
 
-import re
-
 from engine.domain.bundles import leader_only_configs
-from engine.domain.environment_names import same_environment_name
+from engine.domain.environment_names import environment_name_problem, same_environment_name
 from engine.domain.errors import ConfigurationError, CredentialsError
 from engine.domain.health_urls import check_health_path
 from engine.domain.lifecycle import STRATEGIES
@@ -28,9 +26,6 @@ from states.shared.resources import (
     template_name,
 )
 from states.shared.settle import warn_if_no_settle
-
-# CreateEnvironment's EnvironmentName: 4-40 letters, digits and hyphens, no hyphen at the ends.
-ENVIRONMENT_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{2,38}[A-Za-z0-9]$")
 
 
 def run(ctx: StepContext) -> Trigger:
@@ -74,10 +69,9 @@ def _check_names(ctx: StepContext) -> None:
         raise ConfigurationError(f"application {run.target.app} does not exist")
     if same_environment_name(run.green, run.target.blue):
         raise ConfigurationError(f"the green name must differ from blue's ({run.green})")
-    if not ENVIRONMENT_NAME.match(run.green):
+    if problem := environment_name_problem(run.green):
         raise ConfigurationError(
-            f"green name {run.green!r} is not a valid environment name "
-            "(4-40 letters, digits and hyphens, not starting or ending with a hyphen)"
+            f"green name {printable(run.green)!r} is not a valid environment name: {problem}"
         )
 
 

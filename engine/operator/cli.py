@@ -8,109 +8,32 @@ Exit codes: 0 done, 1 rolled back, 2 usage/config/preflight, 3 busy, 4 operator,
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import click
 
 from engine.domain.model import Mode, Target
+from engine.domain.text_checks import printable
+from engine.operator.option_flags import flags_for, typed_flags
 from engine.operator.runs_commands import runs_group, status_command, workers_command
 
 if TYPE_CHECKING:  # the release machinery loads only when a release command runs
     from engine.operator.execution import Operation
     from engine.operator.settings import Settings
 
-Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
-
-TARGET_OPTIONS: list[Decorator] = [
-    click.option("--app", help="EB application (BEANSTALK_APP_NAME)."),
-    click.option("--blue", help="Live environment (BLUE_ENV_NAME)."),
-    click.option("--green", help="Temporary environment (GREEN_ENV_NAME)."),
-    click.option("--version-label", help="Version to release (VERSION_LABEL)."),
-    click.option("--bundle", help="Source bundle to upload and release (BLUEGREEN_BUNDLE)."),
-    click.option("--bucket", help="Bucket for bundles (S3_ARTIFACTS_BUCKET)."),
-    click.option("--health-path", help="Health check path or URL (RELEASE_HEALTH_CHECKING_PATH)."),
-    click.option("--region", help="AWS region (AWS_DEFAULT_REGION)."),
-    click.option("--database-url", help="Run history database (BLUEGREEN_DATABASE_URL)."),
-]
-RUN_OPTIONS: list[Decorator] = [
-    click.option(
-        "--log-format",
-        type=click.Choice(["auto", "text", "json"]),
-        help="Progress output (BLUEGREEN_LOG_FORMAT; auto: live view on a terminal).",
-    ),
-    click.option("--notify-url", help="Webhook for run summaries (BLUEGREEN_NOTIFY_URL)."),
-    click.option(
-        "--wait-for-lock",
-        type=click.FloatRange(min=0),
-        help="Seconds to wait for a busy target (BLUEGREEN_WAIT_FOR_LOCK).",
-    ),
-    click.option("--lease-seconds", type=click.FloatRange(min=3), help="Lease length."),
-]
-# Only for the triggers that start a run (full, deploy).
-TRIGGER_OPTIONS: list[Decorator] = [
-    click.option(
-        "--on-unfinished",
-        type=click.Choice(["fail", "resume"]),
-        help="An unfinished run holds the target: exit 3, or take it over if its lease expired.",
-    ),
-    click.option(
-        "--dns-settle",
-        type=click.FloatRange(min=0),
-        help="Seconds after each CNAME swap before the environment the live name left is "
-        "touched (BLUEGREEN_DNS_SETTLE; default 120: EB's 60 s TTL + 60 s propagation).",
-    ),
-    click.option(
-        "--bake",
-        type=click.FloatRange(min=0),
-        help="Seconds after the cutover to keep watching blue, green kept to swap back to "
-        "(BLUEGREEN_BAKE; default 0).",
-    ),
-    click.option(
-        "--alarm",
-        multiple=True,
-        help="CloudWatch alarm that stops the release in ALARM; repeatable (BLUEGREEN_ALARMS).",
-    ),
-    click.option(
-        "--route53-record",
-        multiple=True,
-        callback=lambda _ctx, _param, names: ",".join(names) or None,
-        help="Custom domain that follows the live traffic; repeatable (BLUEGREEN_ROUTE53_RECORDS).",
-    ),
-    click.option("--hosted-zone-id", help="The records' Route 53 zone (BLUEGREEN_HOSTED_ZONE_ID)."),
-    click.option(
-        "--strategy",
-        type=click.Choice(["swap-back", "swap-and-keep", "traffic-split"]),
-        help="How live traffic moves (BLUEGREEN_STRATEGY; default swap-back; docs/strategies.md).",
-    ),
-    click.option(
-        "--keep-old",
-        metavar="SECONDS|forever",
-        help="swap-and-keep: how long the old environment stays up after the swap "
-        "(BLUEGREEN_KEEP_OLD; default: the DNS settle; at most 172800).",
-    ),
-    click.option(
-        "--canary-percent",
-        type=click.IntRange(1, 99),
-        help="traffic-split: share of live traffic on the new version during the evaluation "
-        "(BLUEGREEN_CANARY_PERCENT; default 10).",
-    ),
-    click.option(
-        "--canary-minutes",
-        type=click.IntRange(3, 600),
-        help="traffic-split: evaluation time in minutes (BLUEGREEN_CANARY_MINUTES; default 5).",
-    ),
-]
+# Flags that mean something only in one form of a command: with a RUN_ID the run names its
+# target, and only `rollback --to-version` releases a version (green, health check, guards).
+TARGET_FLAGS = ("app", "blue")
+TO_VERSION_FLAGS = ("green", "health_path", "dns_settle", "bake", "alarms")
 
 
-def with_options(*groups: list[Decorator]) -> Decorator:
-    def apply(command: Callable[..., Any]) -> Callable[..., Any]:
-        for group in reversed(groups):
-            for option in reversed(group):
-                command = option(command)
-        return command
-
-    return apply
+def refuse_unused(command: str, names: tuple[str, ...], why: str) -> None:
+    """Exit 2 with one line when the user typed one of the flags `names`, unused here."""
+    typed = typed_flags(click.get_current_context(), command, names)
+    if typed:
+        raise click.UsageError(f"{', '.join(typed)} {why}")
 
 
 def _simulator_group() -> click.Command:
@@ -128,7 +51,7 @@ def _simulator_group() -> click.Command:
 def _submit_command() -> click.Command:
     from engine.operator.fleet_commands import submit_command
 
-    return submit_command([TARGET_OPTIONS, RUN_OPTIONS, TRIGGER_OPTIONS])
+    return submit_command()
 
 
 def _ci_step_command() -> click.Command:
@@ -170,6 +93,23 @@ class Commands(click.Group):
         "worker": "Drive queued runs, and runs whose runner died, until SIGTERM.",
     }
 
+    def main(
+        self, args: Sequence[str] | None = None, prog_name: str | None = None,
+        complete_var: str | None = None, standalone_mode: bool = True, **extra: Any,
+    ) -> Any:  # fmt: skip
+        """Click's main, with a usage error as one line (`bluegreen: ...`) and exit 2."""
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, False, **extra)
+        try:
+            code = super().main(args, prog_name, complete_var, False, **extra)
+        except click.ClickException as error:
+            click.echo(f"bluegreen: {one_line(error)}", err=True)
+            sys.exit(error.exit_code)
+        except click.Abort:
+            click.echo("bluegreen: aborted", err=True)
+            sys.exit(130)
+        sys.exit(code if isinstance(code, int) else 0)
+
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted([*super().list_commands(ctx), *self.LAZY])
 
@@ -201,15 +141,25 @@ def main() -> None:
     """Blue/green releases for AWS Elastic Beanstalk."""
 
 
+def one_line(error: click.ClickException) -> str:
+    """`resume: no such option: --bundle`: the command, then click's message, escaped."""
+    message = printable(error.format_message())
+    ctx = getattr(error, "ctx", None)
+    if isinstance(error, click.UsageError) and ctx is not None and ctx.parent is not None:
+        path = ctx.command_path.split(" ", 1)[-1]
+        return f"{path}: {message[:1].lower()}{message[1:]} (see bluegreen {path} --help)"
+    return message
+
+
 @main.command()
-@with_options(TARGET_OPTIONS, RUN_OPTIONS, TRIGGER_OPTIONS)
+@flags_for("full")
 def full(**options: Any) -> None:
     """Release a version: preflight, clone, swap, deploy, verify, cut over, clean up."""
     execute(options, lambda s: _release(s, Mode.FULL))
 
 
 @main.command()
-@with_options(TARGET_OPTIONS, RUN_OPTIONS, TRIGGER_OPTIONS)
+@flags_for("deploy")
 def deploy(**options: Any) -> None:
     """Release up to the deployment, then wait for `bluegreen cutover`."""
     execute(options, lambda s: _release(s, Mode.DEPLOY))
@@ -217,24 +167,29 @@ def deploy(**options: Any) -> None:
 
 @main.command()
 @click.argument("run_id", required=False)
-@with_options(TARGET_OPTIONS, RUN_OPTIONS)
+@flags_for("cutover")
 def cutover(run_id: str | None, **options: Any) -> None:
     """Verify and go live with a run waiting for cutover (default: the target's)."""
+    if run_id:
+        refuse_unused("cutover", TARGET_FLAGS, "name the target: a RUN_ID names it already")
     execute(options, lambda s: _cutover(s, run_id))
 
 
 @main.command()
 @click.argument("run_id", required=False)
-@click.option("--to-version", help="With no unfinished run: put blue on this version.")
-@with_options(TARGET_OPTIONS, RUN_OPTIONS)
+@flags_for("rollback")
 def rollback(run_id: str | None, to_version: str | None, **options: Any) -> None:
     """Undo a waiting, failed or interrupted run (default: the target's unfinished run)."""
+    if run_id:
+        refuse_unused("rollback", TARGET_FLAGS, "name the target: a RUN_ID names it already")
+    if not to_version:
+        refuse_unused("rollback", TO_VERSION_FLAGS, "only with --to-version (a run keeps its own)")
     execute(options, lambda s: _rollback(s, run_id, to_version))
 
 
 @main.command()
 @click.argument("run_id")
-@with_options(TARGET_OPTIONS, RUN_OPTIONS)
+@flags_for("resume")
 def resume(run_id: str, **options: Any) -> None:
     """Continue a run from where it stopped (a failed one retries what failed)."""
     execute(
@@ -244,7 +199,7 @@ def resume(run_id: str, **options: Any) -> None:
 
 
 @main.command()
-@click.option("--speed", default=100.0, show_default=True, help="Simulator time scale.")
+@flags_for("demo")
 def demo(speed: float) -> None:
     """Three releases against an embedded simulator: good, broken, killed and resumed."""
     from engine.operator.demo import run_demo

@@ -23,7 +23,8 @@ from engine.domain.exit_codes import ExitCode
 from engine.domain.health_urls import secrets_of
 from engine.domain.model import Run
 from engine.domain.text_checks import printable
-from engine.operator.settings import FLAG_VARIABLES, Settings, load_settings
+from engine.operator.option_table import BY_NAME
+from engine.operator.settings import Settings, load_settings
 from engine.release.interrupt import Interrupt, Interrupted, install_signal_handlers
 from engine.release.observer import NullObserver, Observer, Outcome
 from engine.release.observer_guard import FanOutObserver
@@ -50,7 +51,9 @@ class RunIdPrinter(NullObserver):
 
 
 def overrides_of(options: Mapping[str, Any]) -> dict[str, object]:
-    return {FLAG_VARIABLES[k]: v for k, v in options.items() if k in FLAG_VARIABLES}
+    """Flags given, keyed by their settings' variable (the flags of settings only)."""
+    given = ((BY_NAME[name], value) for name, value in options.items() if name in BY_NAME)
+    return {o.variables[0]: value for o, value in given if o.setting and o.variables}
 
 
 def fail(code: ExitCode, message: str) -> NoReturn:
@@ -61,8 +64,9 @@ def fail(code: ExitCode, message: str) -> NoReturn:
 
 def execute(options: Mapping[str, Any], prepare: Preparation) -> NoReturn:
     """Run one release command and exit with its code."""
+    command = click.get_current_context().info_name
     try:
-        settings = load_settings(overrides_of(options))
+        settings = load_settings(overrides_of(options), command)
         operation = prepare(settings)
     except BlueGreenError as error:
         fail(ExitCode.USAGE, str(error))

@@ -8,7 +8,6 @@ and exits with the usual codes); `worker` drives queued and abandoned runs until
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
 from typing import Any
 
 import click
@@ -19,6 +18,7 @@ from engine.domain.lifecycle import Kind
 from engine.domain.model import Mode, Run
 from engine.operator.execution import Operation, execute, fail, overrides_of
 from engine.operator.inputs import lock_policy_of, release_request
+from engine.operator.option_flags import flags_for
 from engine.operator.settings import Settings, load_settings
 from engine.release.interrupt import Interrupt, install_signal_handlers
 from engine.release.observer import Observer, Outcome
@@ -28,28 +28,18 @@ from engine.release.runner import Runner
 from engine.release.worker import Worker, WorkerOptions
 
 FOLLOW_SECONDS = 1.0  # how often `submit --wait` reads the run's progress from the history
-Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
 
 
-def submit_command(option_groups: list[list[Decorator]]) -> click.Command:
-    """`submit`, with the same flags as `full` and `deploy` (passed in by the CLI)."""
+def submit_command() -> click.Command:
+    """`submit`: the flags of `full` and `deploy`, with --mode and --wait."""
 
+    @click.command("submit")
+    @flags_for("submit")
     def submit(mode: str, follow: bool, **options: Any) -> None:
         """Queue a release for the workers; print its run id at once."""
         execute(options, lambda s: _submit(s, Mode(mode), follow))
 
-    command: Callable[..., Any] = submit
-    for group in reversed(option_groups):
-        for option in reversed(group):
-            command = option(command)
-    command = click.option("--wait", "follow", is_flag=True, help="Follow the run to its end.")(
-        command
-    )
-    command = click.option(
-        "--mode", type=click.Choice(["full", "deploy"]), default="full", show_default=True,
-        help="full: the whole release; deploy: up to the deployment, then wait for cutover.",
-    )(command)  # fmt: skip
-    return click.command("submit")(command)
+    return submit
 
 
 def _submit(settings: Settings, mode: Mode, follow: bool) -> Operation:
@@ -93,24 +83,13 @@ def _rests(run: Run) -> bool:
 
 
 @click.command("worker")
-@click.option("--concurrency", type=click.IntRange(min=1), default=4, show_default=True,
-              help="Runs driven at once (all on one poller).")  # fmt: skip
-@click.option("--region", help="AWS region whose runs this worker takes (AWS_DEFAULT_REGION).")
-@click.option("--database-url", help="The shared run history (BLUEGREEN_DATABASE_URL).")
-@click.option("--log-format", type=click.Choice(["auto", "text", "json"]),
-              help="Progress output (BLUEGREEN_LOG_FORMAT).")  # fmt: skip
-@click.option("--notify-url", help="Webhook for run summaries (BLUEGREEN_NOTIFY_URL).")
-@click.option("--lease-seconds", type=click.FloatRange(min=3), help="Lease length.")
-@click.option("--metrics-port", type=click.IntRange(1, 65535),
-              help="Serve Prometheus metrics on this port (needs the metrics extra).")  # fmt: skip
-@click.option("--metrics-address", default="127.0.0.1", show_default=True,
-              help="The metrics endpoint's address (0.0.0.0: every interface).")  # fmt: skip
+@flags_for("worker")
 def worker_command(
     concurrency: int, metrics_port: int | None, metrics_address: str, **options: Any
 ) -> None:
     """Drive queued runs, and runs whose runner died, until SIGTERM (which hands them over)."""
     try:
-        settings = load_settings(overrides_of(options))
+        settings = load_settings(overrides_of(options), "worker")
         if not settings.region:
             raise BlueGreenError("missing the AWS region: set --region / AWS_DEFAULT_REGION")
     except BlueGreenError as error:

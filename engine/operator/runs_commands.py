@@ -22,6 +22,8 @@ from engine.domain.errors import BlueGreenError
 from engine.domain.exit_codes import ExitCode
 from engine.domain.model import Run, RunId, State
 from engine.domain.ports.store import RunHistory, RunQuery
+from engine.operator.ages import age_in_days
+from engine.operator.option_flags import flags_for
 from engine.operator.views.document import iso
 from engine.operator.views.history import run_detail, run_summary
 from engine.operator.views.status import UNFINISHED_STATES, ago, parse_since, status_row
@@ -111,22 +113,14 @@ def detail_of(store: RunHistory, run_id: str) -> dict[str, Any]:
     return run_detail(run, store.transitions(run.id), store.events(run.id))
 
 
-database_url_option = click.option(
-    "--database-url",
-    envvar="BLUEGREEN_DATABASE_URL",
-    metavar="URL",
-    help="Run history database (SQLAlchemy URL); default: SQLite under $XDG_STATE_HOME.",
-)
-json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-
-
-def _since(_ctx: click.Context, _param: click.Parameter, value: str | None) -> datetime | None:
-    if value is None:
+def _since(text: str | None) -> datetime | None:
+    if text is None:
         return None
     try:
-        return parse_since(value, now_utc())
-    except ValueError as error:
-        raise click.BadParameter(str(error)) from None
+        return parse_since(text, now_utc())
+    except (ValueError, OverflowError) as error:
+        message = str(error) if isinstance(error, ValueError) else f"{text!r} is too far back"
+        raise click.BadParameter(message, param_hint="'--since'") from None
 
 
 @click.group("runs")
@@ -135,30 +129,19 @@ def runs_group() -> None:
 
 
 @runs_group.command("list")
-@click.option("--app", help="Only runs of this EB application.")
-@click.option("--blue", help="Only runs releasing to this (blue) environment.")
-@click.option(
-    "--state",
-    "states",
-    multiple=True,
-    type=click.Choice([state.value for state in State]),
-    help="Only runs in this state (repeatable).",
-)
-@click.option("--since", callback=_since, help="Only runs created since: 7d, 12h, or a date.")
-@click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True)
-@json_option
-@database_url_option
+@flags_for("runs list")
 def list_command(
-    app: str | None,
-    blue: str | None,
+    app_filter: str | None,
+    blue_filter: str | None,
     states: tuple[str, ...],
-    since: datetime | None,
+    since: str | None,
     limit: int,
     as_json: bool,
     database_url: str | None,
 ) -> None:
     """List runs, newest first."""
-    query = RunQuery(app, blue, tuple(State(s) for s in states), since, limit)
+    chosen = tuple(State(s) for s in states)
+    query = RunQuery(app_filter, blue_filter, chosen, _since(since), limit)
     with opened_store(database_url) as store:
         rows = [summary_of(store, run) for run in store.list_runs(query)]
     emit(rows, as_json, runs_table)
@@ -166,8 +149,7 @@ def list_command(
 
 @runs_group.command("show")
 @click.argument("run_id")
-@json_option
-@database_url_option
+@flags_for("runs show")
 def show_command(run_id: str, as_json: bool, database_url: str | None) -> None:
     """A run's inputs, facts, timeline of steps, events, error and rollback."""
     with opened_store(database_url) as store:
@@ -177,49 +159,71 @@ def show_command(run_id: str, as_json: bool, database_url: str | None) -> None:
 
 @runs_group.command("export")
 @click.argument("run_id")
-@database_url_option
-def export_command(run_id: str, database_url: str | None) -> None:
-    """A run's whole history as JSON (the same document as `runs show --json`)."""
+@flags_for("runs export")
+def export_command(run_id: str, output: str | None, force: bool, database_url: str | None) -> None:
+    """A run's whole history as JSON (the same document as `runs show --json`), on standard
+    output or into FILE."""
+    if output is None:
+        with opened_store(database_url) as store:
+            detail = detail_of(store, run_id)
+        emit(detail, True, run_view)
+        return
+    path = _writable(output, "export", database_url, force)
     with opened_store(database_url) as store:
         detail = detail_of(store, run_id)
-    emit(detail, True, run_view)
+    text = json.dumps(Redactor.from_environment().data(detail), indent=2) + "\n"
+    _write(path, text)
+    click.echo(f"wrote {path} (run {detail['id']}, {detail['state']})")
 
 
 @runs_group.command("report")
 @click.argument("run_id")
-@click.option(
-    "--output",
-    "-o",
-    required=True,
-    type=click.Path(dir_okay=False, writable=True, path_type=Path),
-    help="The HTML file to write.",
-)
-@database_url_option
-def report_command(run_id: str, output: Path, database_url: str | None) -> None:
+@flags_for("runs report")
+def report_command(run_id: str, output: str | None, force: bool, database_url: str | None) -> None:
     """Write a self-contained HTML post-mortem of a run (timeline chart, events)."""
+    if output is None:
+        raise click.UsageError("missing --output FILE: the HTML file to write")
+    path = _writable(output, "report", database_url, force)
     with opened_store(database_url) as store:
         detail = detail_of(store, run_id)
-    from engine.operator.views.report import write_report
+    from engine.operator.views.report import render_report
+
+    _write(path, render_report(Redactor.from_environment().data(detail), now_utc()))
+    click.echo(f"wrote {path} (run {detail['id']}, {detail['state']})")
+
+
+def _writable(output: str, kind: str, database_url: str | None, force: bool) -> Path:
+    """The output path, refused (exit 2) over the history or a file not of this kind."""
+    from engine.operator.output_files import OutputRefused, check_output
+    from storage.locations import default_database_url
+
+    path = Path(output)
+    try:
+        check_output(path, kind, database_url or default_database_url(), force)
+    except OutputRefused as refused:
+        raise HistoryError(str(refused)) from None
+    return path
+
+
+def _write(path: Path, text: str) -> None:
+    from engine.operator.output_files import write_output
 
     try:
-        write_report(Redactor.from_environment().data(detail), output, now_utc())
+        write_output(path, text)
     except OSError as error:
-        raise HistoryError(f"cannot write {output}: {error.strerror or error}") from error
-    click.echo(f"wrote {output} (run {detail['id']}, {detail['state']})")
+        raise HistoryError(f"cannot write {path}: {error.strerror or error}") from error
 
 
 @runs_group.command("prune")
-@click.option(
-    "--older-than",
-    "days",
-    required=True,
-    type=click.FloatRange(min=0),
-    metavar="DAYS",
-    help="Delete finished runs that finished more than DAYS days ago.",
-)
-@database_url_option
-def prune_command(days: float, database_url: str | None) -> None:
+@flags_for("runs prune")
+def prune_command(older_than: str | None, database_url: str | None) -> None:
     """Delete old finished runs and their history; unfinished runs are always kept."""
+    if older_than is None:
+        raise click.UsageError("missing --older-than AGE: e.g. 30 (days), 7d, 12h")
+    try:
+        days = age_in_days(older_than)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="'--older-than'") from None
     cutoff = ago(now_utc(), days=days)
     with opened_store(database_url, sql=True) as store:
         deleted = store.prune(cutoff)
@@ -228,12 +232,10 @@ def prune_command(days: float, database_url: str | None) -> None:
 
 
 @click.command("status")
-@click.option("--app", help="Only runs of this EB application.")
-@json_option
-@database_url_option
-def status_command(app: str | None, as_json: bool, database_url: str | None) -> None:
+@flags_for("status")
+def status_command(app_filter: str | None, as_json: bool, database_url: str | None) -> None:
     """Unfinished and waiting runs: what each waits for and who holds it."""
-    query = RunQuery(app=app, states=UNFINISHED_STATES, limit=None)
+    query = RunQuery(app=app_filter, states=UNFINISHED_STATES, limit=None)
     now = now_utc()
     with opened_store(database_url) as store:
         rows = [status_row(run, store.transitions(run.id), now) for run in store.list_runs(query)]
@@ -244,8 +246,7 @@ def status_command(app: str | None, as_json: bool, database_url: str | None) -> 
 
 
 @click.command("workers")
-@json_option
-@database_url_option
+@flags_for("workers")
 def workers_command(as_json: bool, database_url: str | None) -> None:
     """The worker pool: registered workers (host, pid, runs held, heartbeat) and the queue."""
     with opened_store(database_url) as store:

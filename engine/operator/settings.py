@@ -1,12 +1,15 @@
 """Settings: the replaced tool's environment variables, BLUEGREEN_* ones, and CLI overrides.
 
-`Settings` reads the environment (pydantic-settings); CLI flags are passed in under the same
-names and win. `engine.operator.inputs` turns Settings into the plain values the engine takes.
+Every field is generated from its declaration in `engine.operator.option_table` (variables,
+default, range, limits, rule); the annotations are there for mypy, and a test checks they
+match the declaration. CLI flags are passed in under the variables' names and win.
+`engine.operator.inputs` turns Settings into the plain values the engine takes.
 """
 
 from __future__ import annotations
 
-import re
+import difflib
+import os
 from collections.abc import Mapping
 from typing import Any
 
@@ -14,40 +17,25 @@ from pydantic import AliasChoices, Field, ValidationError, ValidationInfo, field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from engine.domain.errors import ConfigurationError
-from engine.domain.health_urls import health_path_problem
-from engine.domain.model import DEFAULT_DNS_SETTLE_SECONDS
-from engine.domain.text_checks import control_character_in
+from engine.operator.option_table import BY_NAME, SETTINGS, is_in_memory_sqlite
+from engine.operator.options import Option, options_of
 
-# EB's EnvironmentName: 4-40 letters, digits and hyphens.
-ENVIRONMENT_NAME = re.compile(r"^[A-Za-z0-9-]{4,40}$")
-DAY = 86_400.0  # the longest deadline, lease or wait a setting may ask for, in seconds
-# Settings that take one of a few words.
-CHOICES: dict[str, tuple[str, ...]] = {
-    "on_unfinished": ("fail", "resume"),
-    "retry_mode": ("standard", "adaptive"),
-    "log_format": ("auto", "text", "json"),
-    "strategy": ("swap-back", "swap-and-keep", "traffic-split"),
-}
-# swap-and-keep: the old environment is kept at most this long (CodeDeploy's blue/green keeps
-# the original instances up to 2 days, its longest "terminate after" wait), or "forever".
-KEEP_OLD_MAX = 2 * 86_400.0
+__all__ = ["Settings", "is_in_memory_sqlite", "load_settings", "setting_name"]
+
+# Variables of this prefix that are not options: the crash tests' hook (engine.release.hooks).
+INTERNAL_VARIABLES = frozenset({"BLUEGREEN_TEST_CRASH_AT"})
+BY_VARIABLE = {variable: option for option in SETTINGS for variable in option.variables}
 
 
-AUTH_METHODS = ("SSO", "DEFAULT")
-
-
-def is_in_memory_sqlite(url: str) -> bool:
-    """`sqlite://`, `sqlite:///:memory:`, `...?mode=memory`: a history that dies with the
-    process (no lock, nothing to resume)."""
-    scheme, _, rest = url.partition("://")
-    if not scheme.lower().startswith("sqlite"):
-        return False
-    path, _, query = rest.partition("?")
-    return path in ("", "/") or ":memory:" in path or "mode=memory" in query
-
-
-def _env(name: str, *more: str) -> Any:
-    return AliasChoices(name, *more) if more else name
+def declared(name: str) -> Any:
+    """The pydantic Field of the declared option `name`."""
+    option = BY_NAME[name]
+    alias = AliasChoices(*option.variables) if len(option.variables) > 1 else option.variable
+    bounds: dict[str, Any] = {}
+    if option.kind in ("number", "integer"):
+        bounds["gt" if option.low_open else "ge"] = option.low
+        bounds["le"] = option.high
+    return Field(option.default, validation_alias=alias, **bounds)
 
 
 class Settings(BaseSettings):
@@ -57,102 +45,77 @@ class Settings(BaseSettings):
         case_sensitive=True, extra="ignore", env_ignore_empty=True, allow_inf_nan=False
     )
 
-    # The replaced tool's variables.
-    app: str | None = Field(None, validation_alias=_env("BEANSTALK_APP_NAME"))
-    blue: str | None = Field(None, validation_alias=_env("BLUE_ENV_NAME"))
-    green: str | None = Field(None, validation_alias=_env("GREEN_ENV_NAME"))
-    bucket: str | None = Field(None, validation_alias=_env("S3_ARTIFACTS_BUCKET"))
-    version_label: str | None = Field(None, validation_alias=_env("VERSION_LABEL"))
-    health_path: str = Field("/", validation_alias=_env("RELEASE_HEALTH_CHECKING_PATH"))
-    auth_method: str = Field("default", validation_alias=_env("AUTH_METHOD"))
-    sso_profile: str | None = Field(None, validation_alias=_env("SSO_PROFILE"))
-    region: str | None = Field(None, validation_alias=_env("AWS_DEFAULT_REGION", "AWS_REGION"))
-    # This tool's own.
-    bundle: str | None = Field(None, validation_alias=_env("BLUEGREEN_BUNDLE"))
-    database_url: str | None = Field(None, validation_alias=_env("BLUEGREEN_DATABASE_URL"))
-    notify_url: str | None = Field(None, validation_alias=_env("BLUEGREEN_NOTIFY_URL"))
-    log_format: str = Field("auto", validation_alias=_env("BLUEGREEN_LOG_FORMAT"))
-    # Tuning: finite numbers in a documented range (README, "Tuning"); `inf`, `nan` and
-    # 1e300 are refused (allow_inf_nan=False below, and each field's upper bound).
-    poll_interval: float = Field(
-        1.0, gt=0, le=300, validation_alias=_env("BLUEGREEN_POLL_INTERVAL")
-    )
-    max_poll_interval: float = Field(
-        20.0, gt=0, le=3600, validation_alias=_env("BLUEGREEN_MAX_POLL_INTERVAL")
-    )
-    lease_seconds: float = Field(
-        60.0, ge=3, le=DAY, validation_alias=_env("BLUEGREEN_LEASE_SECONDS")
-    )
-    wait_for_lock: float = Field(
-        0.0, ge=0, le=DAY, validation_alias=_env("BLUEGREEN_WAIT_FOR_LOCK")
-    )
-    # How fast the endpoint's time runs compared to AWS (the simulator at speed 100: 0.01):
-    # the polling schedule's prior durations are AWS seconds times this.
-    time_scale: float = Field(1.0, gt=0, le=1, validation_alias=_env("BLUEGREEN_TIME_SCALE"))
-    on_unfinished: str = Field("fail", validation_alias=_env("BLUEGREEN_ON_UNFINISHED"))
-    retry_mode: str = Field("standard", validation_alias=_env("BLUEGREEN_RETRY_MODE"))
-    max_attempts: int = Field(8, ge=1, le=100, validation_alias=_env("BLUEGREEN_MAX_ATTEMPTS"))
-    launch_deadline: float = Field(
-        1800, gt=0, le=DAY, validation_alias=_env("BLUEGREEN_LAUNCH_DEADLINE")
-    )
-    update_deadline: float = Field(
-        1200, gt=0, le=DAY, validation_alias=_env("BLUEGREEN_UPDATE_DEADLINE")
-    )
-    swap_deadline: float = Field(
-        600, gt=0, le=DAY, validation_alias=_env("BLUEGREEN_SWAP_DEADLINE")
-    )
-    terminate_deadline: float = Field(
-        1800, gt=0, le=DAY, validation_alias=_env("BLUEGREEN_TERMINATE_DEADLINE")
-    )
-    version_deadline: float = Field(
-        600, gt=0, le=DAY, validation_alias=_env("BLUEGREEN_VERSION_DEADLINE")
-    )
-    health_grace: float = Field(120, ge=0, le=DAY, validation_alias=_env("BLUEGREEN_HEALTH_GRACE"))
-    health_successes: int = Field(
-        3, ge=1, le=1000, validation_alias=_env("BLUEGREEN_HEALTH_SUCCESSES")
-    )
-    health_interval: float = Field(
-        2.0, ge=0, le=3600, validation_alias=_env("BLUEGREEN_HEALTH_INTERVAL")
-    )
-    health_timeout: float = Field(
-        5.0, gt=0, le=600, validation_alias=_env("BLUEGREEN_HEALTH_TIMEOUT")
-    )
-    health_deadline: float = Field(
-        120, gt=0, le=DAY, validation_alias=_env("BLUEGREEN_HEALTH_DEADLINE")
-    )
-    visibility_window: float = Field(
-        60, ge=0, le=DAY, validation_alias=_env("BLUEGREEN_VISIBILITY_WINDOW")
-    )
-    health_expected_status: str = Field(
-        "200", validation_alias=_env("BLUEGREEN_HEALTH_EXPECTED_STATUS")
-    )
-    health_failures: int = Field(3, ge=1, validation_alias=_env("BLUEGREEN_HEALTH_FAILURES"))
-    dns_settle: float = Field(
-        DEFAULT_DNS_SETTLE_SECONDS, ge=0, validation_alias=_env("BLUEGREEN_DNS_SETTLE")
-    )
-    bake: float = Field(0.0, ge=0, validation_alias=_env("BLUEGREEN_BAKE"))
-    alarms: str = Field("", validation_alias=_env("BLUEGREEN_ALARMS"))
-    # Release strategies (README "Strategies").
-    strategy: str = Field("swap-back", validation_alias=_env("BLUEGREEN_STRATEGY"))
-    keep_old: str | None = Field(None, validation_alias=_env("BLUEGREEN_KEEP_OLD"))
-    # EB's aws:elasticbeanstalk:trafficsplitting ranges (EB developer guide, "General options
-    # for all environments"): NewVersionPercent 1-100 (default 10), EvaluationTime 3-600
-    # minutes (default 5). 100 % would be no canary: at most 99 here.
-    canary_percent: int = Field(10, ge=1, le=99, validation_alias=_env("BLUEGREEN_CANARY_PERCENT"))
-    canary_minutes: int = Field(5, ge=3, le=600, validation_alias=_env("BLUEGREEN_CANARY_MINUTES"))
+    app: str | None = declared("app")
+    blue: str | None = declared("blue")
+    green: str | None = declared("green")
+    version_label: str | None = declared("version_label")
+    bundle: str | None = declared("bundle")
+    bucket: str | None = declared("bucket")
+    health_path: str = declared("health_path")
+    region: str | None = declared("region")
+    auth_method: str = declared("auth_method")
+    sso_profile: str | None = declared("sso_profile")
+    database_url: str | None = declared("database_url")
+    log_format: str = declared("log_format")
+    notify_url: str | None = declared("notify_url")
+    wait_for_lock: float = declared("wait_for_lock")
+    lease_seconds: float = declared("lease_seconds")
+    on_unfinished: str = declared("on_unfinished")
+    dns_settle: float = declared("dns_settle")
+    bake: float = declared("bake")
+    alarms: str = declared("alarms")
+    route53_records: str | None = declared("route53_records")
+    hosted_zone_id: str | None = declared("hosted_zone_id")
+    route53_from_ssm: bool = declared("route53_from_ssm")
+    strategy: str = declared("strategy")
+    keep_old: str | None = declared("keep_old")
+    canary_percent: int = declared("canary_percent")
+    canary_minutes: int = declared("canary_minutes")
+    poll_interval: float = declared("poll_interval")
+    max_poll_interval: float = declared("max_poll_interval")
+    time_scale: float = declared("time_scale")
+    retry_mode: str = declared("retry_mode")
+    max_attempts: int = declared("max_attempts")
+    launch_deadline: float = declared("launch_deadline")
+    update_deadline: float = declared("update_deadline")
+    swap_deadline: float = declared("swap_deadline")
+    terminate_deadline: float = declared("terminate_deadline")
+    version_deadline: float = declared("version_deadline")
+    health_grace: float = declared("health_grace")
+    visibility_window: float = declared("visibility_window")
+    health_successes: int = declared("health_successes")
+    health_interval: float = declared("health_interval")
+    health_timeout: float = declared("health_timeout")
+    health_deadline: float = declared("health_deadline")
+    health_expected_status: str = declared("health_expected_status")
+    health_failures: int = declared("health_failures")
 
-    @field_validator("keep_old")
+    @field_validator("alarms", "route53_records", mode="before")
     @classmethod
-    def _keep_old(cls, value: str | None) -> str | None:
-        if value is None or value.strip().lower() == "forever":
-            return value
-        try:
-            seconds = float(value)
-        except ValueError:
-            raise ValueError("must be a number of seconds or 'forever'") from None
-        if not 0 <= seconds <= KEEP_OLD_MAX:  # also refuses nan and inf
-            raise ValueError(f"must be between 0 and {KEEP_OLD_MAX:.0f} seconds, or 'forever'")
+    def _joined(cls, value: object) -> object:
+        """A repeated flag gives a list; the variable a comma-separated string."""
+        if isinstance(value, list | tuple):
+            return ",".join(str(v) for v in value)
         return value
+
+    @field_validator("*")
+    @classmethod
+    def _declared_rule(cls, value: Any, info: ValidationInfo) -> Any:
+        """Length, control characters and the option's rule, from its declaration (a newline
+        would forge a log line, an escape sequence reach the terminal raw)."""
+        if not isinstance(value, str):
+            return value
+        option = BY_NAME[str(info.field_name)]
+        items = value.split(",") if option.kind == "list" else [value]
+        for item in items:
+            if problem := option.text_problem(item.strip() if option.kind == "list" else item):
+                raise ValueError(problem)
+        return value
+
+    @property
+    def alarm_names(self) -> tuple[str, ...]:
+        names = (name.strip() for name in self.alarms.split(","))
+        return tuple(dict.fromkeys(name for name in names if name))
 
     @property
     def keep_old_forever(self) -> bool:
@@ -165,134 +128,50 @@ class Settings(BaseSettings):
             return None
         return float(self.keep_old)
 
-    @field_validator("*")
-    @classmethod
-    def _no_control_characters(cls, value: Any) -> Any:
-        """A newline would forge a log line, an escape sequence reach the terminal raw."""
-        if isinstance(value, str) and (control := control_character_in(value)):
-            raise ValueError(f"holds the control character {control}")
-        return value
-
-    @field_validator("health_path")
-    @classmethod
-    def _health_path(cls, value: str) -> str:
-        problem = health_path_problem(value)
-        if problem:
-            raise ValueError(problem)
-        return value
-
-    @field_validator("auth_method")
-    @classmethod
-    def _auth_method(cls, value: str) -> str:
-        # The replaced tool knew `SSO` (else boto3's default chain); `default` names the latter.
-        if value.strip().upper() not in AUTH_METHODS:
-            raise ValueError(f"must be 'SSO' or 'default', not {value!r}")
-        return value
-
-    @field_validator("database_url")
-    @classmethod
-    def _persistent_database(cls, value: str | None) -> str | None:
-        if value is not None and is_in_memory_sqlite(value):
-            raise ValueError(
-                "an in-memory SQLite database keeps no history, lock or resumable run: "
-                "name a file, e.g. sqlite:////var/lib/bluegreen/runs.db"
-            )
-        return value
-
-    # Custom domains in Route 53 (names separated by commas), or the replaced tool's SSM ones.
-    route53_records: str | None = Field(None, validation_alias=_env("BLUEGREEN_ROUTE53_RECORDS"))
-    hosted_zone_id: str | None = Field(None, validation_alias=_env("BLUEGREEN_HOSTED_ZONE_ID"))
-    route53_from_ssm: bool = Field(False, validation_alias=_env("BLUEGREEN_ROUTE53_FROM_SSM"))
-
-    @field_validator("blue", "green")
-    @classmethod
-    def _environment_name(cls, value: str | None) -> str | None:
-        if value is not None and not ENVIRONMENT_NAME.match(value):
-            raise ValueError("must be 4-40 letters, digits or hyphens")
-        return value
-
-    @field_validator("health_expected_status")
-    @classmethod
-    def _status_codes(cls, value: str) -> str:
-        codes = [part.strip() for part in value.split(",") if part.strip()]
-        if not codes or not all(c.isdigit() and 100 <= int(c) <= 599 for c in codes):
-            raise ValueError("must be HTTP status codes separated by commas, e.g. 200,204")
-        return value
-
-    @field_validator(*CHOICES)
-    @classmethod
-    def _one_of_choices(cls, value: str, info: ValidationInfo) -> str:
-        choices = CHOICES[str(info.field_name)]
-        if value not in choices:
-            allowed = [f"'{choice}'" for choice in choices]
-            raise ValueError(f"must be {', '.join(allowed[:-1])} or {allowed[-1]}")
-        return value
-
-    @field_validator("alarms", mode="before")
-    @classmethod
-    def _alarm_names(cls, value: object) -> object:
-        """`--alarm` repeated gives a list; BLUEGREEN_ALARMS a comma-separated string."""
-        if isinstance(value, list | tuple):
-            return ",".join(str(v) for v in value)
-        return value
-
-    @property
-    def alarm_names(self) -> tuple[str, ...]:
-        names = (name.strip() for name in self.alarms.split(","))
-        return tuple(dict.fromkeys(name for name in names if name))
-
     @property
     def expected_status(self) -> tuple[int, ...]:
         return tuple(int(c) for c in self.health_expected_status.split(",") if c.strip())
 
 
-def load_settings(overrides: Mapping[str, object] | None = None) -> Settings:
+def load_settings(
+    overrides: Mapping[str, object] | None = None, command: str | None = None
+) -> Settings:
     """Settings from the environment, with `overrides` (flags, by variable name) on top.
 
-    Raises ConfigurationError with one line naming the variable and what is wrong."""
+    With `command`, the variables of options it does not take are ignored (their defaults
+    are used) and a mistyped BLUEGREEN_* variable is refused. Raises ConfigurationError with
+    one line naming the flag or variable and what is wrong."""
     given: dict[str, Any] = {
         k: v for k, v in (overrides or {}).items() if v is not None and v != ()
     }  # () is a repeatable flag not given
+    if command is not None:
+        _refuse_mistyped_variables(os.environ)
+        taken = {option.name for option in options_of(command)}
+        for option in SETTINGS:
+            if option.name not in taken:
+                given.update({variable: option.default for variable in option.variables})
     try:
         return Settings(**given)
     except ValidationError as error:
         raise ConfigurationError(_one_line(error)) from None
 
 
-# CLI option name -> the environment variable it overrides (the flag is `--option-name`).
-FLAG_VARIABLES = {
-    "app": "BEANSTALK_APP_NAME",
-    "blue": "BLUE_ENV_NAME",
-    "green": "GREEN_ENV_NAME",
-    "version_label": "VERSION_LABEL",
-    "bundle": "BLUEGREEN_BUNDLE",
-    "bucket": "S3_ARTIFACTS_BUCKET",
-    "health_path": "RELEASE_HEALTH_CHECKING_PATH",
-    "region": "AWS_DEFAULT_REGION",
-    "database_url": "BLUEGREEN_DATABASE_URL",
-    "log_format": "BLUEGREEN_LOG_FORMAT",
-    "notify_url": "BLUEGREEN_NOTIFY_URL",
-    "wait_for_lock": "BLUEGREEN_WAIT_FOR_LOCK",
-    "on_unfinished": "BLUEGREEN_ON_UNFINISHED",
-    "lease_seconds": "BLUEGREEN_LEASE_SECONDS",
-    "dns_settle": "BLUEGREEN_DNS_SETTLE",
-    "bake": "BLUEGREEN_BAKE",
-    "alarm": "BLUEGREEN_ALARMS",
-    "route53_record": "BLUEGREEN_ROUTE53_RECORDS",
-    "hosted_zone_id": "BLUEGREEN_HOSTED_ZONE_ID",
-    "strategy": "BLUEGREEN_STRATEGY",
-    "keep_old": "BLUEGREEN_KEEP_OLD",
-    "canary_percent": "BLUEGREEN_CANARY_PERCENT",
-    "canary_minutes": "BLUEGREEN_CANARY_MINUTES",
-}
-# The CLI flag that sets each variable, for error messages.
-FLAGS = {variable: "--" + option.replace("_", "-") for option, variable in FLAG_VARIABLES.items()}
+def _refuse_mistyped_variables(environ: Mapping[str, str]) -> None:
+    """BLUEGREEN_BAK=600 would silently bake for 0 s: a variable one letter away from a
+    declared one is refused. Other unknown BLUEGREEN_* variables (a CI's own) are left alone."""
+    known = [variable for variable in BY_VARIABLE if variable.startswith("BLUEGREEN_")]
+    for name in environ:
+        if not name.startswith("BLUEGREEN_") or name in BY_VARIABLE or name in INTERNAL_VARIABLES:
+            continue
+        close = difflib.get_close_matches(name, known, n=1, cutoff=0.9)
+        if close:
+            raise ConfigurationError(f"unknown variable {name}: did you mean {close[0]}?")
 
 
 def setting_name(variable: str) -> str:
     """`--blue / BLUE_ENV_NAME`: how a user can set it."""
-    flag = FLAGS.get(variable)
-    return f"{flag} / {variable}" if flag else variable
+    option = BY_VARIABLE.get(variable)
+    return option.label if option else variable
 
 
 def _one_line(error: ValidationError) -> str:
@@ -302,3 +181,7 @@ def _one_line(error: ValidationError) -> str:
         message = str(problem["msg"]).removeprefix("Value error, ")
         problems.append(f"{where}: {message}")
     return "invalid settings: " + "; ".join(problems)
+
+
+def option_of_variable(variable: str) -> Option | None:
+    return BY_VARIABLE.get(variable)

@@ -148,7 +148,7 @@ BAD_INPUTS: dict[str, Callable[[FakeWorld], Run]] = {
     "green name taken": _green_name_taken,
     "green name taken: environment shop-green": _green_name_taken_by_another_run,
     "must differ from blue": _green_is_blue,
-    "not a valid environment name": _green_name_invalid,
+    "is not a valid environment name": _green_name_invalid,
     "credentials do not work": _bad_credentials,
     "cannot read bundle": _missing_bundle_file,
     "must differ from blue's": _green_is_blue_in_capitals,
