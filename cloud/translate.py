@@ -169,6 +169,10 @@ def _from_botocore_error(error: bc.BotoCoreError) -> BlueGreenError:
     if isinstance(error, CREDENTIALS_ERRORS):
         hint = SSO_HINT if isinstance(error, bc.SSOError | bc.TokenRetrievalError) else ""
         return CredentialsError(f"{error}{hint}", code=code)
+    if isinstance(error, bc.ParamValidationError):
+        # botocore refused the request before sending it (a name over EB's length limit, a
+        # missing parameter): bad input, never a failure of AWS.
+        return ConfigurationError(_one_line(str(error)))
     if isinstance(error, bc.NoRegionError):
         return ConfigurationError("no AWS region: set AWS_DEFAULT_REGION (or --region)")
     if isinstance(error, CONFIGURATION_ERRORS):
@@ -178,3 +182,9 @@ def _from_botocore_error(error: bc.BotoCoreError) -> BlueGreenError:
     if isinstance(error, TRANSPORT_ERRORS):
         return ServiceError(str(error), code=code)
     return CloudError(str(error), code=code)
+
+
+def _one_line(text: str) -> str:
+    """botocore's multi-line message as one line: "Parameter validation failed: ...; ..."."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return lines[0] + " " + "; ".join(lines[1:]) if len(lines) > 1 else text.strip()

@@ -147,7 +147,8 @@ def one_line(error: click.ClickException) -> str:
     ctx = getattr(error, "ctx", None)
     if isinstance(error, click.UsageError) and ctx is not None and ctx.parent is not None:
         path = ctx.command_path.split(" ", 1)[-1]
-        return f"{path}: {message[:1].lower()}{message[1:]} (see bluegreen {path} --help)"
+        message = message[:1].lower() + message[1:].rstrip(".")
+        return f"{path}: {message} (see bluegreen {path} --help)"
     return message
 
 

@@ -118,7 +118,7 @@ BOTOCORE_ERRORS = [
     (bc.NoRegionError(), ConfigurationError),
     (bc.ProfileNotFound(profile="shop"), ConfigurationError),
     (bc.ParamValidationError(report="Invalid length for parameter EnvironmentName"),
-     CloudError),
+     ConfigurationError),
 ]  # fmt: skip
 
 
@@ -130,6 +130,18 @@ def test_each_botocore_error_maps_to_its_project_error(
 
     assert type(translated) is expected
     assert str(error) in str(translated) or expected is ConfigurationError
+
+
+def test_a_request_botocore_refuses_to_send_is_bad_input_in_one_line() -> None:
+    report = "Invalid length for parameter ApplicationName, value: 101, valid min length: 1\n"
+    report += 'Missing required parameter in input: "VersionLabel"'
+
+    translated = translate(bc.ParamValidationError(report=report))
+
+    assert type(translated) is ConfigurationError
+    assert "\n" not in str(translated)
+    assert "ApplicationName, value: 101" in str(translated)
+    assert "VersionLabel" in str(translated)
 
 
 def test_an_expired_sso_login_says_how_to_sign_in_again() -> None:
