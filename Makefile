@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 # pytest-xdist workers for `make test` (each test module stays on one worker; 0: no workers).
 TEST_WORKERS ?= 2
 
-.PHONY: demo test test-postgres conformance lint typecheck imports venv bench clean
+.PHONY: docs demo test test-postgres conformance lint typecheck imports venv bench clean
 
 venv: $(STAMP)
 
@@ -15,6 +15,10 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[simulator,dev]'
 	@touch $(STAMP)
+
+# docs/options.md from the option declaration (a test checks it is current).
+docs: $(STAMP)
+	$(BIN)/python -m engine.operator.options_doc
 
 demo: $(STAMP)
 	$(BIN)/bluegreen demo
