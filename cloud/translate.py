@@ -72,6 +72,13 @@ SERVICE_CODES = frozenset(
         "ServiceUnavailableException",
     }
 )
+# AWS's common errors (API reference, "Common Errors"): ValidationError / ValidationException,
+# HTTP 400, "the input fails to satisfy the constraints specified by an AWS service" (e.g.
+# "1 validation error detected: Value ... at 'versionLabels.member.1' failed to satisfy
+# constraint: Member must have length less than or equal to 100"). botocore checks only minimum
+# lengths before sending, so a value over a maximum gets this answer: bad input, not a failure.
+VALIDATION_CODES = frozenset({"ValidationError", "ValidationException"})
+MESSAGE_LIMIT = 500  # an answer quoting a 5000-character value stays readable
 # EB answers InvalidParameterValue for most preconditions; only its text tells them apart.
 NOT_FOUND_TEXTS = (
     "does not exist",
@@ -127,10 +134,13 @@ def error_code(error: bc.ClientError) -> str:
     return str(error.response.get("Error", {}).get("Code") or "Unknown")
 
 
-def _from_client_error(error: bc.ClientError) -> CloudError:
+def _from_client_error(error: bc.ClientError) -> BlueGreenError:
     code = error_code(error)
     message = str(error.response.get("Error", {}).get("Message") or code)
     metadata: dict[str, Any] = dict(error.response.get("ResponseMetadata", {}))
+    if code in VALIDATION_CODES and metadata.get("HTTPStatusCode") in (None, 400):
+        text = message if len(message) <= MESSAGE_LIMIT else message[:MESSAGE_LIMIT] + "…"
+        return ConfigurationError(f"{error.operation_name}: AWS refused the input: {text} ({code})")
     retries = int(metadata.get("RetryAttempts") or 0)
     note = f", after {retries} retries" if retries else ""
     kind = classify(code, message, metadata.get("HTTPStatusCode"))

@@ -144,6 +144,18 @@ def test_a_request_botocore_refuses_to_send_is_bad_input_in_one_line() -> None:
     assert "VersionLabel" in str(translated)
 
 
+def test_an_answer_that_the_input_fails_aws_constraints_is_bad_input() -> None:
+    value = "v" * 5000
+    message = f"1 validation error detected: Value '{value}' at 'versionLabels.member.1' failed"
+    error = client_error("ValidationError", message, operation="DescribeApplicationVersions")
+
+    translated = translate(error)
+
+    assert type(translated) is ConfigurationError
+    assert "DescribeApplicationVersions: AWS refused the input" in str(translated)
+    assert len(str(translated)) < 700
+
+
 def test_an_expired_sso_login_says_how_to_sign_in_again() -> None:
     translated = translate(bc.SSOTokenLoadError(error_msg="Token for shop does not exist"))
 
