@@ -35,6 +35,7 @@ from engine.release.observer import Observer
 from engine.release.poller import SharedPoller
 from engine.release.runner import Runner
 from engine.release.secrets_at_rest import HealthSecrets, SecretFreeStore
+from states.preflight import judge_inputs
 from states.registry import ACTIONS
 from storage.queue import SqlRunQueue
 from storage.sql import open_store
@@ -99,6 +100,7 @@ def bootstrap(settings: Settings, interrupt: Interrupt) -> Runtime:
         alarms=Boto3Alarms(session, aws, on_retry=retries),
         dns=_dns(Boto3Dns(session, aws, on_retry=retries)),
         parameters=Boto3ParameterStore(session, aws, on_retry=retries),
+        judge_inputs=judge_inputs,
     )), store, queue=SqlRunQueue(sql_store.engine), closers=[store.close, probe.close])  # fmt: skip
     _add_notifier(runtime, settings.notify_url, secrets)
     _add_tracing(runtime)

@@ -74,6 +74,8 @@ class Services:
     alarms: Alarms = field(default_factory=NoAlarms)
     dns: Dns | None = None
     parameters: ParameterStore | None = None
+    # Preflight's read-only checks, for a release with nothing to do (engine.release.input_check)
+    judge_inputs: Action | None = None
 
 
 def describe_failure(state: State, error: BaseException) -> str:

@@ -16,6 +16,7 @@ from engine.domain.errors import CloudError, ConfigurationError, TargetBusyError
 from engine.domain.lifecycle import STRATEGIES, TRANSITIONS
 from engine.domain.model import EventRecord, EventSource, Run, RunId, State, Target, Trigger
 from engine.release.drive import Drive, Services
+from engine.release.input_check import judge_inputs
 from engine.release.observer import Observer, Outcome
 from engine.release.outcomes import outcome_of
 from engine.release.owners import acquire_or_take_over, owner_is_gone
@@ -110,6 +111,7 @@ class Runner:
                 return holder
             raise target_busy(holder, self.services.clock.now())
         if self._blue_runs(request):
+            judge_inputs(self.services, request, self.services.judge_inputs)
             raise NothingToDo(
                 f"blue {request.target.blue} already runs {request.version_label} and no run is "
                 "unfinished: nothing to release"
@@ -161,6 +163,7 @@ class Runner:
                 return self._resume(holder, observer, "taken over by a new trigger")
             raise target_busy(holder, self.services.clock.now())
         if self._blue_runs(request):
+            judge_inputs(self.services, request, self.services.judge_inputs)
             raise NothingToDo(
                 f"blue {request.target.blue} already runs {request.version_label} and no run is "
                 "unfinished: nothing to release"

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from engine.domain.ports.store import RunQuery
 from simulator import Simulator
 from simulator.seed import ReleaseTarget
 from tests.e2e.cli import APP, BLUE, GREEN, Cli, Done
@@ -200,3 +201,56 @@ def test_aws_out_of_reach_in_preflight_needs_an_operator_not_exit_2(
 
     assert resumed.exit_code == 0, resumed
     assert cli.states(done.run_id)[-1] == "succeeded"
+
+
+@pytest.mark.parametrize(
+    ("flag", "value", "names"),
+    [
+        ("--app", "a" * 101, "--app / BEANSTALK_APP_NAME: 101 characters, more than 100"),
+        ("--version-label", "v" * 101, "--version-label / VERSION_LABEL: 101 characters"),
+        ("--green", "g" * 41, "--green / GREEN_ENV_NAME"),
+        ("--blue", "b" * 41, "--blue / BLUE_ENV_NAME"),
+        ("--bucket", "b" * 64, "--bucket / S3_ARTIFACTS_BUCKET"),
+    ],
+    ids=["app", "label", "green", "blue", "bucket"],
+)
+def test_an_over_long_name_or_label_is_refused_and_leaves_no_run(
+    sim: Simulator, target: ReleaseTarget, cli: Cli, flag: str, value: str, names: str
+) -> None:
+    sim.calls.clear()
+
+    done = cli.run("full", *FLAGS, flag, value)
+
+    refused_without_a_change(sim, target, done)
+    assert names in done.stderr
+    assert cli.history_is_empty(), "no run: nothing holds the target"
+
+
+@pytest.mark.parametrize("label", ["v" * 101, "", "v1\x1b[2J", "v/1\n"])
+def test_rollback_to_a_bad_version_answers_one_line(
+    sim: Simulator, target: ReleaseTarget, cli: Cli, label: str
+) -> None:
+    sim.calls.clear()
+
+    done = cli.run("rollback", *FLAGS[:6], "--to-version", label)
+
+    refused_without_a_change(sim, target, done)
+    assert "--to-version" in done.stderr
+
+
+def test_a_release_with_nothing_to_do_still_judges_its_inputs(
+    sim: Simulator, target: ReleaseTarget, cli: Cli
+) -> None:
+    """Blue already runs v1: cron's no-op; an unknown alarm is refused all the same."""
+    sim.calls.clear()
+
+    refused = cli.run("full", *FLAGS[:6], "--version-label", "v1", "--alarm", "no-such-alarm")
+    nothing = cli.run("full", *FLAGS[:6], "--version-label", "v1")
+
+    assert refused.exit_code == 2, refused
+    assert refused.stderr == "bluegreen: CloudWatch alarm(s) not found: no-such-alarm\n"
+    # DescribeAlarms is a POST like every query call: the recorder counts it; EB saw no change
+    assert [c for c in sim.calls.mutating() if c.service != "monitoring"] == []
+    assert nothing.exit_code == 0, nothing
+    assert "nothing to release" in nothing.stdout
+    assert cli.store().list_runs(RunQuery()) == []
