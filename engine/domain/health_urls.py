@@ -18,6 +18,9 @@ MAX_HEALTH_PATH = 2048  # what browsers and most servers accept in a request lin
 SECRET_MASK = "REDACTED"  # noqa: S105 (the mask, not a password)
 WHOLE_URL_PREFIXES = ("http://", "https://")
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+# `javascript:`, `mailto:x`, `data:...`: a scheme without `//` (RFC 3986 §4.2: a relative
+# path's first segment holds no colon, so this is never a path).
+_BARE_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _HOST_NAME = re.compile(r"^(?=.{1,253}$)[A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?"
                         r"(?:\.[A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?)*\.?$")  # fmt: skip
 # Query parameter names that carry credentials (signed URLs, API keys, tokens).
@@ -50,6 +53,8 @@ def health_path_problem(path: str) -> str | None:
         return _url_problem(path)
     if _SCHEME.match(path):
         return f"only http:// and https:// URLs can be probed, not {path.split(':', 1)[0]}://"
+    if _BARE_SCHEME.match(path):
+        return f"only http:// and https:// URLs can be probed, not {path.split(':', 1)[0]}:"
     return None
 
 

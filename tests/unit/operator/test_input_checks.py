@@ -50,6 +50,8 @@ def test_paths_and_http_urls_that_can_be_probed_are_accepted(path: str) -> None:
         ("/up\nforged", "control character \\n"),
         ("http://host:99999/", "is not a URL"),
         ("ftp://example/x", "not ftp://"),
+        ("javascript:alert(1)", "not javascript:"),
+        ("mailto:ops@example.com", "not mailto:"),
         ("/" + "a" * 3000, "more than 2048"),
         ("http://bad_host!/", "no valid host"),
         ("", "empty"),
