@@ -23,6 +23,7 @@ from cloud.beanstalk_mapping import (
 )
 from cloud.retry_policy import limit_resends
 from cloud.translate import translate_errors
+from engine.domain.aws_names import description_within_limit
 from engine.domain.errors import NotFoundError
 from engine.domain.ports.cloud import (
     ApplicationVersion,
@@ -106,7 +107,7 @@ class Boto3Beanstalk:
         answer = self._eb.create_application_version(
             ApplicationName=application,
             VersionLabel=label,
-            Description=description,
+            Description=description_within_limit(description),  # EB: at most 200
             SourceBundle={"S3Bucket": bucket, "S3Key": key},
             Process=True,
         )
@@ -132,7 +133,7 @@ class Boto3Beanstalk:
             ApplicationName=application,
             TemplateName=template_name,
             EnvironmentId=environment_id,
-            Description=description,
+            Description=description_within_limit(description),  # EB: at most 200
         )
 
     @translate_errors()
