@@ -12,8 +12,8 @@ from typing import Any
 
 import click
 
-from engine.operator.option_table import RUNNERS
-from engine.operator.options import Option, options_of
+from engine.operator.option_table import RUNNERS, options_of
+from engine.operator.options import Option
 
 Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
 

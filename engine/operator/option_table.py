@@ -252,3 +252,8 @@ OPTIONS: tuple[Option, ...] = (*TARGET, *RUNNING, *GUARDS, *STRATEGIES, *TUNING,
 BY_NAME = {option.name: option for option in OPTIONS}
 SETTINGS = tuple(option for option in OPTIONS if option.setting)
 COMMANDS = (*RUNNERS, "demo", *HISTORY)
+
+
+def options_of(command: str) -> list[Option]:
+    """The options `command` takes, in declaration order."""
+    return [option for option in OPTIONS if command in option.commands]

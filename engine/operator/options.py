@@ -9,7 +9,7 @@ Python only: the read commands import this without pydantic.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -96,16 +96,3 @@ class Option:
 
 def _number(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
-
-
-def options_of(command: str, declared: Iterable[Option] | None = None) -> list[Option]:
-    """The options `command` takes, in declaration order."""
-    from engine.operator.option_table import OPTIONS
-
-    return [option for option in (declared or OPTIONS) if command in option.commands]
-
-
-def option_named(name: str) -> Option:
-    from engine.operator.option_table import BY_NAME
-
-    return BY_NAME[name]

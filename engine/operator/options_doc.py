@@ -7,8 +7,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from engine.operator.option_table import COMMANDS, OPTIONS
-from engine.operator.options import Option, options_of
+from engine.operator.option_table import COMMANDS, OPTIONS, options_of
+from engine.operator.options import Option
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "options.md"
 

@@ -17,8 +17,8 @@ from pydantic import AliasChoices, Field, ValidationError, ValidationInfo, field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from engine.domain.errors import ConfigurationError
-from engine.operator.option_table import BY_NAME, SETTINGS, is_in_memory_sqlite
-from engine.operator.options import Option, options_of
+from engine.operator.option_table import BY_NAME, SETTINGS, is_in_memory_sqlite, options_of
+from engine.operator.options import Option
 
 __all__ = ["Settings", "is_in_memory_sqlite", "load_settings", "setting_name"]
 

@@ -16,8 +16,8 @@ import pytest
 from click.testing import CliRunner, Result
 
 from engine.operator.cli import main
-from engine.operator.option_table import COMMANDS
-from engine.operator.options import Option, options_of
+from engine.operator.option_table import COMMANDS, options_of
+from engine.operator.options import Option
 from tests.e2e.cli import command_line
 
 TARGET = ("--app", "shop", "--blue", "shop-blue")

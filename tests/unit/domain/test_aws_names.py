@@ -29,9 +29,11 @@ def test_an_application_name_holds_no_slash() -> None:
     assert application_name_problem("shop/web")
 
 
-@pytest.mark.parametrize(("name", "ok"), [("artifacts", True), ("my.bucket-1", True),
-                                          ("ab", False), ("My_Bucket", False),
-                                          ("a..b", False), ("-ab", False), ("a" * 64, False)])  # fmt: skip
+BUCKETS = [("artifacts", True), ("my.bucket-1", True), ("ab", False), ("My_Bucket", False),
+           ("a..b", False), ("-ab", False), ("a" * 64, False)]  # fmt: skip
+
+
+@pytest.mark.parametrize(("name", "ok"), BUCKETS)
 def test_bucket_names_follow_s3s_rules(name: str, ok: bool) -> None:
     assert (bucket_name_problem(name) is None) is ok
 

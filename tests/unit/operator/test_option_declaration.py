@@ -10,8 +10,8 @@ import pytest
 
 from engine.domain.errors import ConfigurationError
 from engine.operator.cli import main
-from engine.operator.option_table import COMMANDS, OPTIONS, SETTINGS
-from engine.operator.options import Option, options_of
+from engine.operator.option_table import COMMANDS, OPTIONS, SETTINGS, options_of
+from engine.operator.options import Option
 from engine.operator.settings import Settings, load_settings
 
 TYPES = {"text": str, "choice": str, "list": str, "number": float, "integer": int,
