@@ -16,6 +16,7 @@ from botocore.exceptions import ProfileNotFound
 
 from cloud.translate import translate_errors
 from cloud.user_agent import USER_AGENT
+from engine.domain.aws_names import region_problem
 from engine.domain.errors import ConfigurationError
 
 AuthMethod = Literal["default", "SSO"]
@@ -73,9 +74,20 @@ def make_session(config: AwsConfig) -> boto3.Session:
     """A boto3 session: the named SSO profile, or the standard credential chain."""
     profile = config.sso_profile if config.auth_method == "SSO" else None
     try:
-        return boto3.Session(region_name=config.region, profile_name=profile)
+        session = boto3.Session(region_name=config.region, profile_name=profile)
     except ProfileNotFound as error:
         raise ConfigurationError(_no_such_profile(profile, error)) from error
+    _check_region(session.region_name)
+    return session
+
+
+def _check_region(region: str | None) -> None:
+    """The region botocore settled on (flag, variable or profile): an empty AWS_DEFAULT_REGION
+    would otherwise make the endpoint `elasticbeanstalk..amazonaws.com` (a ValueError)."""
+    if not region:
+        raise ConfigurationError("no AWS region: set AWS_DEFAULT_REGION (or --region)")
+    if problem := region_problem(region):
+        raise ConfigurationError(f"the AWS region {region[:40]!r} {problem}")
 
 
 def _no_such_profile(sso_profile: str | None, error: ProfileNotFound) -> str:

@@ -29,6 +29,9 @@ BASE: dict[str, tuple[str, ...]] = {
     "runs show": ("r1",), "runs export": ("r1",), "runs report": ("r1", "-o", "r.html"),
     "runs prune": ("--older-than", "30"),
 }  # fmt: skip
+REPLACED_TOOL_VARIABLES = ("BEANSTALK_APP_NAME", "BLUE_ENV_NAME", "GREEN_ENV_NAME",
+                           "S3_ARTIFACTS_BUCKET", "VERSION_LABEL", "RELEASE_HEALTH_CHECKING_PATH",
+                           "AUTH_METHOD", "SSO_PROFILE")  # fmt: skip
 HOSTILE = {
     "over-long": "a" * 5000,
     "empty": "",
@@ -40,7 +43,7 @@ HOSTILE = {
 @pytest.fixture
 def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     for name in list(os.environ):
-        if name.startswith(("AWS_", "BLUEGREEN_")) or name in ("BLUE_ENV_NAME", "VERSION_LABEL"):
+        if name.startswith(("AWS_", "BLUEGREEN_")) or name in REPLACED_TOOL_VARIABLES:
             monkeypatch.delenv(name)
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
     monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
@@ -64,35 +67,37 @@ def assert_one_line_or_success(result: Result, where: str) -> None:
         assert "\x1b" not in result.stderr, where
 
 
-def cases() -> Iterator[tuple[str, Option, str]]:
+def cases() -> Iterator[tuple[str, Option, str, str]]:
+    """(command, option, value kind, channel): each value by flag and by variable."""
     for command in COMMANDS:
         for option in options_of(command):
-            if option.kind == "switch" and option.flag:
-                continue  # a flag without a value
-            for kind in HOSTILE:
-                yield command, option, kind
+            channels = (["flag"] if option.flag and option.kind != "switch" else []) + (
+                ["variable"] if option.variables else []
+            )
+            for channel in channels:
+                for kind in HOSTILE:
+                    yield command, option, kind, channel
 
 
 @pytest.mark.parametrize(
-    ("command", "option", "kind"),
+    ("command", "option", "kind", "channel"),
     list(cases()),
-    ids=[f"{c}-{o.name}-{k}".replace(" ", "_") for c, o, k in cases()],
+    ids=[f"{c}-{o.name}-{k}-{ch}".replace(" ", "_") for c, o, k, ch in cases()],
 )
 def test_every_option_given_a_hostile_value_answers_in_one_line(
-    isolated: Path, command: str, option: Option, kind: str
+    isolated: Path, command: str, option: Option, kind: str, channel: str
 ) -> None:
     value = HOSTILE[kind]
-    base = [a for a in BASE.get(command, ()) if True]
-    if option.flag:
-        if option.cli_flag in base:  # the option under test replaces the base's value
-            at = base.index(option.cli_flag)
-            del base[at : at + 2]
+    base = list(BASE.get(command, ()))
+    if option.cli_flag in base:  # the option under test replaces the base's value
+        at = base.index(option.cli_flag)
+        del base[at : at + 2]
+    if channel == "flag":
         result = invoke(*command.split(), *base, option.cli_flag, value)
     else:
-        assert option.variable is not None
-        result = invoke(*command.split(), *base, **{option.variable: value})
+        result = invoke(*command.split(), *base, **{option.variables[0]: value})
 
-    assert_one_line_or_success(result, f"{command} {option.label}={kind}")
+    assert_one_line_or_success(result, f"{command} {option.label}={kind} by {channel}")
     if kind in ("over-long", "control") and result.exit_code == 2 and option.setting:
         assert option.label in result.stderr or option.cli_flag in result.stderr, result.stderr
     assert not (isolated / "state").exists(), "nothing opened before the input was checked"

@@ -146,3 +146,14 @@ def test_an_explicit_endpoint_url_wins_over_the_environment(
     client = make_client(make_session(config), "s3", config)
 
     assert client.meta.endpoint_url == "http://127.0.0.1:5000"
+
+
+@pytest.mark.parametrize(("value", "said"), [("", "no AWS region"), ("eu west", "not an AWS")])
+def test_a_region_from_the_environment_that_names_no_region_is_refused(
+    monkeypatch: pytest.MonkeyPatch, value: str, said: str
+) -> None:
+    """An empty AWS_DEFAULT_REGION reaches botocore as "" (endpoint `elasticbeanstalk..`)."""
+    monkeypatch.setenv("AWS_DEFAULT_REGION", value)
+
+    with pytest.raises(ConfigurationError, match=said):
+        make_session(AwsConfig(region=None))
