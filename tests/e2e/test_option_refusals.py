@@ -27,7 +27,7 @@ BASE: dict[str, tuple[str, ...]] = {
     "full": RELEASE, "deploy": RELEASE, "submit": RELEASE, "cutover": TARGET,
     "rollback": (*TARGET, "--green", "shop-green", "--to-version", "v1"), "resume": ("r1",),
     "runs show": ("r1",), "runs export": ("r1",), "runs report": ("r1", "-o", "r.html"),
-    "runs prune": ("--older-than", "30"),
+    "runs prune": ("--older-than", "30"), "metrics": ("--textfile", "m.prom"),
 }  # fmt: skip
 REPLACED_TOOL_VARIABLES = ("BEANSTALK_APP_NAME", "BLUE_ENV_NAME", "GREEN_ENV_NAME",
                            "S3_ARTIFACTS_BUCKET", "VERSION_LABEL", "RELEASE_HEALTH_CHECKING_PATH",
@@ -100,7 +100,8 @@ def test_every_option_given_a_hostile_value_answers_in_one_line(
     assert_one_line_or_success(result, f"{command} {option.label}={kind} by {channel}")
     if kind in ("over-long", "control") and result.exit_code == 2 and option.setting:
         assert option.label in result.stderr or option.cli_flag in result.stderr, result.stderr
-    assert not (isolated / "state").exists(), "nothing opened before the input was checked"
+    if result.exit_code == 2:
+        assert not (isolated / "state").exists(), "nothing opened before the input was checked"
 
 
 @pytest.mark.parametrize("command", ["runs show", "runs export", "resume", "cutover"])

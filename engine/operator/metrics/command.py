@@ -10,14 +10,15 @@ import click
 from engine.domain.errors import BlueGreenError
 from engine.domain.exit_codes import ExitCode
 from engine.operator.execution import fail
+from engine.operator.option_flags import flags_for
 
 
 @click.command("metrics")
-@click.option("--textfile", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="The .prom file to write (atomically).")  # fmt: skip
-@click.option("--database-url", help="The run history (BLUEGREEN_DATABASE_URL).")
-def metrics_command(textfile: Path, database_url: str | None) -> None:
+@flags_for("metrics")
+def metrics_command(textfile: str | None, database_url: str | None) -> None:
     """Write the run history's Prometheus metrics to a textfile, once."""
+    if not textfile:
+        raise click.UsageError("missing --textfile FILE: the .prom file to write")
     try:
         from engine.operator.metrics.serve import history_book, write_textfile
     except ImportError as error:
@@ -33,7 +34,7 @@ def metrics_command(textfile: Path, database_url: str | None) -> None:
     except BlueGreenError as error:
         fail(ExitCode.USAGE, str(error))
     try:
-        write_textfile(history_book(store, SqlRunQueue(store.engine)), textfile)
+        write_textfile(history_book(store, SqlRunQueue(store.engine)), Path(textfile))
     except OSError as error:
         fail(ExitCode.USAGE, f"cannot write {textfile}: {error.strerror or error}")
     finally:
