@@ -18,7 +18,6 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from engine.domain.errors import ConfigurationError
 from engine.operator.option_table import BY_NAME, SETTINGS, is_in_memory_sqlite, options_of
-from engine.operator.options import Option
 
 __all__ = ["Settings", "is_in_memory_sqlite", "load_settings", "setting_name"]
 
@@ -181,7 +180,3 @@ def _one_line(error: ValidationError) -> str:
         message = str(problem["msg"]).removeprefix("Value error, ")
         problems.append(f"{where}: {message}")
     return "invalid settings: " + "; ".join(problems)
-
-
-def option_of_variable(variable: str) -> Option | None:
-    return BY_VARIABLE.get(variable)
