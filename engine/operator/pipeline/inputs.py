@@ -9,30 +9,24 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-# Input name (as action.yml spells it) -> the variable it sets.
+from engine.operator.option_table import BY_NAME
+
+# The step's own variables (read by `ci-step`, not by the release commands).
+STEP_VARIABLES = {"mode": "BLUEGREEN_MODE", "run-id": "BLUEGREEN_RUN_ID",
+                  "report-path": "BLUEGREEN_REPORT_PATH"}  # fmt: skip
+# Input name (as action.yml spells it) -> the declared option whose variables it sets.
+INPUT_OPTIONS = {
+    "app": "app", "blue": "blue", "green": "green", "version-label": "version_label",
+    "bundle": "bundle", "bucket": "bucket", "health-path": "health_path", "region": "region",
+    "dns-settle": "dns_settle", "bake": "bake", "alarms": "alarms",
+    "route53-records": "route53_records", "hosted-zone-id": "hosted_zone_id",
+    "database-url": "database_url", "notify-url": "notify_url",
+    "wait-for-lock": "wait_for_lock", "on-unfinished": "on_unfinished",
+    "auth-method": "auth_method", "sso-profile": "sso_profile",
+}  # fmt: skip
 INPUT_VARIABLES: dict[str, tuple[str, ...]] = {
-    "mode": ("BLUEGREEN_MODE",),
-    "run-id": ("BLUEGREEN_RUN_ID",),
-    "app": ("BEANSTALK_APP_NAME",),
-    "blue": ("BLUE_ENV_NAME",),
-    "green": ("GREEN_ENV_NAME",),
-    "version-label": ("VERSION_LABEL",),
-    "bundle": ("BLUEGREEN_BUNDLE",),
-    "bucket": ("S3_ARTIFACTS_BUCKET",),
-    "health-path": ("RELEASE_HEALTH_CHECKING_PATH",),
-    "region": ("AWS_DEFAULT_REGION", "AWS_REGION"),
-    "dns-settle": ("BLUEGREEN_DNS_SETTLE",),
-    "bake": ("BLUEGREEN_BAKE",),
-    "alarms": ("BLUEGREEN_ALARMS",),
-    "route53-records": ("BLUEGREEN_ROUTE53_RECORDS",),
-    "hosted-zone-id": ("BLUEGREEN_HOSTED_ZONE_ID",),
-    "database-url": ("BLUEGREEN_DATABASE_URL",),
-    "notify-url": ("BLUEGREEN_NOTIFY_URL",),
-    "wait-for-lock": ("BLUEGREEN_WAIT_FOR_LOCK",),
-    "on-unfinished": ("BLUEGREEN_ON_UNFINISHED",),
-    "auth-method": ("AUTH_METHOD",),
-    "sso-profile": ("SSO_PROFILE",),
-    "report-path": ("BLUEGREEN_REPORT_PATH",),
+    **{name: (variable,) for name, variable in STEP_VARIABLES.items()},
+    **{name: BY_NAME[option].variables for name, option in INPUT_OPTIONS.items()},
 }
 LISTS = {"alarms", "route53-records"}  # one per line (YAML block) or comma-separated
 MODES = ("full", "deploy", "cutover", "rollback")
