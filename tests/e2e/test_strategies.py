@@ -156,7 +156,7 @@ def test_an_operator_rollback_in_the_keep_window_swaps_back(
     assert stopped.exit_code == 130, stopped
     assert environments(sim)[GREEN]["CNAME"] == target.cname
 
-    rolled = cli.run("rollback", *FLAGS)
+    rolled = cli.run("rollback", *FLAGS[:4])  # a run names its green: --green is refused
 
     assert rolled.exit_code == 0, rolled
     live = environments(sim)
