@@ -6,10 +6,12 @@ and no alarm is in ALARM. N failed probes in a row fail the step at once (fail f
 from __future__ import annotations
 
 from engine.domain.errors import StepFailed
+from engine.domain.hooks import HookPoint
 from engine.domain.model import Trigger
 from engine.domain.step import StepContext
 from states.shared.alarm_gates import check_alarms
 from states.shared.conditions import health_text
+from states.shared.hooks import run_hook
 from states.shared.probing import ProbeTarget, answer, probe_once, probe_target
 from states.shared.resources import current_blue, note
 
@@ -17,6 +19,7 @@ from states.shared.resources import current_blue, note
 def run(ctx: StepContext) -> Trigger:
     blue = current_blue(ctx)
     _until_steady(ctx, probe_target(ctx, blue))
+    run_hook(ctx, HookPoint.AFTER_VERIFY, blue)
     return Trigger.VERIFIED
 
 

@@ -78,6 +78,30 @@ TRIGGER_OPTIONS: list[Decorator] = [
         help="Custom domain that follows the live traffic; repeatable (BLUEGREEN_ROUTE53_RECORDS).",
     ),
     click.option("--hosted-zone-id", help="The records' Route 53 zone (BLUEGREEN_HOSTED_ZONE_ID)."),
+    click.option(
+        "--hook",
+        multiple=True,
+        metavar="POINT=COMMAND",
+        help="Run COMMAND (no shell) at POINT: before-swap, after-verify, before-cleanup, "
+        "on-rollback; repeatable (BLUEGREEN_HOOKS, a JSON array). See docs/hooks.md.",
+    ),
+    click.option(
+        "--hook-timeout",
+        type=float,
+        help="Seconds a hook may run before its process group is killed "
+        "(BLUEGREEN_HOOK_TIMEOUT; default 300).",
+    ),
+    click.option(
+        "--cutover-timeout",
+        type=float,
+        help="deploy: seconds the run waits for `bluegreen cutover` before a worker or the "
+        "next resume acts as --on-timeout says (BLUEGREEN_CUTOVER_TIMEOUT; default: forever).",
+    ),
+    click.option(
+        "--on-timeout",
+        type=click.Choice(["rollback", "cutover"]),
+        help="What a timed-out cutover gate does (BLUEGREEN_ON_TIMEOUT; default rollback).",
+    ),
 ]
 
 

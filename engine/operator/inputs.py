@@ -11,6 +11,7 @@ from pathlib import Path
 from engine.domain.bundles import check_bundle, version_label_for
 from engine.domain.environment_names import same_environment_name
 from engine.domain.errors import ConfigurationError
+from engine.domain.hooks import OnTimeout
 from engine.domain.model import Bundle, Guards, HealthCheck, Mode, Target
 from engine.domain.ports.runtime import Deadlines
 from engine.operator.route53_inputs import custom_domains_of
@@ -61,6 +62,10 @@ def guards_of(settings: Settings) -> Guards:
         dns_settle_seconds=settings.dns_settle,
         bake_seconds=settings.bake,
         alarms=settings.alarm_names,
+        hooks=settings.hook_list,
+        hook_timeout_seconds=settings.hook_timeout,
+        cutover_timeout_seconds=settings.cutover_timeout,
+        on_timeout=OnTimeout(settings.on_timeout),
     )
 
 
