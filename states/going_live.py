@@ -5,15 +5,19 @@ unchanged, to swap back to. Skipped when an earlier attempt already swapped them
 
 from __future__ import annotations
 
+from engine.domain.hooks import HookPoint
 from engine.domain.model import Trigger
 from engine.domain.step import StepContext
 from states.shared.alarm_gates import check_alarms
 from states.shared.cnames import put_cnames
+from states.shared.hooks import run_hook
 from states.shared.records import point_records
+from states.shared.steady import current_green
 
 
 def run(ctx: StepContext) -> Trigger:
     check_alarms(ctx, "before going live")
+    run_hook(ctx, HookPoint.BEFORE_SWAP, current_green(ctx))
     put_cnames(ctx, swapped=True, what="go live")
     point_records(ctx, "green", "go live")
     return Trigger.WENT_LIVE

@@ -8,7 +8,8 @@ import json
 from dataclasses import asdict
 from typing import Any
 
-from engine.domain.lifecycle import states_where
+from engine.domain.hooks import OnTimeout, parse_hook
+from engine.domain.lifecycle import Kind, states_where
 from engine.domain.model import (
     Bundle,
     EventRecord,
@@ -35,6 +36,9 @@ FIRST_TRIGGER = "start"  # the trigger of the transition a new run is created wi
 # `storage.queue._claimable` (spelled for sqlite3 in `storage.sqlite_reader.claimable`).
 FINISHED_STATES = states_where(frees_target=True)
 DRIVEN = tuple(state.value for state in states_where(worker_drives=True))
+# Resting states a worker takes once their timed gate is past its deadline
+# (`facts.gate_deadline`, set only with `deploy --cutover-timeout`).
+GATED = tuple(state.value for state in states_where(kind=Kind.RESTING))
 
 
 def active_target(run: Run) -> str | None:
@@ -116,6 +120,8 @@ def health_from_json(values: dict[str, Any]) -> HealthCheck:
 def guards_to_json(guards: Guards) -> dict[str, Any]:
     values = asdict(guards)
     values["alarms"] = list(guards.alarms)
+    values["hooks"] = [hook.text for hook in guards.hooks]
+    values["on_timeout"] = guards.on_timeout.value
     return values
 
 
@@ -124,6 +130,10 @@ def guards_from_json(values: dict[str, Any] | None) -> Guards:
     known = {k: v for k, v in (values or {}).items() if k in Guards.__dataclass_fields__}
     if "alarms" in known:
         known["alarms"] = tuple(known["alarms"])
+    if "hooks" in known:  # stored as given (`POINT=COMMAND`), checked when they were given
+        known["hooks"] = tuple(parse_hook(text) for text in known["hooks"])
+    if "on_timeout" in known:
+        known["on_timeout"] = OnTimeout(known["on_timeout"])
     return Guards(**known)
 
 

@@ -20,7 +20,7 @@ from engine.domain.model import Run, RunId, State
 from engine.domain.ports.queue import WorkerInfo
 from engine.domain.ports.runtime import Now, utc_now
 from storage.database import describe
-from storage.mapping import DRIVEN, run_from_row, worker_from_row
+from storage.mapping import DRIVEN, GATED, run_from_row, worker_from_row
 from storage.models import RunRow, WorkerRow
 
 FORGET_WORKERS_AFTER = timedelta(days=1)  # a worker silent this long is dropped from status
@@ -116,9 +116,11 @@ def _claimable(now: object) -> ColumnElement[bool]:
     """Runs a worker may claim: holding their target, in a state workers drive, and queued
     without a live lease or leased with the lease run out. `status` on a SQLite file reads
     the same rule from `storage.sqlite_reader.claimable` (keep the two alike; the reader's
-    tests compare their answers)."""
-    queued = (RunRow.state == State.QUEUED.value) & (
-        RunRow.lease_owner.is_(None) | (RunRow.lease_expires_at <= now)
-    )
+    tests compare their answers). A run resting at a timed gate past its deadline, with no
+    live lease, is claimable too."""
+    unleased = RunRow.lease_owner.is_(None) | (RunRow.lease_expires_at <= now)
+    queued = (RunRow.state == State.QUEUED.value) & unleased
     abandoned = RunRow.lease_owner.is_not(None) & (RunRow.lease_expires_at <= now)
-    return and_(RunRow.active_target.is_not(None), RunRow.state.in_(DRIVEN), or_(queued, abandoned))
+    driven = RunRow.state.in_(DRIVEN) & or_(queued, abandoned)
+    timed_out = RunRow.state.in_(GATED) & (RunRow.gate_deadline <= now) & unleased
+    return and_(RunRow.active_target.is_not(None), or_(driven, timed_out))

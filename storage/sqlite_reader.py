@@ -26,6 +26,7 @@ from engine.domain.ports.runtime import Now, utc_now
 from engine.domain.ports.store import RunQuery
 from storage.mapping import (
     DRIVEN,
+    GATED,
     event_from_row,
     run_from_row,
     transition_from_row,
@@ -56,13 +57,16 @@ def _stored(moment: datetime) -> str:
 def claimable(now: datetime) -> tuple[str, list[Any]]:
     """The WHERE clause (and its values) of the runs a worker may claim at `now`: the rule
     claims use (`storage.queue._claimable`) spelled for sqlite3; keep the two alike."""
-    driven = ", ".join("?" for _ in DRIVEN)
+    driven, gated = ", ".join("?" for _ in DRIVEN), ", ".join("?" for _ in GATED)
     sql = (
-        f"active_target IS NOT NULL AND state IN ({driven})"
+        f"active_target IS NOT NULL AND ((state IN ({driven})"
         " AND ((state = ? AND (lease_owner IS NULL OR lease_expires_at <= ?))"
-        " OR (lease_owner IS NOT NULL AND lease_expires_at <= ?))"
+        " OR (lease_owner IS NOT NULL AND lease_expires_at <= ?)))"
+        f" OR (state IN ({gated}) AND gate_deadline <= ?"
+        " AND (lease_owner IS NULL OR lease_expires_at <= ?)))"
     )
-    return sql, [*DRIVEN, State.QUEUED.value, _stored(now), _stored(now)]
+    at = _stored(now)
+    return sql, [*DRIVEN, State.QUEUED.value, at, at, *GATED, at, at]
 
 
 # A worker's runs_held, as SqlRunQueue.workers counts them: its unexpired leases.

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from cloud.aws import AwsConfig, make_session
 from cloud.beanstalk import Boto3Beanstalk
 from cloud.cloudwatch import Boto3Alarms
+from cloud.hook_process import SubprocessHookRunner
 from cloud.http_probe import HttpxHealthProbe
 from cloud.notify import WebhookNotifier
 from cloud.route53 import Boto3Dns, Boto3ParameterStore
@@ -99,6 +100,7 @@ def bootstrap(settings: Settings, interrupt: Interrupt) -> Runtime:
         alarms=Boto3Alarms(session, aws, on_retry=retries),
         dns=_dns(Boto3Dns(session, aws, on_retry=retries)),
         parameters=Boto3ParameterStore(session, aws, on_retry=retries),
+        hook_runner=SubprocessHookRunner(),
     )), store, queue=SqlRunQueue(sql_store.engine), closers=[store.close, probe.close])  # fmt: skip
     _add_notifier(runtime, settings.notify_url, secrets)
     _add_tracing(runtime)

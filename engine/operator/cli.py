@@ -100,6 +100,30 @@ TRIGGER_OPTIONS: list[Decorator] = [
         type=click.IntRange(3, 600),
         help="traffic-split: evaluation time in minutes (BLUEGREEN_CANARY_MINUTES; default 5).",
     ),
+    click.option(
+        "--hook",
+        multiple=True,
+        metavar="POINT=COMMAND",
+        help="Run COMMAND (no shell) at POINT: before-swap, after-verify, before-cleanup, "
+        "on-rollback; repeatable (BLUEGREEN_HOOKS, a JSON array). See docs/hooks.md.",
+    ),
+    click.option(
+        "--hook-timeout",
+        type=float,
+        help="Seconds a hook may run before its process group is killed "
+        "(BLUEGREEN_HOOK_TIMEOUT; default 300).",
+    ),
+    click.option(
+        "--cutover-timeout",
+        type=float,
+        help="deploy: seconds the run waits for `bluegreen cutover` before a worker or the "
+        "next resume acts as --on-timeout says (BLUEGREEN_CUTOVER_TIMEOUT; default: forever).",
+    ),
+    click.option(
+        "--on-timeout",
+        type=click.Choice(["rollback", "cutover"]),
+        help="What a timed-out cutover gate does (BLUEGREEN_ON_TIMEOUT; default rollback).",
+    ),
 ]
 
 

@@ -6,17 +6,20 @@ names and win. `engine.operator.inputs` turns Settings into the plain values the
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import AliasChoices, Field, ValidationError, ValidationInfo, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from engine.domain.errors import ConfigurationError
 from engine.domain.health_urls import health_path_problem
+from engine.domain.hooks import DEFAULT_HOOK_TIMEOUT_SECONDS, Hook, parse_hook
 from engine.domain.model import DEFAULT_DNS_SETTLE_SECONDS
 from engine.domain.text_checks import control_character_in
+from engine.release.redact import mask_shapes
 
 # EB's EnvironmentName: 4-40 letters, digits and hyphens.
 ENVIRONMENT_NAME = re.compile(r"^[A-Za-z0-9-]{4,40}$")
@@ -27,10 +30,14 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "retry_mode": ("standard", "adaptive"),
     "log_format": ("auto", "text", "json"),
     "strategy": ("swap-back", "swap-and-keep", "traffic-split"),
+    "on_timeout": ("rollback", "cutover"),
 }
 # swap-and-keep: the old environment is kept at most this long (CodeDeploy's blue/green keeps
 # the original instances up to 2 days, its longest "terminate after" wait), or "forever".
 KEEP_OLD_MAX = 2 * 86_400.0
+# The longest cutover gate: CodeDeploy's blue/green deployments wait at most 2 days for
+# the traffic rerouting to be started (its "wait time", up to 2 days).
+MAX_CUTOVER_TIMEOUT = 2 * 86_400.0
 
 
 AUTH_METHODS = ("SSO", "DEFAULT")
@@ -165,6 +172,53 @@ class Settings(BaseSettings):
             return None
         return float(self.keep_old)
 
+    # Lifecycle hooks: `--hook POINT=COMMAND` repeated, or BLUEGREEN_HOOKS as a JSON array of
+    # such strings (one hook alone may be given as it is).
+    hooks: Annotated[tuple[str, ...], NoDecode] = Field(
+        (), validation_alias=_env("BLUEGREEN_HOOKS")
+    )
+    hook_timeout: float = Field(
+        DEFAULT_HOOK_TIMEOUT_SECONDS, gt=0, le=DAY, validation_alias=_env("BLUEGREEN_HOOK_TIMEOUT")
+    )
+    cutover_timeout: float | None = Field(
+        None, gt=0, le=MAX_CUTOVER_TIMEOUT, validation_alias=_env("BLUEGREEN_CUTOVER_TIMEOUT")
+    )
+    on_timeout: str = Field("rollback", validation_alias=_env("BLUEGREEN_ON_TIMEOUT"))
+
+    @field_validator("hooks", mode="before")
+    @classmethod
+    def _hook_texts(cls, value: object) -> object:
+        if isinstance(value, str):
+            text = value.strip()
+            if not text.startswith("["):
+                return (text,)
+            try:
+                value = json.loads(text)
+            except ValueError:
+                raise ValueError('must be a JSON array of "POINT=COMMAND" strings') from None
+        if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+            raise ValueError('must be a JSON array of "POINT=COMMAND" strings')
+        return tuple(value)
+
+    @field_validator("hooks")
+    @classmethod
+    def _hooks(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for text in value:
+            try:
+                parse_hook(text)
+            except ConfigurationError as error:
+                raise ValueError(str(error)) from None
+            if mask_shapes(text) != text:  # the command is stored in the run's history
+                raise ValueError(
+                    f"hook {text.partition('=')[0]}: the command looks like it holds a secret; "
+                    "pass secrets to hooks in their environment, not on the command line"
+                )
+        return value
+
+    @property
+    def hook_list(self) -> tuple[Hook, ...]:
+        return tuple(parse_hook(text) for text in self.hooks)
+
     @field_validator("*")
     @classmethod
     def _no_control_characters(cls, value: Any) -> Any:
@@ -284,6 +338,10 @@ FLAG_VARIABLES = {
     "keep_old": "BLUEGREEN_KEEP_OLD",
     "canary_percent": "BLUEGREEN_CANARY_PERCENT",
     "canary_minutes": "BLUEGREEN_CANARY_MINUTES",
+    "hook": "BLUEGREEN_HOOKS",
+    "hook_timeout": "BLUEGREEN_HOOK_TIMEOUT",
+    "cutover_timeout": "BLUEGREEN_CUTOVER_TIMEOUT",
+    "on_timeout": "BLUEGREEN_ON_TIMEOUT",
 }
 # The CLI flag that sets each variable, for error messages.
 FLAGS = {variable: "--" + option.replace("_", "-") for option, variable in FLAG_VARIABLES.items()}

@@ -16,6 +16,7 @@ from engine.domain.errors import CloudError, ConfigurationError, TargetBusyError
 from engine.domain.lifecycle import STRATEGIES, TRANSITIONS
 from engine.domain.model import EventRecord, EventSource, Run, RunId, State, Target, Trigger
 from engine.release.drive import Drive, Services
+from engine.release.gate import gate_expired
 from engine.release.observer import Observer, Outcome
 from engine.release.outcomes import outcome_of
 from engine.release.owners import acquire_or_take_over, owner_is_gone
@@ -202,7 +203,7 @@ class Runner:
     def _resume(self, run: Run, observer: Observer, why: str) -> Outcome:
         if not run.state.is_unfinished:
             return self._already_finished(run, observer)
-        if run.state is State.AWAITING_CUTOVER:
+        if run.state is State.AWAITING_CUTOVER and not gate_expired(run, self.services.clock.now()):
             raise UsageError(
                 f"run {run.id} waits for cutover: `bluegreen cutover {run.id}` continues it, "
                 f"`bluegreen rollback {run.id}` undoes it"

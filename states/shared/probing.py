@@ -31,7 +31,7 @@ def probe_target(ctx: StepContext, blue: Environment) -> ProbeTarget:
     check_not_masked(path)  # a run read back without its secret: never probe "REDACTED"
     if path.startswith(("http://", "https://")):
         return ProbeTarget(path, None, f"{urlsplit(path).hostname} (the URL as given)")
-    endpoint = _endpoint_host(blue.endpoint_url)
+    endpoint = endpoint_host(blue.endpoint_url)
     if not endpoint:
         raise StepFailed(
             f"blue {blue.name} reports no EndpointURL (its own load balancer) to probe; set "
@@ -41,7 +41,7 @@ def probe_target(ctx: StepContext, blue: Environment) -> ProbeTarget:
     return ProbeTarget(health_url(path, endpoint), live, f"{endpoint} (blue's load balancer)")
 
 
-def _endpoint_host(endpoint_url: str | None) -> str | None:
+def endpoint_host(endpoint_url: str | None) -> str | None:
     """EndpointURL: "For load-balanced, autoscaling environments, the URL to the
     LoadBalancer. For single-instance environments, the IP address of the instance" (EB API
     reference, EnvironmentDescription); in practice a bare host name, a scheme is tolerated."""
