@@ -270,7 +270,35 @@ def _rollback(settings: Settings, run_id: str | None, to_version: str | None) ->
         return lambda runner, observer: restore_version(runner, request, observer)
     target: Target | None = None if run_id else target_of(settings)
     lock = lock_policy_of(settings)
-    return lambda runner, observer: runner.rollback(run_id, target, observer, lock)
+    fallback = _replaced_tool_restore(settings) if target is not None else None
+
+    def operate(runner: Any, observer: Any) -> Any:
+        if fallback is not None and runner.services.store.find_unfinished(target) is None:
+            click.echo(
+                f"bluegreen: no unfinished run of {fallback.target.key}: putting blue on "
+                f"{fallback.version_label} (VERSION_LABEL), as the replaced tool's rollback did; "
+                f"the same as `bluegreen rollback --to-version {fallback.version_label}`",
+                err=True,
+            )
+            return restore_version(runner, fallback, observer)
+        return runner.rollback(run_id, target, observer, lock)
+
+    return operate
+
+
+def _replaced_tool_restore(settings: Settings) -> Any:
+    """The replaced tool's `rollback` deployed VERSION_LABEL to blue, swapped back and
+    terminated green if a deploy left them so: with no unfinished run, that is
+    `--to-version VERSION_LABEL` (docs/migration.md). None without a label (or a green)."""
+    from engine.domain.errors import ConfigurationError
+    from engine.operator.inputs import restore_request
+
+    if not settings.version_label:
+        return None
+    try:
+        return restore_request(settings, settings.version_label)
+    except ConfigurationError:
+        return None
 
 
 main.add_command(runs_group)
