@@ -26,6 +26,7 @@ from states.shared.resources import (
     template_name,
 )
 from states.shared.settle import warn_if_no_settle
+from states.shared.ssm_hint import warn_if_ssm_domains_ignored
 
 # CreateEnvironment's EnvironmentName: 4-40 letters, digits and hyphens, no hyphen at the ends.
 ENVIRONMENT_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{2,38}[A-Za-z0-9]$")
@@ -39,6 +40,7 @@ def run(ctx: StepContext) -> Trigger:
     _check_green_name_free(ctx)
     _record_blue(ctx, blue)
     inspect_records(ctx, blue)
+    warn_if_ssm_domains_ignored(ctx)
     ensure_version(ctx)
     require_alarms_exist(ctx)
     warn_if_no_settle(ctx)
