@@ -32,11 +32,13 @@ def run_as_written(blocks: list[str], workdir: Path) -> subprocess.CompletedProc
     for name in ("Makefile", "pyproject.toml", ".venv"):
         (workdir / name).symlink_to(ROOT / name)
     script = "set -eo pipefail\n" + "\n".join(blocks)
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "BLUEGREEN_"))}
+    clean = {
+        k: v for k, v in os.environ.items()
+        if not k.startswith(("AWS_", "BLUEGREEN_")) and k != "XDG_STATE_HOME"
+    }  # fmt: skip
     env = {
         **clean,
-        "HOME": str(workdir / "home"),
-        "XDG_STATE_HOME": str(workdir / "state"),
+        "HOME": str(workdir / "home"),  # the default history: ~/.local/state/bluegreen
         "PATH": f"{ROOT / '.venv' / 'bin'}:{os.environ['PATH']}",
     }
     return subprocess.run(
@@ -57,6 +59,9 @@ def test_the_quick_start_reaches_a_first_release_against_the_simulator(tmp_path:
     out = done.stdout + done.stderr
     assert done.returncode == 0, out
     assert "Demo finished" in out
+    assert "no live environment" not in out, "the custom domain follows every release"
+    demo_runs = out[out.index("┏") : out.index("┘")]
+    assert demo_runs.count("succeeded") == 2 and "rolled_back" in demo_runs
     assert "awaiting_cutover" in out
     assert "exit 1 (1: rolled back)" in out
     runs_list = out[out.rindex("┏") :]
