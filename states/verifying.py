@@ -33,7 +33,7 @@ def _until_steady(ctx: StepContext, target: ProbeTarget) -> None:
         failed = failed + 1 if probe_failed else 0
         if streak >= check.successes:
             note(ctx, f"health check passed: {streak} consecutive successes, {last}",
-                 url=target.url, endpoint=target.endpoint)  # fmt: skip
+                 url=target.url, endpoint=f"{target.endpoint} ({target.role})")  # fmt: skip
             return
         if failed >= check.failures:
             raise StepFailed(f"health check failed: {failed} failed probes in a row; last: {last}")

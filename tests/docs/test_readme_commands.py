@@ -62,7 +62,7 @@ def test_the_quick_start_reaches_a_first_release_against_the_simulator(tmp_path:
     assert "no live environment" not in out, "the custom domain follows every release"
     demo_runs = out[out.index("┏") : out.index("┘")]
     assert demo_runs.count("succeeded") == 2 and "rolled_back" in demo_runs
-    assert "awaiting_cutover" in out
+    assert "awaiting_cutover" in out and "try the new version at http://" in out
     assert "exit 1 (1: rolled back)" in out
     runs_list = out[out.rindex("┏") :]
     assert "succeeded" in runs_list and "rolled_back" in runs_list and "v41 -> v42" in runs_list

@@ -3,6 +3,8 @@ already firing, the URL to try after `deploy`, progress wording."""
 
 from __future__ import annotations
 
+import re
+
 from simulator import Simulator
 from simulator.seed import ReleaseTarget
 from tests.e2e.cli import Cli
@@ -32,3 +34,30 @@ def test_an_alarm_already_in_alarm_is_refused_before_anything_is_created(
     assert "alarm in ALARM before the release started: shop-5xx: 5xx above 1" in done.stdout
     assert cli.states(done.run_id) == ["preflight", "refused"]
     assert sim.calls.mutating() == [], "no green launched, no template saved"
+
+
+def test_deploy_prints_where_the_new_version_can_be_tried_before_the_cutover(
+    sim: Simulator, target: ReleaseTarget, cli: Cli
+) -> None:
+    done = cli.run("deploy", **cli.replaced_tool_env("v2"))
+
+    assert done.exit_code == 0, done
+    found = re.search(r"try the new version at (http://\S+?)[;,]? ", done.stdout)
+    assert found, done
+    assert sim.get(found[1]) == (200, "version v2"), "blue answers there, on the new version"
+    assert sim.get(f"http://{target.cname}/") == (200, "version v1"), "live is still green"
+
+
+def test_progress_lines_say_whether_a_wait_was_late_in_one_unit_and_name_a_host_once(
+    sim: Simulator, target: ReleaseTarget, cli: Cli
+) -> None:
+    done = cli.run("full", **cli.replaced_tool_env("v2"))
+
+    assert done.exit_code == 0, done
+    waits = [line for line in done.stdout.splitlines() if " took " in line]
+    assert waits and all("expected (" in line and "x speed)" in line for line in waits), waits
+    probes = [line for line in done.stdout.splitlines() if " probe http" in line]
+    assert probes, done
+    for line in probes:
+        host = line.split("probe http://")[1].split("/")[0]
+        assert line.lower().count(host.lower()) == 1, line
