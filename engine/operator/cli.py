@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
@@ -91,14 +91,23 @@ def with_options(*groups: list[Decorator]) -> Decorator:
     return apply
 
 
+def needs_simulator(command: str, error: ImportError) -> NoReturn:
+    """One line (exit 2) instead of a traceback: the simulator extra is not installed. The
+    project is installed from a checkout (it is not on a package index), hence the hint."""
+    missing = error.name or str(error)
+    click.echo(
+        f"bluegreen: `bluegreen {command}` needs the simulator extra ({missing} is not "
+        "installed): in the checkout, pip install '.[simulator]' (or `make demo`)",
+        err=True,
+    )
+    raise SystemExit(2)
+
+
 def _simulator_group() -> click.Command:
     try:
         module = importlib.import_module("simulator.cli")
     except ImportError as error:
-        raise click.ClickException(
-            "`bluegreen simulator` needs the simulator extra: pip install "
-            f"'beanstalk-bluegreen[simulator]' ({error})"
-        ) from error
+        needs_simulator("simulator", error)
     command: click.Command = module.simulator_group
     return command
 
@@ -227,7 +236,11 @@ def demo(speed: float) -> None:
     """Three releases against an embedded simulator: good, broken, killed and resumed."""
     from engine.operator.demo import run_demo
 
-    raise SystemExit(run_demo(speed))
+    try:
+        code = run_demo(speed)
+    except ImportError as error:  # the simulator extra (moto) is imported only now
+        needs_simulator("demo", error)
+    raise SystemExit(code)
 
 
 def execute(options: dict[str, Any], build: Callable[[Settings], Operation]) -> None:

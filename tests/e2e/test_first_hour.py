@@ -3,11 +3,14 @@ already firing, the URL to try after `deploy`, progress wording."""
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+from pathlib import Path
 
 from simulator import Simulator
 from simulator.seed import ReleaseTarget
-from tests.e2e.cli import Cli
+from tests.e2e.cli import Cli, command_line
 
 ALARM = "shop-5xx"
 
@@ -61,3 +64,25 @@ def test_progress_lines_say_whether_a_wait_was_late_in_one_unit_and_name_a_host_
     for line in probes:
         host = line.split("probe http://")[1].split("/")[0]
         assert line.lower().count(host.lower()) == 1, line
+
+
+def test_demo_without_the_simulator_extra_is_one_line_with_an_install_hint(
+    tmp_path: Path,
+) -> None:
+    # A `moto` that cannot be imported, first on the path: as if the extra were not installed.
+    (tmp_path / "moto").mkdir()
+    (tmp_path / "moto" / "__init__.py").write_text(
+        "raise ModuleNotFoundError(\"No module named 'moto'\", name='moto')\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(tmp_path)}
+
+    for args in (["demo"], ["simulator", "serve"]):
+        done = subprocess.run(
+            command_line(*args), env=env, capture_output=True, text=True, timeout=60, check=False
+        )
+
+        assert done.returncode == 2, done
+        assert done.stderr.strip().splitlines() == [
+            f"bluegreen: `bluegreen {args[0]}` needs the simulator extra (moto is not "
+            "installed): in the checkout, pip install '.[simulator]' (or `make demo`)"
+        ], done.stderr
