@@ -66,7 +66,9 @@ def _check_credentials(ctx: StepContext) -> None:
 def _check_names(ctx: StepContext) -> None:
     run = ctx.run
     if not ctx.beanstalk.application_exists(run.target.app):
-        raise ConfigurationError(f"application {run.target.app} does not exist")
+        raise ConfigurationError(
+            f"application {run.target.app} does not exist in region {run.target.region}"
+        )
     if same_environment_name(run.green, run.target.blue):
         raise ConfigurationError(f"the green name must differ from blue's ({run.green})")
     if not ENVIRONMENT_NAME.match(run.green):
@@ -82,7 +84,8 @@ def _usable_blue(ctx: StepContext) -> Environment:
     blue = describe_by_id(ctx, recorded) if recorded else live_named(ctx, name)
     if blue is None or is_gone(blue):
         raise ConfigurationError(
-            f"environment {name} does not exist in application {ctx.run.target.app}"
+            f"environment {name} does not exist in application {ctx.run.target.app} "
+            f"({ctx.run.target.region})"
         )
     if not blue.is_ready:
         raise ConfigurationError(f"blue {name} is {blue.status}, not Ready")
