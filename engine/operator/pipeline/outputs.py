@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from engine.operator.views.history import human_duration
+from engine.domain.durations import human_duration
 
 OUTPUT_NAMES = (
     "run-id", "outcome", "exit-code", "live-url", "version-label", "previous-version-label",
