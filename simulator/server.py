@@ -155,7 +155,11 @@ def _other_call(environ: dict[str, Any]) -> ApiRequest:
     match = SCOPE.search(environ.get("HTTP_AUTHORIZATION", ""))
     method = str(environ.get("REQUEST_METHOD", "GET"))
     path = str(environ.get("PATH_INFO", ""))
-    return ApiRequest(match.group(2) if match else "unknown", f"{method} {path}", method)
+    # JSON-protocol clients (SSM, newer CloudWatch) name the action in X-Amz-Target
+    # ("AmazonSSM.GetParameter"): the call log can then tell a read from a change.
+    target = str(environ.get("HTTP_X_AMZ_TARGET", ""))
+    operation = target.rsplit(".", 1)[-1] if target else f"{method} {path}"
+    return ApiRequest(match.group(2) if match else "unknown", operation, method)
 
 
 class _QuietHandler(MotoRequestHandler):

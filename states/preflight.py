@@ -28,6 +28,7 @@ from states.shared.resources import (
     template_name,
 )
 from states.shared.settle import warn_if_no_settle
+from states.shared.ssm_hint import warn_if_ssm_domains_ignored
 
 # CreateEnvironment's EnvironmentName: 4-40 letters, digits and hyphens, no hyphen at the ends.
 ENVIRONMENT_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{2,38}[A-Za-z0-9]$")
@@ -44,6 +45,7 @@ def run(ctx: StepContext) -> Trigger:
         _check_green_name_free(ctx)
     _record_blue(ctx, blue)
     inspect_records(ctx, blue)
+    warn_if_ssm_domains_ignored(ctx)
     ensure_version(ctx)
     require_alarms_exist(ctx)
     warn_if_no_settle(ctx)
@@ -71,7 +73,9 @@ def _check_credentials(ctx: StepContext) -> None:
 def _check_names(ctx: StepContext) -> None:
     run = ctx.run
     if not ctx.beanstalk.application_exists(run.target.app):
-        raise ConfigurationError(f"application {run.target.app} does not exist")
+        raise ConfigurationError(
+            f"application {run.target.app} does not exist in region {run.target.region}"
+        )
     if same_environment_name(run.green, run.target.blue):
         raise ConfigurationError(f"the green name must differ from blue's ({run.green})")
     if not ENVIRONMENT_NAME.match(run.green):
@@ -87,7 +91,8 @@ def _usable_blue(ctx: StepContext) -> Environment:
     blue = describe_by_id(ctx, recorded) if recorded else live_named(ctx, name)
     if blue is None or is_gone(blue):
         raise ConfigurationError(
-            f"environment {name} does not exist in application {ctx.run.target.app}"
+            f"environment {name} does not exist in application {ctx.run.target.app} "
+            f"({ctx.run.target.region})"
         )
     if not blue.is_ready:
         raise ConfigurationError(f"blue {name} is {blue.status}, not Ready")

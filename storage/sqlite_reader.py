@@ -32,6 +32,7 @@ from storage.mapping import (
     transition_from_row,
     worker_from_row,
 )
+from storage.plain_errors import in_plain_words
 from storage.revisions import head_revisions
 
 BUSY_TIMEOUT_SECONDS = 30.0
@@ -100,7 +101,9 @@ class SqliteHistory:
                 return None
             return cls(connection, clock)
         except sqlite3.Error as error:
-            raise StoreError(f"cannot read the run history at {path}: {error}") from error
+            raise StoreError(
+                f"cannot read the run history at {path}: {in_plain_words(str(error))}"
+            ) from error
 
     def get(self, run_id: RunId) -> Run:
         rows = self._rows("runs", "SELECT * FROM runs WHERE id = ?", (run_id,))
@@ -163,7 +166,9 @@ class SqliteHistory:
                 for row in cursor.fetchall()
             ]
         except sqlite3.Error as error:
-            raise StoreError(f"cannot read the run history: {error}") from error
+            raise StoreError(
+                f"cannot read the run history: {in_plain_words(str(error))}"
+            ) from error
 
     def _column_converters(self, table: str) -> dict[str, Callable[[Any], Any]]:
         """Per column, how SQLAlchemy's stored value reads back (by the declared type)."""

@@ -57,6 +57,13 @@ def target_busy(holder: Run, now: datetime) -> TargetBusyError:
     )
 
 
+# What `rollback` without a run says: the command that puts blue on a version instead.
+NO_RUN_TO_ROLL_BACK = (
+    "is unfinished, so there is nothing to roll back; to put blue on a version: "
+    "`bluegreen rollback --to-version LABEL` (or VERSION_LABEL=LABEL bluegreen rollback)"
+)
+
+
 class Runner:
     """Starts and continues runs for one runner process (one owner id, one poller)."""
 
@@ -137,7 +144,7 @@ class Runner:
         return drive.drive()
 
     def _rollback(self, run_id: str | None, target: Target | None, observer: Observer) -> Outcome:
-        run = self._chosen(run_id, target, "could be rolled back")
+        run = self._chosen(run_id, target, NO_RUN_TO_ROLL_BACK)
         if not run.state.is_unfinished:
             raise UsageError(
                 f"run {run.id} already finished ({run.state}); to put blue on an earlier "

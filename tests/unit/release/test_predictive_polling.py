@@ -209,3 +209,15 @@ def test_a_finished_wait_fetches_the_events_of_its_own_application_only() -> Non
     beanstalk.environments["e-2"] = environment("e-2", "green-b")
     poller.tick()
     other.join(5)
+
+
+def test_a_wait_says_in_aws_seconds_whether_it_took_as_long_as_expected() -> None:
+    from engine.release.expectations import Sample
+    from engine.release.waits import timeliness
+
+    fast_sim = Window(2.4, 9.6, learned=False, scale=1 / 50)  # the 300 s launch prior at 50x
+    launch = Sample("shop", ("shop-green",), "launch", 180.4)
+
+    assert timeliness(launch, fast_sim) == ", as expected (120-480 s; 3.6 s here at 50x speed)"
+    late = Sample("shop", ("shop-green",), "launch", 900.0)
+    assert timeliness(late, Window(120, 480, learned=False)) == ", later than expected (120-480 s)"
