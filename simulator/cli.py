@@ -18,6 +18,7 @@ from simulator.core import Simulator
 from simulator.dns import EB_CNAME_TTL, LINGER_SHARE
 from simulator.eb.backend import HANDLERS
 from simulator.faults import Faults
+from simulator.load import INSTANCE_RPS
 
 
 @click.group("simulator")
@@ -63,6 +64,24 @@ def simulator_group() -> None:
     help=f"Resolvers that ignore the TTL (one request in {round(1 / LINGER_SHARE)}) keep the "
     "old answer this much longer.",
 )
+@click.option(
+    "--load",
+    type=click.FloatRange(min=0),
+    default=0.0,
+    show_default=True,
+    metavar="RPS",
+    help="Requests per second arriving at the CNAME of each application's first environment: "
+    "its auto scaling adds instances (--instance-rps each) and, below that capacity, a share "
+    "of its requests is answered 503. POST /_simulator/load changes it at run time.",
+)
+@click.option(
+    "--instance-rps",
+    type=click.FloatRange(min=0, min_open=True),
+    default=INSTANCE_RPS,
+    show_default=True,
+    metavar="RPS",
+    help="Requests per second one simulated instance serves.",
+)
 def serve(
     port: int,
     router_port: int,
@@ -79,6 +98,8 @@ def serve(
     lose_response: tuple[str, ...],
     dns_ttl: float,
     dns_linger: float,
+    load: float,
+    instance_rps: float,
 ) -> None:
     """Serve EB + S3 on 127.0.0.1 until SIGINT or SIGTERM.
 
@@ -112,6 +133,8 @@ def serve(
         router_port=router_port,
         dns_ttl=dns_ttl,
         dns_linger=dns_linger,
+        load=load,
+        instance_rps=instance_rps,
     )
     _serve_until_signal(sim)
 
