@@ -136,7 +136,11 @@ def test_a_fault_leaves_one_instance_on_the_old_version_while_eb_says_ready(
 
     env = stepped.env("shop-blue")
     assert (env["Status"], env["VersionLabel"], env["Health"]) == ("Ready", "v2", "Green")
-    assert sorted(_versions(stepped)) == [("v1", "Deployed"), ("v2", "Deployed"), ("v2", "Deployed")]
+    assert sorted(_versions(stepped)) == [
+        ("v1", "Deployed"),
+        ("v2", "Deployed"),
+        ("v2", "Deployed"),
+    ]
 
 
 def test_a_fault_leaves_a_failed_deployment_on_one_instance(stepped: Stepped) -> None:
@@ -265,9 +269,12 @@ def test_a_scheduled_managed_action_is_listed_and_can_be_applied(stepped: Steppe
     for _ in range(4):  # immutable: a new instance, then the old one goes
         stepped.advance(70)
     assert stepped.env("shop-blue")["Status"] == "Ready"
-    assert stepped.eb.describe_environment_managed_actions(EnvironmentName="shop-blue")[
-        "ManagedActions"
-    ] == []
+    assert (
+        stepped.eb.describe_environment_managed_actions(EnvironmentName="shop-blue")[
+            "ManagedActions"
+        ]
+        == []
+    )
     history = stepped.eb.describe_environment_managed_action_history(EnvironmentName="shop-blue")
     assert [item["Status"] for item in history["ManagedActionHistoryItems"]] == ["Completed"]
 
