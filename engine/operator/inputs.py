@@ -65,6 +65,10 @@ def guards_of(settings: Settings) -> Guards:
         keep_old_forever=settings.keep_old_forever,
         canary_percent=settings.canary_percent,
         canary_minutes=settings.canary_minutes,
+        warm_up=settings.warm_up,
+        warm_up_seconds=settings.warm_up_deadline,
+        on_drift=settings.on_drift,
+        wait_for_blue_seconds=settings.wait_for_blue,
     )
 
 
