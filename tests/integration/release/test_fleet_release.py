@@ -195,3 +195,22 @@ def test_a_foreign_update_on_blue_is_refused_or_waited_for_within_the_bound(
     waited = wired(BLUEGREEN_WAIT_FOR_BLUE=30).release("v2")
     timer.join()
     assert waited.exit_code == ExitCode.OK, waited.summary
+
+
+def test_a_lost_response_to_the_warm_ups_update_converges_with_one_raise(
+    sim: Simulator, target: ReleaseTarget, wired: WiredFactory
+) -> None:
+    sim.set_load(200, cname=target.cname)
+    wait_ready_with(sim, target.blue, 2)
+    updates = len(sim.calls.performed("UpdateEnvironment"))
+    sim.faults.lose_response("UpdateEnvironment")  # the next one is the warm-up's raise
+
+    outcome = wired().release("v2")
+
+    assert outcome.exit_code == ExitCode.OK, outcome.summary
+    made = sim.calls.performed("UpdateEnvironment")[updates:]
+    raises = [c for c in made if c.params.get("EnvironmentId") != target.blue_id]
+    assert len(raises) == 1  # green's MinSize raised once, not again after the lost answer
+    assert raises[0].params["OptionSettings"] == [
+        {"Namespace": ASG, "OptionName": "MinSize", "Value": "2"}
+    ]
