@@ -11,7 +11,9 @@ from typing import Any
 import pytest
 
 from engine.domain.exit_codes import ExitCode
-from engine.domain.model import EventSource
+from engine.domain.model import EventSource, Mode, Run, State, TransitionRecord
+from engine.operator.inputs import release_request
+from engine.release.observer import NullObserver
 from simulator import Simulator
 from simulator.seed import ReleaseTarget, seed_release_target
 from tests.integration.cloud.helpers import point_aws_at
@@ -82,7 +84,10 @@ def test_under_load_green_is_warmed_up_to_blues_six_instances_and_no_request_fai
     done = [e for e in engine_events(engine, outcome.run.id) if "warm-up done: green" in e.message]
     assert len(done) == 1
     assert [row["health"] for row in done[0].data["instances"]].count("Ok") >= 6
-    assert any("capacity restored: blue" in m for m in messages), messages
+    # Blue is raised before the cutover only if its auto scaling scaled it in while it served
+    # nothing (timing): then its sizes are restored at the cleanup. Either way they end saved.
+    raised = any("raised blue" in m for m in messages)
+    assert raised == any("capacity restored: blue" in m for m in messages), messages
     assert min_size(sim, target.app, target.blue) == "1"  # the saved configuration's again
     world = production(sim, target.app, target.blue, GREEN, target.cname)
     assert_blue_serves(world, "v2", target.cname)
@@ -214,3 +219,37 @@ def test_a_lost_response_to_the_warm_ups_update_converges_with_one_raise(
     assert raises[0].params["OptionSettings"] == [
         {"Namespace": ASG, "OptionName": "MinSize", "Value": "2"}
     ]
+
+
+class ScaledInBeforeCutover(NullObserver):
+    """At the transition into cutting_over, waits until blue (serving nothing since the swap)
+    has scaled in to one instance: the cutover must then warm it up again."""
+
+    def __init__(self, sim: Simulator, blue: str) -> None:
+        self.sim, self.blue = sim, blue
+
+    def transitioned(self, run: Run, record: TransitionRecord) -> None:
+        if record.to_state is State.CUTTING_OVER:
+            deadline = time.monotonic() + 20
+            while len(instances(self.sim, self.blue)) > 1 and time.monotonic() < deadline:
+                time.sleep(0.05)
+
+
+def test_a_blue_scaled_in_while_deployed_to_is_warmed_up_before_the_cutover_then_restored(
+    sim: Simulator, target: ReleaseTarget, wired: WiredFactory
+) -> None:
+    scale_blue_to(sim, target, 6)
+    engine = wired()
+    request = release_request(engine.settings.model_copy(update={"version_label": "v2"}), Mode.FULL)
+
+    with sim.live_traffic(f"http://{target.cname}/", interval=0.002) as traffic:
+        outcome = engine.runner.release(request, ScaledInBeforeCutover(sim, target.blue))
+    report = traffic.stop()
+
+    assert outcome.exit_code == ExitCode.OK, outcome.summary
+    assert report.failures == []
+    messages = [e.message for e in engine_events(engine, outcome.run.id)]
+    assert any("raised blue shop-blue's MinSize to 6" in m for m in messages), messages
+    assert any("capacity restored: blue shop-blue back to MinSize=1" in m for m in messages)
+    assert min_size(sim, target.app, target.blue) == "1"
+    assert len([i for i in instances(sim, target.blue) if i["HealthStatus"] == "Ok"]) == 6
