@@ -25,7 +25,6 @@ SIZES = [
     {"Namespace": ASG, "OptionName": "MinSize", "Value": "1"},
     {"Namespace": ASG, "OptionName": "MaxSize", "Value": "8"},
 ]
-LOAD = 600.0  # six instances' worth at the simulator's 100 requests per second each
 
 
 @pytest.fixture
@@ -44,7 +43,7 @@ def instances(sim: Simulator, env: str) -> list[dict[str, Any]]:
 
 def scale_blue_to(sim: Simulator, target: ReleaseTarget, count: int) -> None:
     """Put the load on blue's CNAME and wait until its auto scaling has `count` healthy."""
-    sim.set_load(LOAD, cname=target.cname)
+    sim.set_load(count * sim.load.instance_rps, cname=target.cname)
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
         healthy = [i for i in instances(sim, target.blue) if i["HealthStatus"] == "Ok"]
@@ -253,3 +252,20 @@ def test_a_blue_scaled_in_while_deployed_to_is_warmed_up_before_the_cutover_then
     assert any("capacity restored: blue shop-blue back to MinSize=1" in m for m in messages)
     assert min_size(sim, target.app, target.blue) == "1"
     assert len([i for i in instances(sim, target.blue) if i["HealthStatus"] == "Ok"]) == 6
+
+
+def test_a_green_that_cannot_reach_blues_capacity_in_time_rolls_back_before_any_swap(
+    sim: Simulator, target: ReleaseTarget, wired: WiredFactory
+) -> None:
+    scale_blue_to(sim, target, 3)  # green's two more instances need 90 s (AWS) to launch
+    swaps = sim.calls.count("SwapEnvironmentCNAMEs")
+    engine = wired(BLUEGREEN_WARM_UP_DEADLINE=0.05)
+
+    outcome = engine.release("v2")
+
+    assert outcome.exit_code == ExitCode.ROLLED_BACK, outcome.summary
+    assert "warm-up: green shop-green has" in (outcome.run.rollback_reason or "")
+    assert sim.calls.count("SwapEnvironmentCNAMEs") == swaps
+    world = production(sim, target.app, target.blue, GREEN, target.cname)
+    assert_blue_serves(world, "v1", target.cname)
+    assert_clean(world)
