@@ -104,7 +104,7 @@ class AppServer(Background[_AppHttpServer]):
 
     def next_answer(self) -> tuple[int, str]:
         if self._shedding():
-            return 503, "Service Unavailable: the environment is over capacity"
+            return 503, f"Service Unavailable: {self.env_name} is over capacity"
         with self._lock:
             canary = self._canary
             if canary is not None:

@@ -1,7 +1,8 @@
 """Capacity warm-up: before an environment takes the live CNAME, its Auto Scaling group is
 raised to the in-service instance count of the one serving it now (within that one's MaxSize),
-and waited for (that many instances in service, healthy, deployed); afterwards its sizes go
-back to the saved configuration's (this run's template, saved from blue).
+its MinSize pinned there (so it cannot scale in while the CNAMEs move), and waited for (that
+many instances in service, healthy, deployed); afterwards its sizes go back to the saved
+configuration's (this run's template, saved from blue).
 
 A clone starts at the template's MinSize, not at blue's autoscaled size (issue 19: blue at 10
 instances under load, green at 2, one swap). An environment that cannot reach the capacity
@@ -58,8 +59,11 @@ def warm_up(
     _record(ctx, f"warm-up: {source_role} {source.name} serves with {source_count} in-service "
             f"instances (MaxSize {source_max}); {role} {env.name} has {len(have)} in service on "
             f"{label}; needs {target}", instances, env)  # fmt: skip
-    if len(have) >= target:  # the capacity is there (whether it is healthy: the swap's check)
+    pinned = size(ctx.beanstalk.option_settings(app, environment_name=env.name), MIN_SIZE)
+    if len(have) >= target and pinned >= target:  # whether it is healthy: the swap's check
         return
+    # MinSize pins the capacity through the swap: an environment that served nothing (blue
+    # while deployed to) is otherwise free to scale in while the CNAMEs move.
     _raise_minimum(ctx, role, env, target)
     _wait_for(ctx, role, env, target, label)
 
