@@ -126,7 +126,7 @@ def _run_scenario(
 def _scale_out(sim: Simulator, target: ReleaseTarget, count: int) -> None:
     """A load of `count` instances on blue's CNAME; wait until blue has them healthy."""
     sim.set_load(count * sim.load.instance_rps, cname=target.cname)
-    eb, deadline = sim.client("elasticbeanstalk"), time.monotonic() + 30
+    eb, deadline = sim.client("elasticbeanstalk"), time.monotonic() + 90
     while time.monotonic() < deadline:
         rows = eb.describe_instances_health(EnvironmentName=target.blue, AttributeNames=["All"])
         if sum(r["HealthStatus"] == "Ok" for r in rows["InstanceHealthList"]) >= count:

@@ -44,7 +44,7 @@ def instances(sim: Simulator, env: str) -> list[dict[str, Any]]:
 def scale_blue_to(sim: Simulator, target: ReleaseTarget, count: int) -> None:
     """Put the load on blue's CNAME and wait until its auto scaling has `count` healthy."""
     sim.set_load(count * sim.load.instance_rps, cname=target.cname)
-    deadline = time.monotonic() + 20
+    deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         healthy = [i for i in instances(sim, target.blue) if i["HealthStatus"] == "Ok"]
         if len(healthy) == count:
@@ -132,7 +132,7 @@ def test_a_deploy_that_leaves_an_instance_behind_is_caught_before_the_cutover(
 
 
 def wait_ready_with(sim: Simulator, env: str, count: int) -> None:
-    deadline = time.monotonic() + 20
+    deadline = time.monotonic() + 60
     eb = sim.client("elasticbeanstalk")
     while time.monotonic() < deadline:
         (found,) = eb.describe_environments(EnvironmentNames=[env])["Environments"]
@@ -229,7 +229,7 @@ class ScaledInBeforeCutover(NullObserver):
 
     def transitioned(self, run: Run, record: TransitionRecord) -> None:
         if record.to_state is State.CUTTING_OVER:
-            deadline = time.monotonic() + 20
+            deadline = time.monotonic() + 60
             while len(instances(self.sim, self.blue)) > 1 and time.monotonic() < deadline:
                 time.sleep(0.05)
 
