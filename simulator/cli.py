@@ -28,6 +28,7 @@ from simulator.core import Simulator
 from simulator.dns import EB_CNAME_TTL, LINGER_SHARE
 from simulator.eb.backend import HANDLERS
 from simulator.faults import Faults
+from simulator.load import INSTANCE_RPS
 
 
 @click.group("simulator")
@@ -84,6 +85,24 @@ def simulator_group() -> None:
     help="Serve in a detached process: print the exports once it is up and return "
     "(needs --env-file; `bluegreen simulator stop --env-file PATH` stops it).",
 )
+@click.option(
+    "--load",
+    type=click.FloatRange(min=0),
+    default=0.0,
+    show_default=True,
+    metavar="RPS",
+    help="Requests per second arriving at the CNAME of each application's first environment: "
+    "its auto scaling adds instances (--instance-rps each) and, below that capacity, a share "
+    "of its requests is answered 503. POST /_simulator/load changes it at run time.",
+)
+@click.option(
+    "--instance-rps",
+    type=click.FloatRange(min=0, min_open=True),
+    default=INSTANCE_RPS,
+    show_default=True,
+    metavar="RPS",
+    help="Requests per second one simulated instance serves.",
+)
 @click.pass_context
 def serve(
     ctx: click.Context,
@@ -104,6 +123,8 @@ def serve(
     dns_linger: float,
     env_file: Path | None,
     background: bool,
+    load: float,
+    instance_rps: float,
 ) -> None:
     """Serve EB + S3 on 127.0.0.1 until SIGINT or SIGTERM (or, with --background, in a
     detached process until `bluegreen simulator stop`).
@@ -141,6 +162,8 @@ def serve(
         router_port=router_port,
         dns_ttl=dns_ttl,
         dns_linger=dns_linger,
+        load=load,
+        instance_rps=instance_rps,
     )
     _serve_until_signal(sim, env_file)
 

@@ -17,6 +17,7 @@ from engine.domain.step import StepContext
 from engine.domain.text_checks import control_character_in, printable
 from states.shared.alarm_gates import require_alarms_exist
 from states.shared.app_versions import ensure_version
+from states.shared.busy_blue import check_managed_actions, wait_for_blue
 from states.shared.conditions import health_text
 from states.shared.records import inspect_records
 from states.shared.resources import (
@@ -94,8 +95,8 @@ def _usable_blue(ctx: StepContext) -> Environment:
             f"environment {name} does not exist in application {ctx.run.target.app} "
             f"({ctx.run.target.region})"
         )
-    if not blue.is_ready:
-        raise ConfigurationError(f"blue {name} is {blue.status}, not Ready")
+    blue = wait_for_blue(ctx, blue)  # busy in an operation not this run's: a bounded wait
+    check_managed_actions(ctx, blue)
     if not blue.is_healthy:
         raise ConfigurationError(f"blue {name} is not healthy: {health_text(blue)}")
     if not blue.version_label or not blue.cname:

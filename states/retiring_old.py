@@ -9,6 +9,7 @@ from __future__ import annotations
 from engine.domain.hooks import HookPoint
 from engine.domain.model import Trigger
 from engine.domain.step import StepContext
+from states.shared.capacity import restore_sizes
 from states.shared.hooks import run_hook
 from states.shared.removal import remove_old_blue, remove_template
 from states.shared.resources import note
@@ -24,5 +25,6 @@ def run(ctx: StepContext) -> Trigger:
     else:
         settle_after_swap(ctx, "terminating the old environment")
         remove_old_blue(ctx)
+    restore_sizes(ctx, "green", ctx.run.facts.green_env_id)  # the warm-up's raise, undone
     remove_template(ctx)
     return Trigger.RETIRED

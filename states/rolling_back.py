@@ -12,6 +12,7 @@ from engine.domain.hooks import HookPoint
 from engine.domain.model import Trigger
 from engine.domain.step import StepContext
 from states.shared.blue_version import put_blue_on
+from states.shared.capacity import restore_sizes
 from states.shared.cnames import put_cnames
 from states.shared.hooks import run_hook
 from states.shared.records import restore_records
@@ -32,6 +33,7 @@ def run(ctx: StepContext) -> Trigger:
     if not is_gone(find_own_green(ctx)):
         settle_after_swap_back(ctx, "terminating green")
     remove_green(ctx)
+    restore_sizes(ctx, "blue", ctx.run.facts.blue_env_id)  # a warm-up's raise, undone
     remove_template(ctx)
     if ctx.run.facts.blue_env_id is not None:
         _confirm_production(ctx)

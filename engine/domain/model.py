@@ -90,6 +90,15 @@ class Guards:
     # (aws:elasticbeanstalk:trafficsplitting NewVersionPercent, EvaluationTime in minutes).
     canary_percent: int = 10
     canary_minutes: int = 5
+    # Green as strong as blue (issue 19): before an environment takes the live CNAME, raise its
+    # capacity to the in-service count of the one serving it, within `warm_up_seconds`.
+    warm_up: bool = True
+    warm_up_seconds: float = 15 * 60
+    # Green's settings differ from blue's: "fail" refuses differences in capacity, instance
+    # type, load balancer and environment variables (others warn); "warn" only records them.
+    on_drift: str = "fail"
+    # Blue in an operation not this run's (or a managed action): wait this long, then refuse.
+    wait_for_blue_seconds: float = 0.0
 
     # Lifecycle hooks (engine.domain.hooks) and how long each may run.
     hooks: tuple[Hook, ...] = ()

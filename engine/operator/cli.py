@@ -67,6 +67,32 @@ TRIGGER_OPTIONS: list[Decorator] = [
         "(BLUEGREEN_BAKE; default 0).",
     ),
     click.option(
+        "--warm-up/--no-warm-up",
+        default=None,
+        help="Raise green's capacity to blue's in-service count before it takes the live "
+        "CNAME, and blue's before the cutover (BLUEGREEN_WARM_UP; default on).",
+    ),
+    click.option(
+        "--warm-up-deadline",
+        type=click.FloatRange(min=0, min_open=True),
+        help="Seconds the warm-up may take before the release rolls back, before any swap "
+        "(BLUEGREEN_WARM_UP_DEADLINE; default 900).",
+    ),
+    click.option(
+        "--on-drift",
+        type=click.Choice(["fail", "warn"]),
+        help="Green's settings differ from blue's: fail (capacity, instance type, load "
+        "balancer, environment variables; others warn) or only warn (BLUEGREEN_ON_DRIFT).",
+    ),
+    click.option(
+        "--wait-for-blue",
+        "--wait-busy",
+        "wait_for_blue",
+        type=click.FloatRange(min=0),
+        help="Seconds to wait for a blue busy in an operation not this run's (a console "
+        "change, a managed update) before refusing with exit 2 (BLUEGREEN_WAIT_FOR_BLUE; 0).",
+    ),
+    click.option(
         "--alarm",
         multiple=True,
         help="CloudWatch alarm that stops the release in ALARM; repeatable (BLUEGREEN_ALARMS).",

@@ -70,6 +70,10 @@ def guards_of(settings: Settings) -> Guards:
         hook_timeout_seconds=settings.hook_timeout,
         cutover_timeout_seconds=settings.cutover_timeout,
         on_timeout=OnTimeout(settings.on_timeout),
+        warm_up=settings.warm_up,
+        warm_up_seconds=settings.warm_up_deadline,
+        on_drift=settings.on_drift,
+        wait_for_blue_seconds=settings.wait_for_blue,
     )
 
 

@@ -31,6 +31,7 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "log_format": ("auto", "text", "json"),
     "strategy": ("swap-back", "swap-and-keep", "traffic-split"),
     "on_timeout": ("rollback", "cutover"),
+    "on_drift": ("fail", "warn"),
 }
 # swap-and-keep: the old environment is kept at most this long (CodeDeploy's blue/green keeps
 # the original instances up to 2 days, its longest "terminate after" wait), or "forever".
@@ -138,6 +139,14 @@ class Settings(BaseSettings):
         DEFAULT_DNS_SETTLE_SECONDS, ge=0, validation_alias=_env("BLUEGREEN_DNS_SETTLE")
     )
     bake: float = Field(0.0, ge=0, validation_alias=_env("BLUEGREEN_BAKE"))
+    warm_up: bool = Field(True, validation_alias=_env("BLUEGREEN_WARM_UP"))
+    warm_up_deadline: float = Field(
+        900, gt=0, le=DAY, validation_alias=_env("BLUEGREEN_WARM_UP_DEADLINE")
+    )
+    on_drift: str = Field("fail", validation_alias=_env("BLUEGREEN_ON_DRIFT"))
+    wait_for_blue: float = Field(
+        0.0, ge=0, le=DAY, validation_alias=_env("BLUEGREEN_WAIT_FOR_BLUE")
+    )
     alarms: str = Field("", validation_alias=_env("BLUEGREEN_ALARMS"))
     # Release strategies (README "Strategies").
     strategy: str = Field("swap-back", validation_alias=_env("BLUEGREEN_STRATEGY"))
@@ -331,6 +340,10 @@ FLAG_VARIABLES = {
     "lease_seconds": "BLUEGREEN_LEASE_SECONDS",
     "dns_settle": "BLUEGREEN_DNS_SETTLE",
     "bake": "BLUEGREEN_BAKE",
+    "warm_up": "BLUEGREEN_WARM_UP",
+    "warm_up_deadline": "BLUEGREEN_WARM_UP_DEADLINE",
+    "on_drift": "BLUEGREEN_ON_DRIFT",
+    "wait_for_blue": "BLUEGREEN_WAIT_FOR_BLUE",
     "alarm": "BLUEGREEN_ALARMS",
     "route53_record": "BLUEGREEN_ROUTE53_RECORDS",
     "hosted_zone_id": "BLUEGREEN_HOSTED_ZONE_ID",
