@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 
-from engine.operator.redact import MAX_SCAN_CHARS, Redactor, mask_shapes
+from engine.release.redact import MAX_SCAN_CHARS, Redactor, mask_shapes
 
 SHAPES = {
     "one long word": "a",

@@ -22,10 +22,10 @@ from engine.domain.errors import BlueGreenError
 from engine.domain.exit_codes import ExitCode
 from engine.domain.model import Run, RunId, State
 from engine.domain.ports.store import RunHistory, RunQuery
-from engine.operator.redact import Redactor
 from engine.operator.views.document import iso
 from engine.operator.views.history import run_detail, run_summary
 from engine.operator.views.status import UNFINISHED_STATES, ago, parse_since, status_row
+from engine.release.redact import Redactor
 
 NON_TERMINAL_WIDTH = 160
 

@@ -1,7 +1,7 @@
 """Progress output for a release: picks the renderer for where the output goes.
 
 On a terminal a Rich live view (`progress_live`); unattended, plain timestamped lines or
-JSON lines (`progress_lines`). Everything printed goes through `engine.operator.redact` first.
+JSON lines (`progress_lines`). Everything printed goes through `engine.release.redact` first.
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from typing import TextIO
 
 from engine.operator.progress.lines import Clock, LinesObserver, json_line, text_line, utc_now
 from engine.operator.progress.live import LiveObserver
-from engine.operator.redact import Redactor
 from engine.release.observer import Observer
+from engine.release.redact import Redactor
 
 LOG_FORMATS: tuple[str, ...] = ("auto", "text", "json")
 

@@ -25,8 +25,8 @@ from engine.operator.progress.records import (
     waiting_record,
     waiting_signature,
 )
-from engine.operator.redact import Redactor
 from engine.release.observer import Outcome
+from engine.release.redact import Redactor
 
 Clock = Callable[[], datetime]
 LineFormat = Callable[[dict[str, Any]], str]

@@ -30,9 +30,9 @@ from engine.operator.progress.records import (
     health_text,
     transition_record,
 )
-from engine.operator.redact import Redactor
 from engine.operator.views.tables import SOURCE_STYLES
 from engine.release.observer import Outcome
+from engine.release.redact import Redactor
 
 REFRESHES_PER_SECOND = 2
 

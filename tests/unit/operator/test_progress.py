@@ -15,8 +15,8 @@ from engine.domain.ports.cloud import Environment
 from engine.operator.progress import make_observer
 from engine.operator.progress.lines import LinesObserver
 from engine.operator.progress.live import LiveObserver
-from engine.operator.redact import Redactor
 from engine.release.observer import Outcome
+from engine.release.redact import Redactor
 from tests.unit.operator.releases import T0, rolled_back_release
 
 SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzzDUMMYKEY"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine.operator.redact import MASK, MAX_SCAN_CHARS, Redactor, mask_shapes
+from engine.release.redact import MASK, MAX_SCAN_CHARS, Redactor, mask_shapes
 
 SECRET_KEY = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
 SESSION_TOKEN = "IQoJb3JpZ2luX2VjEJr" + "A1b2C3d4E5f6G7h8" * 10 + "=="
