@@ -26,19 +26,28 @@ from engine.domain.model import (
     TransitionRecord,
 )
 from engine.domain.ports.queue import WorkerInfo
+from engine.domain.ports.store import RunQuery
 
 # A stored row, read by attribute: an ORM row of storage.models or one of storage.sqlite_reader.
 Row = Any
 FACT_COLUMNS = tuple(Facts.__dataclass_fields__)
 FIRST_TRIGGER = "start"  # the trigger of the transition a new run is created with
 # From the lifecycle table: finished runs free their target and may be pruned; a worker may
-# claim a run resting in a state it drives. The claimable rule built on DRIVEN is
-# `storage.queue._claimable` (spelled for sqlite3 in `storage.sqlite_reader.claimable`).
+# claim a run resting in a state it drives (the claimable rule: `storage.queries.claimable`).
 FINISHED_STATES = states_where(frees_target=True)
 DRIVEN = tuple(state.value for state in states_where(worker_drives=True))
 # Resting states a worker takes once their timed gate is past its deadline
 # (`facts.gate_deadline`, set only with `deploy --cutover-timeout`).
 GATED = tuple(state.value for state in states_where(kind=Kind.RESTING))
+
+
+def list_values(query: RunQuery) -> dict[str, Any]:
+    """The `runs list` filters of `query` by name (None: not filtered on), as bound values."""
+    states = [state.value for state in query.states] if query.states else None
+    return {"app": query.app, "blue": query.blue, "states": states, "since": query.since}
+
+
+LIST_FILTERS = ("app", "blue", "states", "since")  # the names list_values gives
 
 
 def active_target(run: Run) -> str | None:

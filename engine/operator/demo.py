@@ -1,9 +1,9 @@
 """`bluegreen demo`: three releases by the real engine against an embedded simulator.
 
 A good version released; a broken one (its app answers 500) rolled back automatically; a
-release SIGKILLed half-way (the crash test hook) and resumed at once (its runner's process is
-gone, so its lease is taken over without waiting for it to expire). Each
-runs `bluegreen` as a subprocess, configured like the replaced tool (its variables only),
+release SIGKILLed half-way (by the demo, as an operator's `kill -9`) and resumed at once
+(its runner's process is gone, so its lease is taken over without waiting for it to expire).
+Each runs `bluegreen` as a subprocess, configured like the replaced tool (its variables only),
 plus one custom domain in Route 53 that points at blue's load balancer and follows each swap.
 """
 
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 Say = Callable[[str], None]
 APP, BLUE, GREEN = "shop", "shop-blue", "shop-green"
 KILLED_LEASE_SECONDS = 3
+KILL_AFTER = "-> deploying ("  # the progress line of the committed transition into deploying
 
 
 @dataclass(frozen=True)
@@ -110,6 +111,24 @@ def _bluegreen(env: Mapping[str, str], *args: str) -> Invocation:
     return Invocation(done.returncode, (done.stdout + done.stderr).splitlines())
 
 
+def _killed_once(env: Mapping[str, str], marker: str, *args: str) -> Invocation:
+    """`bluegreen ARGS`, SIGKILLed as soon as it prints a line containing `marker` (its exit
+    code is then -9; a run that never gets there ends as it would)."""
+    command = [sys.executable, "-m", "engine.operator.cli", *args]
+    process = subprocess.Popen(  # noqa: S603 - our own CLI with fixed arguments
+        command, env=dict(env), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    lines: list[str] = []
+    assert process.stdout is not None
+    with process.stdout:
+        for line in process.stdout:
+            lines.append(line.rstrip("\n"))
+            if marker in line:
+                process.kill()
+                break
+    return Invocation(process.wait(), lines)
+
+
 def _show(invocation: Invocation, say: Say) -> None:
     """The run id, its transitions and its final line: the gist of the progress output."""
     for line in invocation.lines:
@@ -172,10 +191,9 @@ def _scenario_killed(
     killed_env = {
         **env,
         "VERSION_LABEL": "v1",
-        "BLUEGREEN_TEST_CRASH_AT": "state:deploying",
         "BLUEGREEN_LEASE_SECONDS": str(KILLED_LEASE_SECONDS),
     }
-    killed = _bluegreen(killed_env, "full")
+    killed = _killed_once(killed_env, KILL_AFTER, "full")
     _show(killed, say)
     say(f"  => killed half-way: {_serving(sim, cname, domain)}")
     say(f"  bluegreen resume {killed.run_id}   (the dead runner's lease is taken over at once)")

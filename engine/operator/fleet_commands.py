@@ -20,10 +20,10 @@ from engine.domain.lifecycle import Kind
 from engine.domain.model import Mode, Run, State
 from engine.operator.execution import Operation, execute, fail, overrides_of
 from engine.operator.inputs import lock_policy_of, release_request
+from engine.operator.observer_guard import FanOutObserver
 from engine.operator.settings import Settings, load_settings
 from engine.release.interrupt import Interrupt, install_signal_handlers
 from engine.release.observer import Observer, Outcome
-from engine.release.observer_guard import FanOutObserver
 from engine.release.outcomes import outcome_of
 from engine.release.runner import Runner
 from engine.release.worker import Worker, WorkerOptions

@@ -1,7 +1,7 @@
 """A Beanstalk port around another that runs a step before and after every mutating call.
 
 Reads pass straight through. The lease fence (`engine.release.fence`) checks the lease before
-each change; the crash tests' hook (`engine.testing.crash_hook`) dies around one.
+each change; the crash tests' hook (tests/plugins/bluegreen_crash_hooks.py) dies around one.
 """
 
 from __future__ import annotations
