@@ -21,6 +21,7 @@ from simulator.seed import seed_release_target
 
 ROUNDS = 3
 SPEED = 200.0
+CRASH_HOOKS = str(Path(__file__).parents[1] / "tests" / "plugins")  # BLUEGREEN_TEST_CRASH_AT
 
 
 def _command(*args: str) -> list[str]:
@@ -32,7 +33,7 @@ def _command(*args: str) -> list[str]:
 def _environment(sim: Simulator, home: Path, app: str) -> dict[str, str]:
     kept = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "BLUEGREEN_"))}
     return {
-        **kept, **sim.client_env(),
+        **kept, **sim.client_env(), "PYTHONPATH": CRASH_HOOKS,
         "AWS_CONFIG_FILE": str(home / "none"), "AWS_SHARED_CREDENTIALS_FILE": str(home / "none"),
         "BLUEGREEN_DATABASE_URL": f"sqlite:///{home / 'runs.db'}",
         "BLUEGREEN_HEALTH_INTERVAL": "0.05", "BLUEGREEN_HEALTH_SUCCESSES": "2",

@@ -19,6 +19,9 @@ from cloud.beanstalk_mapping import (
     oldest_first,
     to_environment,
     to_event,
+    to_instance,
+    to_managed_action,
+    to_settings,
     to_version,
 )
 from cloud.retry_policy import limit_resends
@@ -30,12 +33,16 @@ from engine.domain.ports.cloud import (
     CreateEnvironmentRequest,
     EbEvent,
     Environment,
+    Instance,
+    ManagedAction,
+    OptionKey,
 )
 
 if TYPE_CHECKING:
     from collections import Counter
 
     from mypy_boto3_elasticbeanstalk import ElasticBeanstalkClient
+    from mypy_boto3_elasticbeanstalk.type_defs import ConfigurationOptionSettingTypeDef
     from mypy_boto3_sts import STSClient
 
 
@@ -215,6 +222,41 @@ class Boto3Beanstalk:
             wanted = set(environment_names)
             events = [event for event in events if event.environment_name in wanted]
         return oldest_first(events)
+
+    @translate_errors()
+    def instances(self, environment_id: str) -> list[Instance]:
+        params = {"EnvironmentId": environment_id, "AttributeNames": ["All"]}
+        items = all_pages(self._eb.describe_instances_health, params, "InstanceHealthList")
+        return [to_instance(item) for item in items]
+
+    @translate_errors()
+    def option_settings(
+        self,
+        application: str,
+        environment_name: str | None = None,
+        template_name: str | None = None,
+    ) -> dict[OptionKey, str]:
+        named = (
+            {"EnvironmentName": environment_name}
+            if environment_name
+            else {"TemplateName": template_name or ""}
+        )
+        answer = self._eb.describe_configuration_settings(ApplicationName=application, **named)
+        found = answer.get("ConfigurationSettings") or [{}]
+        return to_settings(list(found[0].get("OptionSettings") or []))
+
+    @translate_errors()
+    def update_options(self, environment_id: str, settings: Mapping[OptionKey, str]) -> None:
+        options: list[ConfigurationOptionSettingTypeDef] = [
+            {"Namespace": namespace, "OptionName": name, "Value": value}
+            for (namespace, name), value in settings.items()
+        ]
+        self._eb.update_environment(EnvironmentId=environment_id, OptionSettings=options)
+
+    @translate_errors()
+    def managed_actions(self, environment_id: str) -> list[ManagedAction]:
+        answer = self._eb.describe_environment_managed_actions(EnvironmentId=environment_id)
+        return [to_managed_action(item) for item in answer.get("ManagedActions", [])]
 
 
 def all_pages(

@@ -12,6 +12,9 @@ from engine.domain.ports.cloud import (
     CreateEnvironmentRequest,
     EbEvent,
     Environment,
+    Instance,
+    ManagedAction,
+    OptionKey,
 )
 
 
@@ -90,3 +93,39 @@ def describe_environments_params(
 def oldest_first(events: list[EbEvent]) -> list[EbEvent]:
     """DescribeEvents answers newest first; reverse, then sort stably by time."""
     return sorted(reversed(events), key=lambda event: event.at)
+
+
+def to_instance(description: Mapping[str, Any]) -> Instance:
+    """A SingleInstanceHealth (DescribeInstancesHealth with AttributeNames All)."""
+    deployment: Mapping[str, Any] = description.get("Deployment") or {}
+    return Instance(
+        id=description["InstanceId"],
+        health_status=description.get("HealthStatus", "Unknown"),
+        version_label=deployment.get("VersionLabel"),
+        deployment_status=deployment.get("Status"),
+        deployment_id=deployment.get("DeploymentId"),
+        launched_at=description.get("LaunchedAt"),
+        causes=tuple(description.get("Causes") or ()),
+    )
+
+
+def to_managed_action(description: Mapping[str, Any]) -> ManagedAction:
+    return ManagedAction(
+        id=description.get("ActionId", ""),
+        action_type=description.get("ActionType", "Unknown"),
+        status=description.get("Status", "Unknown"),
+        description=description.get("ActionDescription", ""),
+        window_start=description.get("WindowStartTime"),
+    )
+
+
+def to_settings(options: list[Mapping[str, Any]]) -> dict[OptionKey, str]:
+    """OptionSettings as (namespace, option name) -> value (resource-scoped ones keyed by
+    their resource too, in the namespace)."""
+    settings: dict[OptionKey, str] = {}
+    for option in options:
+        namespace = option.get("Namespace", "")
+        if option.get("ResourceName"):
+            namespace = f"{namespace}[{option['ResourceName']}]"
+        settings[(namespace, option.get("OptionName", ""))] = str(option.get("Value", ""))
+    return settings

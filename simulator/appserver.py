@@ -60,6 +60,10 @@ class AppServer(Background[_AppHttpServer]):
     def __init__(self, env_name: str, behaviour: Behaviour = LAUNCHING) -> None:
         self.env_name = env_name
         self.behaviour = behaviour
+        # The share of requests answered 503 because the environment's in-service instances
+        # cannot serve the load it takes (set by the fleet each tick: simulator.eb.fleet).
+        self.shed = 0.0
+        self._shed_count = 0
         self._served = 0
         self._deployed = time.monotonic()
         self._lock = threading.Lock()
@@ -99,6 +103,8 @@ class AppServer(Background[_AppHttpServer]):
             self._canary = None
 
     def next_answer(self) -> tuple[int, str]:
+        if self._shedding():
+            return 503, f"Service Unavailable: {self.env_name} is over capacity"
         with self._lock:
             canary = self._canary
             if canary is not None:
@@ -110,6 +116,17 @@ class AppServer(Background[_AppHttpServer]):
                 if (index * percent) // 100 != ((index + 1) * percent) // 100:
                     return _answer(behaviour, index, time.monotonic() - since)
         return _answer(*self._moment(counted=True))
+
+    def _shedding(self) -> bool:
+        """Spread the shed share evenly and deterministically: request n is shed when the
+        running count of shed requests, n * shed, steps up."""
+        with self._lock:
+            shed = min(1.0, max(0.0, self.shed))
+            if shed <= 0:
+                return False
+            self._shed_count += 1
+            n = self._shed_count
+            return int(n * shed + 1e-9) > int((n - 1) * shed + 1e-9)
 
     def status_now(self) -> int:
         """The status a request would get now, without counting as one: what a load

@@ -21,6 +21,7 @@ Outcome = Literal["performed", "refused", "faulted"]
 # ValidateConfigurationSettings, RetrieveEnvironmentInfo); every other one changes something.
 EB_READ_PREFIXES = ("Describe", "List", "Check", "Validate", "Retrieve")
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+READ_ACTIONS = ("Get", "Describe", "List")  # a JSON-protocol action (X-Amz-Target) that reads
 READ_ONLY_SERVICES = frozenset({"sts"})  # GetCallerIdentity: a POST that changes nothing
 KEPT = 10_000  # entries remembered of each list (a long `serve` must not grow forever)
 
@@ -42,7 +43,7 @@ class Request:
     def mutating(self) -> bool:
         if self.service == "elasticbeanstalk":
             return is_mutating(self.operation)
-        if self.service in READ_ONLY_SERVICES:
+        if self.service in READ_ONLY_SERVICES or self.operation.startswith(READ_ACTIONS):
             return False
         return self.method not in READ_METHODS
 

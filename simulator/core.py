@@ -18,9 +18,11 @@ from moto.s3.exceptions import MissingBucket
 from moto.s3.models import s3_backends
 
 from simulator.calls import CallLog
+from simulator.control import ControlApp
 from simulator.dns import EB_CNAME_TTL, LINGER_SHARE, DnsSettings, ResolverCache
 from simulator.eb.backend import DEFAULT_ACCOUNT, Beanstalk
 from simulator.faults import Faults
+from simulator.load import INSTANCE_RPS, Load
 from simulator.route53 import Route53Changes
 from simulator.router import CnameRouter
 from simulator.server import BeanstalkApp, Front, HttpServer
@@ -56,13 +58,19 @@ class Simulator:
         dns_ttl: float = EB_CNAME_TTL,
         dns_linger: float = 0.0,
         dns_linger_share: float = LINGER_SHARE,
+        load: float = 0.0,
+        instance_rps: float = INSTANCE_RPS,
     ) -> None:
         self.region = region
         self.timing = Timing(speed, durations or Durations())
         self.clock = clock or SystemClock()
         self.faults = faults or Faults()
         self.calls = CallLog()  # every AWS call answered, and what EB carried out
-        self.backend = Beanstalk(self.timing, self.faults, self.clock, read_s3_object)
+        # Requests per second per CNAME (`load`: each application's first environment's).
+        self.load = Load(load, instance_rps)
+        self.backend = Beanstalk(
+            self.timing, self.faults, self.clock, read_s3_object, load=self.load
+        )
         self._dns_settings = DnsSettings(dns_ttl, dns_linger, dns_linger_share)
         self.dns = ResolverCache(self.backend.routes, self.clock, self.timing, self._dns_settings)
         self._ports = (port, router_port)
@@ -87,6 +95,7 @@ class Simulator:
                 eb, self.calls,
                 lambda moto: Route53Changes(moto, self.faults, self.timing, self.clock),
                 self.backend.show_balancers,
+                ControlApp(self.load, self._cname_of),
             )  # fmt: skip
             self._endpoint = HttpServer(app, port=self._ports[0])
             self.backend.endpoint_url = self._endpoint.url
@@ -207,6 +216,18 @@ class Simulator:
             return self._session.client(service, **(options | kwargs))  # type: ignore[call-overload]
 
     # --- test helpers ------------------------------------------------------------------------
+
+    def set_load(self, rps: float, *, cname: str | None = None, env: str | None = None) -> None:
+        """`rps` requests per second on `cname`, or on the CNAME the live environment `env`
+        holds now (the load then stays with that CNAME, across swaps): simulator.load."""
+        name = cname if cname is not None else self._cname_of(env or "")
+        if name is None:
+            raise ValueError(f"no live environment named {env!r}")
+        self.load.set(name, rps)
+
+    def _cname_of(self, env_name: str) -> str | None:
+        env = self.backend.environment(env_name)
+        return env.cname if env is not None else None
 
     def release(self, env_name: str) -> bool:
         """Let the stuck operation of `env_name` (and a swap partner's) complete now."""

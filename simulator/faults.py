@@ -11,6 +11,8 @@ import threading
 from dataclasses import dataclass
 from typing import Literal
 
+from simulator.fleet_faults import FleetFaults
+
 ANY = "*"
 Operation = Literal["launch", "update", "swap", "terminate"]
 OPERATIONS: tuple[Operation, ...] = ("launch", "update", "swap", "terminate")
@@ -79,6 +81,7 @@ class Faults:
         self._lost: list[_Queued] = []
         self._rules: list[_Rule] = []
         self._lost_route53_changes = 0
+        self.fleet = FleetFaults()  # instances left behind, drift, managed actions
 
     # --- API-level faults -------------------------------------------------------------------
 
@@ -197,3 +200,4 @@ class Faults:
             self._lost_route53_changes = 0
             self._rules.clear()
             self._rng.seed(self._seed)
+        self.fleet.clear()

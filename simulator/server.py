@@ -132,14 +132,20 @@ class Front:
         calls: CallLog | None = None,
         route53: Route53Factory | None = None,
         before_elb: Callable[[], None] | None = None,
+        control: WsgiApp | None = None,
     ) -> None:
         self.beanstalk = beanstalk
+        self.control = control  # `/_simulator/...` requests (simulator.control)
         self.moto: WsgiApp = DomainDispatcherApplication(create_backend_app)
         self.calls = calls or CallLog()
         self.route53 = route53(self.moto) if route53 else None
         self.before_elb = before_elb
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        if self.control is not None and str(environ.get("PATH_INFO", "")).startswith(
+            "/_simulator/"
+        ):
+            return self.control(environ, start_response)
         if is_beanstalk(environ):
             return self.beanstalk(environ, start_response)  # it logs the operation it parses
         call = _other_call(environ)
@@ -155,7 +161,11 @@ def _other_call(environ: dict[str, Any]) -> ApiRequest:
     match = SCOPE.search(environ.get("HTTP_AUTHORIZATION", ""))
     method = str(environ.get("REQUEST_METHOD", "GET"))
     path = str(environ.get("PATH_INFO", ""))
-    return ApiRequest(match.group(2) if match else "unknown", f"{method} {path}", method)
+    # JSON-protocol clients (SSM, newer CloudWatch) name the action in X-Amz-Target
+    # ("AmazonSSM.GetParameter"): the call log can then tell a read from a change.
+    target = str(environ.get("HTTP_X_AMZ_TARGET", ""))
+    operation = target.rsplit(".", 1)[-1] if target else f"{method} {path}"
+    return ApiRequest(match.group(2) if match else "unknown", operation, method)
 
 
 class _QuietHandler(MotoRequestHandler):

@@ -58,6 +58,12 @@ class Durations:
     abort: float = 15.0  # rolling back an aborted update
     recover: float = 60.0  # health recovery after a failed deployment
     route53_sync: float = 60.0  # a Route 53 change PENDING until INSYNC (simulator.route53)
+    # The fleet (simulator.eb.fleet): an instance from launch to InService, how long the load
+    # must exceed the capacity before the group scales out (one CloudWatch alarm period), and
+    # how long it must stay below before it scales in (Auto Scaling's default cooldown).
+    instance_launch: float = 90.0
+    scale_out: float = 60.0
+    scale_in: float = 300.0
 
     def with_overrides(self, **seconds: float) -> Durations:
         known = {f.name for f in fields(self)}

@@ -24,7 +24,7 @@ def run(ctx: StepContext) -> Trigger:
     since = ctx.run.facts.swapped_at
     if seconds <= 0:
         return Trigger.KEPT
-    watch = _KeepWatch(ctx, probe_target(ctx, current_green(ctx)))
+    watch = _KeepWatch(ctx, probe_target(ctx, current_green(ctx), "green"))
     try:
         wait_window(ctx, "keep_old", since if since is not None else ctx.clock.now(), seconds,
                     watch.describe, watch.check,

@@ -15,6 +15,7 @@ from engine.domain.step import StepContext
 from engine.domain.text_checks import control_character_in, printable
 from states.shared.alarm_gates import require_alarms_exist
 from states.shared.app_versions import ensure_version
+from states.shared.busy_blue import check_managed_actions, wait_for_blue
 from states.shared.conditions import health_text
 from states.shared.records import inspect_records
 from states.shared.resources import (
@@ -26,6 +27,7 @@ from states.shared.resources import (
     template_name,
 )
 from states.shared.settle import warn_if_no_settle
+from states.shared.ssm_hint import warn_if_ssm_domains_ignored
 
 
 def run(ctx: StepContext) -> Trigger:
@@ -39,6 +41,7 @@ def run(ctx: StepContext) -> Trigger:
         _check_green_name_free(ctx)
     _record_blue(ctx, blue)
     inspect_records(ctx, blue)
+    warn_if_ssm_domains_ignored(ctx)
     ensure_version(ctx)
     require_alarms_exist(ctx)
     warn_if_no_settle(ctx)
@@ -80,7 +83,9 @@ def _check_credentials(ctx: StepContext) -> None:
 def _check_names(ctx: StepContext) -> None:
     run = ctx.run
     if not ctx.beanstalk.application_exists(run.target.app):
-        raise ConfigurationError(f"application {run.target.app} does not exist")
+        raise ConfigurationError(
+            f"application {run.target.app} does not exist in region {run.target.region}"
+        )
     if same_environment_name(run.green, run.target.blue):
         raise ConfigurationError(f"the green name must differ from blue's ({run.green})")
     if problem := environment_name_problem(run.green):
@@ -95,10 +100,11 @@ def _usable_blue(ctx: StepContext) -> Environment:
     blue = describe_by_id(ctx, recorded) if recorded else live_named(ctx, name)
     if blue is None or is_gone(blue):
         raise ConfigurationError(
-            f"environment {name} does not exist in application {ctx.run.target.app}"
+            f"environment {name} does not exist in application {ctx.run.target.app} "
+            f"({ctx.run.target.region})"
         )
-    if not blue.is_ready:
-        raise ConfigurationError(f"blue {name} is {blue.status}, not Ready")
+    blue = wait_for_blue(ctx, blue)  # busy in an operation not this run's: a bounded wait
+    check_managed_actions(ctx, blue)
     if not blue.is_healthy:
         raise ConfigurationError(f"blue {name} is not healthy: {health_text(blue)}")
     if not blue.version_label or not blue.cname:

@@ -8,10 +8,13 @@ exactly where it was: blue live on its previous version at its own CNAME, green 
 from __future__ import annotations
 
 from engine.domain.errors import ConflictError, StepFailed
+from engine.domain.hooks import HookPoint
 from engine.domain.model import Trigger
 from engine.domain.step import StepContext
 from states.shared.blue_version import put_blue_on
+from states.shared.capacity import restore_sizes
 from states.shared.cnames import put_cnames
+from states.shared.hooks import run_hook
 from states.shared.records import restore_records
 from states.shared.removal import remove_green, remove_template
 from states.shared.resources import current_blue, find_own_green, is_gone, note, require
@@ -19,6 +22,7 @@ from states.shared.settle import settle_after_swap, settle_after_swap_back
 
 
 def run(ctx: StepContext) -> Trigger:
+    run_hook(ctx, HookPoint.ON_ROLLBACK)  # its failure is recorded, never blocks the undo
     if ctx.run.facts.blue_env_id is None:
         note(ctx, "rollback: the run recorded nothing about blue, so it changed nothing there")
     else:
@@ -29,6 +33,7 @@ def run(ctx: StepContext) -> Trigger:
     if not is_gone(find_own_green(ctx)):
         settle_after_swap_back(ctx, "terminating green")
     remove_green(ctx)
+    restore_sizes(ctx, "blue", ctx.run.facts.blue_env_id)  # a warm-up's raise, undone
     remove_template(ctx)
     if ctx.run.facts.blue_env_id is not None:
         _confirm_production(ctx)

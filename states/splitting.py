@@ -13,12 +13,14 @@ it is verified like any deployment.
 from __future__ import annotations
 
 from engine.domain.errors import ConflictError, StepFailed
+from engine.domain.hooks import HookPoint
 from engine.domain.model import Trigger
 from engine.domain.ports.cloud import Environment
 from engine.domain.step import StepContext
 from states.shared.alarm_gates import check_alarms
 from states.shared.blue_version import deploy_seen, wait_until_ready
 from states.shared.conditions import Grace, health_text, is_broken
+from states.shared.hooks import run_hook
 from states.shared.outcome_unknown import request
 from states.shared.probing import answer, probe_once, probe_target
 from states.shared.resources import current_blue, note
@@ -29,9 +31,11 @@ def run(ctx: StepContext) -> Trigger:
     blue, label = current_blue(ctx), ctx.run.version_label
     if not (blue.is_ready and blue.version_label == label):
         if blue.version_label != label:
+            run_hook(ctx, HookPoint.BEFORE_SWAP)  # before live traffic starts to move
             blue = _start(ctx, blue, label)
         _watch_evaluation(ctx, label)
     verify(ctx, "blue", current_blue)
+    run_hook(ctx, HookPoint.AFTER_VERIFY, current_blue(ctx))
     return Trigger.SPLIT_DONE
 
 

@@ -6,14 +6,17 @@ ALARM. Live traffic is still on blue, untouched. Mode deploy rests here for the 
 
 from __future__ import annotations
 
+from engine.domain.hooks import HookPoint
 from engine.domain.model import Mode, Trigger
 from engine.domain.step import StepContext
+from states.shared.hooks import run_hook
 from states.shared.resources import note
 from states.shared.steady import current_green, verify
 
 
 def run(ctx: StepContext) -> Trigger:
     verify(ctx, "green", current_green)
+    run_hook(ctx, HookPoint.AFTER_VERIFY, current_green(ctx))
     if ctx.run.mode is Mode.DEPLOY:
         green = current_green(ctx)
         note(ctx, f"the new version can be tried at green's own address: "

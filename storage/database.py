@@ -21,6 +21,7 @@ from sqlalchemy.pool import ConnectionPoolEntry
 
 from engine.domain.errors import ConfigurationError, StoreError
 from storage.locations import default_database_url
+from storage.plain_errors import in_plain_words
 
 STATE_DIR_MODE = 0o700
 DB_FILE_MODE = 0o600
@@ -107,7 +108,9 @@ def _make_engine(parsed: URL) -> Engine:
         try:
             _create_private_file(Path(parsed.database))
         except OSError as exc:
-            raise StoreError(f"cannot create the run store {parsed.database}: {exc}") from exc
+            raise StoreError(
+                f"cannot create the run store {parsed.database}: {in_plain_words(str(exc))}"
+            ) from exc
     engine = create_engine(parsed, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
     event.listen(engine, "connect", _configure_sqlite_connection)
     event.listen(engine, "begin", _begin_sqlite_transaction)
@@ -166,4 +169,4 @@ def describe(error: SQLAlchemyError) -> str:
     noise = ("[SQL", "[parameters", "(Background")
     lines = [line.strip() for line in str(cause).splitlines() if line.strip()]
     kept = [line for line in lines if not line.startswith(noise)]
-    return " ".join(kept[:2]) or type(cause).__name__
+    return in_plain_words(" ".join(kept[:2]) or type(cause).__name__)

@@ -8,7 +8,8 @@ import json
 from dataclasses import asdict
 from typing import Any
 
-from engine.domain.lifecycle import states_where
+from engine.domain.hooks import OnTimeout, parse_hook
+from engine.domain.lifecycle import Kind, states_where
 from engine.domain.model import (
     Bundle,
     EventRecord,
@@ -25,16 +26,28 @@ from engine.domain.model import (
     TransitionRecord,
 )
 from engine.domain.ports.queue import WorkerInfo
+from engine.domain.ports.store import RunQuery
 
 # A stored row, read by attribute: an ORM row of storage.models or one of storage.sqlite_reader.
 Row = Any
 FACT_COLUMNS = tuple(Facts.__dataclass_fields__)
 FIRST_TRIGGER = "start"  # the trigger of the transition a new run is created with
 # From the lifecycle table: finished runs free their target and may be pruned; a worker may
-# claim a run resting in a state it drives. The claimable rule built on DRIVEN is
-# `storage.queue._claimable` (spelled for sqlite3 in `storage.sqlite_reader.claimable`).
+# claim a run resting in a state it drives (the claimable rule: `storage.queries.claimable`).
 FINISHED_STATES = states_where(frees_target=True)
 DRIVEN = tuple(state.value for state in states_where(worker_drives=True))
+# Resting states a worker takes once their timed gate is past its deadline
+# (`facts.gate_deadline`, set only with `deploy --cutover-timeout`).
+GATED = tuple(state.value for state in states_where(kind=Kind.RESTING))
+
+
+def list_values(query: RunQuery) -> dict[str, Any]:
+    """The `runs list` filters of `query` by name (None: not filtered on), as bound values."""
+    states = [state.value for state in query.states] if query.states else None
+    return {"app": query.app, "blue": query.blue, "states": states, "since": query.since}
+
+
+LIST_FILTERS = ("app", "blue", "states", "since")  # the names list_values gives
 
 
 def active_target(run: Run) -> str | None:
@@ -116,6 +129,8 @@ def health_from_json(values: dict[str, Any]) -> HealthCheck:
 def guards_to_json(guards: Guards) -> dict[str, Any]:
     values = asdict(guards)
     values["alarms"] = list(guards.alarms)
+    values["hooks"] = [hook.text for hook in guards.hooks]
+    values["on_timeout"] = guards.on_timeout.value
     return values
 
 
@@ -124,6 +139,10 @@ def guards_from_json(values: dict[str, Any] | None) -> Guards:
     known = {k: v for k, v in (values or {}).items() if k in Guards.__dataclass_fields__}
     if "alarms" in known:
         known["alarms"] = tuple(known["alarms"])
+    if "hooks" in known:  # stored as given (`POINT=COMMAND`), checked when they were given
+        known["hooks"] = tuple(parse_hook(text) for text in known["hooks"])
+    if "on_timeout" in known:
+        known["on_timeout"] = OnTimeout(known["on_timeout"])
     return Guards(**known)
 
 

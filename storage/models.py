@@ -104,6 +104,9 @@ class RunRow(Base):
     route53_request: Mapped[str | None] = mapped_column(Text)
     route53_records: Mapped[str | None] = mapped_column(Text)
     route53_pending: Mapped[str | None] = mapped_column(Text)
+    # Hook points done (comma-separated) and the cutover gate's deadline.
+    hooks_done: Mapped[str | None] = mapped_column(Text)
+    gate_deadline: Mapped[datetime | None] = mapped_column(UtcDateTime)
     # Outcome.
     error: Mapped[str | None] = mapped_column(Text)
     rollback_reason: Mapped[str | None] = mapped_column(Text)

@@ -11,20 +11,20 @@ from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 
-from sqlalchemy import ColumnElement, Engine, and_, delete, func, or_, select, update
+from sqlalchemy import Engine, delete, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from engine.domain.errors import StoreError
-from engine.domain.model import Run, RunId, State
+from engine.domain.model import Run, RunId
 from engine.domain.ports.queue import WorkerInfo
 from engine.domain.ports.runtime import Now, utc_now
 from storage.database import describe
 from storage.mapping import DRIVEN, run_from_row, worker_from_row
 from storage.models import RunRow, WorkerRow
+from storage.queries import OLDEST_FIRST, claimable, claimable_runs, workers_holding
 
 FORGET_WORKERS_AFTER = timedelta(days=1)  # a worker silent this long is dropped from status
-OLDEST_FIRST = (RunRow.created_at, RunRow.id)  # the order claims take runs in, and `queued`
 
 
 class SqlRunQueue:
@@ -40,7 +40,7 @@ class SqlRunQueue:
         now = self._clock()
         pick = (
             select(RunRow)
-            .where(_claimable(now), RunRow.region == region, RunRow.id.not_in(list(driving)))
+            .where(claimable(now), RunRow.region == region, RunRow.id.not_in(list(driving)))
             .order_by(*OLDEST_FIRST)
             .limit(1)
         ).with_for_update(skip_locked=True)
@@ -86,22 +86,13 @@ class SqlRunQueue:
             session.execute(delete(WorkerRow).where(WorkerRow.id == worker_id))
 
     def workers(self) -> list[WorkerInfo]:
-        now = self._clock()
-        held = (
-            select(RunRow.lease_owner, func.count())
-            .where(RunRow.lease_owner.is_not(None), RunRow.lease_expires_at > now)
-            .group_by(RunRow.lease_owner)
-        )
         with self._uow() as session:
-            counts = {owner: n for owner, n in session.execute(held)}
-            by_place = select(WorkerRow).order_by(WorkerRow.host, WorkerRow.pid, WorkerRow.id)
-            rows = session.scalars(by_place)
-            return [worker_from_row(row, counts.get(row.id, 0)) for row in rows]
+            rows = session.execute(workers_holding(self._clock()))
+            return [worker_from_row(row, held) for row, held in rows]
 
     def queued(self) -> list[Run]:
-        waiting = select(RunRow).where(_claimable(self._clock())).order_by(*OLDEST_FIRST)
         with self._uow() as session:
-            return [run_from_row(row) for row in session.scalars(waiting)]
+            return [run_from_row(row) for row in session.scalars(claimable_runs(self._clock()))]
 
     @contextmanager
     def _uow(self) -> Iterator[Session]:
@@ -110,15 +101,3 @@ class SqlRunQueue:
                 yield session
         except SQLAlchemyError as exc:
             raise StoreError(f"the run queue failed: {describe(exc)}") from exc
-
-
-def _claimable(now: object) -> ColumnElement[bool]:
-    """Runs a worker may claim: holding their target, in a state workers drive, and queued
-    without a live lease or leased with the lease run out. `status` on a SQLite file reads
-    the same rule from `storage.sqlite_reader.claimable` (keep the two alike; the reader's
-    tests compare their answers)."""
-    queued = (RunRow.state == State.QUEUED.value) & (
-        RunRow.lease_owner.is_(None) | (RunRow.lease_expires_at <= now)
-    )
-    abandoned = RunRow.lease_owner.is_not(None) & (RunRow.lease_expires_at <= now)
-    return and_(RunRow.active_target.is_not(None), RunRow.state.in_(DRIVEN), or_(queued, abandoned))

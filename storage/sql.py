@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Engine, Select, delete, func, or_, select, update
+from sqlalchemy import CursorResult, Engine, delete, or_, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.sql.dml import ReturningUpdate, Update
@@ -27,12 +27,14 @@ from storage.mapping import (
     FINISHED_STATES,
     FIRST_TRIGGER,
     event_from_row,
+    list_values,
     run_from_row,
     run_values,
     transition_from_row,
 )
 from storage.migrate import upgrade
 from storage.models import EventRow, RunRow, TransitionRow
+from storage.queries import by_prefix, events_of, listing, transitions_of
 from storage.rows import event_row, new_run_row, transition_row
 
 
@@ -159,19 +161,16 @@ class SqlRunStore:
 
     def list_runs(self, query: RunQuery) -> list[Run]:
         with self._uow(read_only=True) as session:
-            return [run_from_row(row) for row in session.scalars(_listing(query))]
+            rows = session.scalars(listing(list_values(query), query.limit))
+            return [run_from_row(row) for row in rows]
 
     def transitions(self, run_id: RunId) -> list[TransitionRecord]:
-        rows = select(TransitionRow).where(TransitionRow.run_id == run_id)
         with self._uow(read_only=True) as session:
-            return [
-                transition_from_row(r) for r in session.scalars(rows.order_by(TransitionRow.id))
-            ]
+            return [transition_from_row(r) for r in session.scalars(transitions_of(run_id))]
 
     def events(self, run_id: RunId) -> list[EventRecord]:
-        rows = select(EventRow).where(EventRow.run_id == run_id).order_by(EventRow.at, EventRow.id)
         with self._uow(read_only=True) as session:
-            return [event_from_row(r) for r in session.scalars(rows)]
+            return [event_from_row(r) for r in session.scalars(events_of(run_id))]
 
     def prune(self, finished_before: datetime) -> int:
         old = select(RunRow.id).where(
@@ -235,25 +234,9 @@ def _lost(session: Session, run_id: RunId, owner: str) -> StoreError:
 def _by_prefix(session: Session, prefix: str) -> RunRow:
     if len(prefix) < refusals.MIN_PREFIX:
         raise refusals.run_not_found(prefix)
-    # substr, not LIKE: SQLite's LIKE ignores case and treats _ and % as wildcards.
-    matching = select(RunRow).where(func.substr(RunRow.id, 1, len(prefix)) == prefix)
-    rows = session.scalars(matching.order_by(RunRow.id).limit(4)).all()
+    rows = session.scalars(by_prefix(prefix)).all()
     if not rows:
         raise refusals.run_not_found(prefix)
     if len(rows) > 1:
         raise refusals.ambiguous_prefix(prefix, [r.id for r in rows])
     return rows[0]
-
-
-def _listing(query: RunQuery) -> Select[RunRow]:
-    statement = select(RunRow)
-    if query.app is not None:
-        statement = statement.where(RunRow.app == query.app)
-    if query.blue is not None:
-        statement = statement.where(RunRow.blue == query.blue)
-    if query.states:
-        statement = statement.where(RunRow.state.in_([s.value for s in query.states]))
-    if query.since is not None:
-        statement = statement.where(RunRow.created_at >= query.since)
-    statement = statement.order_by(RunRow.created_at.desc(), RunRow.id.desc())
-    return statement if query.limit is None else statement.limit(query.limit)

@@ -4,15 +4,16 @@ library's sqlite3 (no SQLAlchemy: `runs list` on 100,000 runs starts in a fracti
 It only reads, and only a history whose schema is at the scripts' head; anything else (a
 migration pending, another database) goes through `storage.sql`. Rows are read by column name,
 converted as SQLAlchemy stores them (DATETIME: naive UTC text; JSON: text; BOOLEAN: 0/1), and
-mapped to the domain by the same functions the SQL store uses (`storage.mapping`). The worker
-pool (`status`, `workers`) reads as `storage.queue.SqlRunQueue` reads it.
+mapped to the domain by the same functions the SQL store uses (`storage.mapping`). The SQL is
+the store's own statements (`storage.queries`) compiled to text (`storage.sql_text`), so the
+claimable rule, the worker counts, the filters and the prefix lookup are written once.
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from types import SimpleNamespace
@@ -20,18 +21,21 @@ from typing import Any
 
 from engine.domain import refusals
 from engine.domain.errors import StoreError
-from engine.domain.model import EventRecord, Run, RunId, State, TransitionRecord
+from engine.domain.model import EventRecord, Run, RunId, TransitionRecord
 from engine.domain.ports.queue import WorkerInfo
 from engine.domain.ports.runtime import Now, utc_now
 from engine.domain.ports.store import RunQuery
+from storage import sql_text
 from storage.mapping import (
-    DRIVEN,
     event_from_row,
+    list_values,
     run_from_row,
     transition_from_row,
     worker_from_row,
 )
+from storage.plain_errors import in_plain_words
 from storage.revisions import head_revisions
+from storage.sql_text import Statement
 
 BUSY_TIMEOUT_SECONDS = 30.0
 STORED_TIME = "%Y-%m-%d %H:%M:%S.%f"  # SQLAlchemy's SQLite DATETIME, naive UTC
@@ -51,28 +55,6 @@ def _bool_from(value: int | None) -> bool | None:
 
 def _stored(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime(STORED_TIME)
-
-
-def claimable(now: datetime) -> tuple[str, list[Any]]:
-    """The WHERE clause (and its values) of the runs a worker may claim at `now`: the rule
-    claims use (`storage.queue._claimable`) spelled for sqlite3; keep the two alike."""
-    driven = ", ".join("?" for _ in DRIVEN)
-    sql = (
-        f"active_target IS NOT NULL AND state IN ({driven})"
-        " AND ((state = ? AND (lease_owner IS NULL OR lease_expires_at <= ?))"
-        " OR (lease_owner IS NOT NULL AND lease_expires_at <= ?))"
-    )
-    return sql, [*DRIVEN, State.QUEUED.value, _stored(now), _stored(now)]
-
-
-# A worker's runs_held, as SqlRunQueue.workers counts them: its unexpired leases.
-WORKERS = """
-SELECT workers.*, coalesce(held.runs, 0) AS runs_held FROM workers LEFT JOIN (
-    SELECT lease_owner, count(*) AS runs FROM runs
-    WHERE lease_owner IS NOT NULL AND lease_expires_at > ? GROUP BY lease_owner
-) AS held ON held.lease_owner = workers.id
-ORDER BY workers.host, workers.pid, workers.id
-"""
 
 
 class SqliteHistory:
@@ -96,39 +78,41 @@ class SqliteHistory:
                 return None
             return cls(connection, clock)
         except sqlite3.Error as error:
-            raise StoreError(f"cannot read the run history at {path}: {error}") from error
+            raise StoreError(
+                f"cannot read the run history at {path}: {in_plain_words(str(error))}"
+            ) from error
 
     def get(self, run_id: RunId) -> Run:
-        rows = self._rows("runs", "SELECT * FROM runs WHERE id = ?", (run_id,))
+        rows = self._rows("runs", sql_text.RUN_BY_ID, {"run_id": run_id})
         if not rows:
             rows = self._by_prefix(run_id)
         return run_from_row(rows[0])
 
     def list_runs(self, query: RunQuery) -> list[Run]:
-        where, values = _filters(query)
-        # The clauses name fixed columns; every value is a bound parameter.
-        sql = f"SELECT * FROM runs{where} ORDER BY created_at DESC, id DESC"  # noqa: S608
+        values: dict[str, Any] = {k: v for k, v in list_values(query).items() if v is not None}
+        if "since" in values:
+            values["since"] = _stored(values["since"])
         if query.limit is not None:
-            sql, values = f"{sql} LIMIT ?", [*values, query.limit]
-        return [run_from_row(row) for row in self._rows("runs", sql, values)]
+            values["limit"] = query.limit
+        statement = sql_text.LIST_RUNS[tuple(values)]
+        return [run_from_row(row) for row in self._rows("runs", statement, values)]
 
     def transitions(self, run_id: RunId) -> list[TransitionRecord]:
-        sql = "SELECT * FROM transitions WHERE run_id = ? ORDER BY id"
-        return [transition_from_row(row) for row in self._rows("transitions", sql, (run_id,))]
+        rows = self._rows("transitions", sql_text.TRANSITIONS, {"run_id": run_id})
+        return [transition_from_row(row) for row in rows]
 
     def events(self, run_id: RunId) -> list[EventRecord]:
-        sql = "SELECT * FROM events WHERE run_id = ? ORDER BY at, id"
-        return [event_from_row(row) for row in self._rows("events", sql, (run_id,))]
+        rows = self._rows("events", sql_text.EVENTS, {"run_id": run_id})
+        return [event_from_row(row) for row in rows]
 
     def workers(self) -> list[WorkerInfo]:
-        rows = self._rows("workers", WORKERS, (_stored(self._clock()),))
+        now = _stored(self._clock())
+        rows = self._rows("workers", sql_text.WORKERS, {"now": now})
         return [worker_from_row(row, row.runs_held) for row in rows]
 
     def queued(self) -> list[Run]:
-        where, values = claimable(self._clock())
-        # The clause names fixed columns; every value is a bound parameter.
-        sql = f"SELECT * FROM runs WHERE {where} ORDER BY created_at, id"  # noqa: S608
-        return [run_from_row(row) for row in self._rows("runs", sql, values)]
+        now = _stored(self._clock())
+        return [run_from_row(r) for r in self._rows("runs", sql_text.CLAIMABLE_RUNS, {"now": now})]
 
     def prune(self, finished_before: datetime) -> int:
         raise StoreError("this view of the history only reads (prune opens the SQL store)")
@@ -139,19 +123,20 @@ class SqliteHistory:
     def _by_prefix(self, prefix: str) -> list[SimpleNamespace]:
         if len(prefix) < refusals.MIN_PREFIX:
             raise refusals.run_not_found(prefix)
-        # substr, not LIKE: SQLite's LIKE ignores case and treats _ and % as wildcards.
-        sql = "SELECT * FROM runs WHERE substr(id, 1, ?) = ? ORDER BY id LIMIT 4"
-        rows = self._rows("runs", sql, (len(prefix), prefix))
+        rows = self._rows("runs", sql_text.RUN_BY_PREFIX, {"prefix": prefix})
         if not rows:
             raise refusals.run_not_found(prefix)
         if len(rows) > 1:
             raise refusals.ambiguous_prefix(prefix, [row.id for row in rows])
         return rows
 
-    def _rows(self, table: str, sql: str, values: Sequence[Any]) -> list[SimpleNamespace]:
+    def _rows(
+        self, table: str, statement: Statement, values: Mapping[str, Any]
+    ) -> list[SimpleNamespace]:
         known = self._converters[table]
+        sql, bound = _expanded(statement[0], {**statement[1], **values})
         try:
-            cursor = self._db.execute(sql, tuple(values))
+            cursor = self._db.execute(sql, bound)
             names = [column[0] for column in cursor.description]
             converts = [known.get(name, _same) for name in names]  # computed columns: as is
             return [
@@ -159,7 +144,9 @@ class SqliteHistory:
                 for row in cursor.fetchall()
             ]
         except sqlite3.Error as error:
-            raise StoreError(f"cannot read the run history: {error}") from error
+            raise StoreError(
+                f"cannot read the run history: {in_plain_words(str(error))}"
+            ) from error
 
     def _column_converters(self, table: str) -> dict[str, Callable[[Any], Any]]:
         """Per column, how SQLAlchemy's stored value reads back (by the declared type)."""
@@ -181,17 +168,14 @@ def _revisions(connection: sqlite3.Connection) -> set[str]:
     return {str(row[0]) for row in connection.execute("SELECT version_num FROM alembic_version")}
 
 
-def _filters(query: RunQuery) -> tuple[str, list[Any]]:
-    clauses: list[str] = []
-    values: list[Any] = []
-    for column, value in (("app", query.app), ("blue", query.blue)):
-        if value is not None:
-            clauses.append(f"{column} = ?")
-            values.append(value)
-    if query.states:
-        clauses.append(f"state IN ({', '.join('?' for _ in query.states)})")
-        values.extend(state.value for state in query.states)
-    if query.since is not None:
-        clauses.append("created_at >= ?")
-        values.append(_stored(query.since))
-    return (f" WHERE {' AND '.join(clauses)}" if clauses else ""), values
+def _expanded(sql: str, values: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """`sql` with each list parameter `__[POSTCOMPILE_name]` made one placeholder per item
+    (`:name_1, :name_2`), as SQLAlchemy expands it; every value stays bound."""
+    bound = dict(values)
+    for name, items in values.items():
+        if isinstance(items, list):
+            names = [f"{name}_{n}" for n in range(1, len(items) + 1)]
+            sql = sql.replace(f"__[POSTCOMPILE_{name}]", ", ".join(f":{n}" for n in names))
+            del bound[name]
+            bound.update(zip(names, items, strict=True))
+    return sql, bound

@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any, NewType
 
 # The lifecycle's own enums, re-exported: most of the code imports them from here.
+from engine.domain.hooks import DEFAULT_HOOK_TIMEOUT_SECONDS, Hook, OnTimeout
 from engine.domain.lifecycle import State as State
 from engine.domain.lifecycle import Strategy as Strategy
 from engine.domain.lifecycle import Trigger as Trigger
@@ -89,6 +90,23 @@ class Guards:
     # (aws:elasticbeanstalk:trafficsplitting NewVersionPercent, EvaluationTime in minutes).
     canary_percent: int = 10
     canary_minutes: int = 5
+    # Green as strong as blue (issue 19): before an environment takes the live CNAME, raise its
+    # capacity to the in-service count of the one serving it, within `warm_up_seconds`.
+    warm_up: bool = True
+    warm_up_seconds: float = 15 * 60
+    # Green's settings differ from blue's: "fail" refuses differences in capacity, instance
+    # type, load balancer and environment variables (others warn); "warn" only records them.
+    on_drift: str = "fail"
+    # Blue in an operation not this run's (or a managed action): wait this long, then refuse.
+    wait_for_blue_seconds: float = 0.0
+
+    # Lifecycle hooks (engine.domain.hooks) and how long each may run.
+    hooks: tuple[Hook, ...] = ()
+    hook_timeout_seconds: float = DEFAULT_HOOK_TIMEOUT_SECONDS
+    # The timed cutover gate: a run resting in awaiting_cutover this long is moved on by
+    # any worker (or the next resume) as `on_timeout` says; None waits for an operator.
+    cutover_timeout_seconds: float | None = None
+    on_timeout: OnTimeout = OnTimeout.ROLLBACK
 
     @property
     def keep_window_seconds(self) -> float:
@@ -131,6 +149,11 @@ class Facts:
     route53_request: str | None = None
     route53_records: str | None = None
     route53_pending: str | None = None
+    # The hook points whose hooks ran to their end (comma-separated): a step run again after
+    # a crash does not run them again; a hook killed mid-run is not in it and runs again.
+    hooks_done: str | None = None
+    # When a run resting at the cutover gate times out (deploy --cutover-timeout).
+    gate_deadline: datetime | None = None
 
 
 @dataclass

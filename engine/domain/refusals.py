@@ -18,15 +18,25 @@ def _time(at: datetime) -> str:
     return at.isoformat(timespec="seconds")
 
 
+def readable_owner(owner: str) -> str:
+    """`process 4242 on host1 (runner host1:4242:1a2b3c)`: who a runner id names, in words
+    (ids are `<hostname>:<pid>:<random>[:<place>]`); any other id as it is."""
+    parts = owner.split(":")
+    if len(parts) not in (3, 4) or not parts[1].isdigit():
+        return owner
+    return f"process {parts[1]} on {parts[0]} (runner {owner})"
+
+
 def _lease(run: Run, now: datetime) -> str:
     if run.lease_owner is None or run.lease_expires_at is None:
         return "no runner holds its lease (resume it, or roll it back)"
+    holder = readable_owner(run.lease_owner)
     if run.lease_expires_at <= now:
         return (
-            f"its lease by {run.lease_owner} expired at {_time(run.lease_expires_at)} "
+            f"its lease by {holder} expired at {_time(run.lease_expires_at)} "
             "(resume it to take over)"
         )
-    return f"it is leased to {run.lease_owner} until {_time(run.lease_expires_at)}"
+    return f"it is leased to {holder} until {_time(run.lease_expires_at)}"
 
 
 def target_busy(holder: Run, now: datetime) -> TargetBusyError:

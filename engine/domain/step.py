@@ -15,6 +15,7 @@ from engine.domain.model import Run, Trigger
 from engine.domain.ports.alarms import Alarms, NoAlarms
 from engine.domain.ports.cloud import ArtifactStore, Beanstalk, HealthProbe
 from engine.domain.ports.dns import Dns, ParameterStore
+from engine.domain.ports.hooks import HookRunner
 from engine.domain.ports.runtime import Clock, Deadlines, Journal, Waiter
 
 
@@ -34,6 +35,8 @@ class StepContext:
     # Route 53 and SSM, for custom domains (states.shared.records); None when not wired.
     dns: Dns | None = None
     parameters: ParameterStore | None = None
+    # Runs the operator's lifecycle hooks (states.shared.hooks); None when not wired.
+    hook_runner: HookRunner | None = None
 
 
 # A lifecycle step: reads what exists, does the missing part, returns its happy-path trigger.

@@ -6,13 +6,17 @@ Only this module of engine/ imports the adapter modules of cloud/ and storage/.
 from __future__ import annotations
 
 import contextlib
+import importlib
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from types import ModuleType
+from typing import cast
 
 from cloud.aws import AwsConfig, make_session
 from cloud.beanstalk import Boto3Beanstalk
 from cloud.cloudwatch import Boto3Alarms
+from cloud.hook_process import SubprocessHookRunner
 from cloud.http_probe import HttpxHealthProbe
 from cloud.notify import WebhookNotifier
 from cloud.route53 import Boto3Dns, Boto3ParameterStore
@@ -27,7 +31,7 @@ from engine.operator.settings import Settings
 from engine.release.clock import SystemClock
 from engine.release.drive import Services
 from engine.release.expectations import Expectations, recorded_samples
-from engine.release.hooks import CRASH_ENV_VAR, DriveHooks, NoHooks
+from engine.release.hooks import CRASH_ENV_VAR, CRASH_HOOKS_MODULE, DriveHooks, NoHooks
 from engine.release.interrupt import Interrupt
 from engine.release.journal import RetryRelay
 from engine.release.leases import new_owner_id
@@ -101,6 +105,7 @@ def bootstrap(settings: Settings, interrupt: Interrupt) -> Runtime:
         dns=_dns(Boto3Dns(session, aws, on_retry=retries)),
         parameters=Boto3ParameterStore(session, aws, on_retry=retries),
         judge_inputs=judge_inputs,
+        hook_runner=SubprocessHookRunner(),
     )), store, queue=SqlRunQueue(sql_store.engine), closers=[store.close, probe.close])  # fmt: skip
     _add_notifier(runtime, settings.notify_url, secrets)
     _add_tracing(runtime)
@@ -152,18 +157,24 @@ def _add_notifier(runtime: Runtime, url: str | None, secrets: HealthSecrets) -> 
 
 def _dns(dns: Boto3Dns) -> Dns:
     """Route 53, wrapped by the crash tests' hook when they ask for it."""
-    if not os.environ.get(CRASH_ENV_VAR):
-        return dns
-    from engine.testing.crash_dns import CrashingDns
-    from engine.testing.crash_hook import CrashHook
-
-    return CrashingDns(dns, CrashHook.from_environ())
+    hooks = _crash_hooks()
+    return dns if hooks is None else cast(Dns, hooks.wrap_dns(dns))
 
 
 def _drive_hooks() -> DriveHooks:
     """The crash tests' SIGKILL hook when they ask for it (a test adapter), else none."""
-    if not os.environ.get(CRASH_ENV_VAR):
-        return NoHooks()
-    from engine.testing.crash_hook import CrashHook
+    hooks = _crash_hooks()
+    return NoHooks() if hooks is None else cast(DriveHooks, hooks.drive_hooks())
 
-    return CrashHook.from_environ()
+
+def _crash_hooks() -> ModuleType | None:
+    """The crash tests' hook module when CRASH_ENV_VAR is set: test code, never installed."""
+    if not os.environ.get(CRASH_ENV_VAR):
+        return None
+    try:
+        return importlib.import_module(CRASH_HOOKS_MODULE)
+    except ImportError:
+        raise ConfigurationError(
+            f"{CRASH_ENV_VAR} is set but the crash tests' hook ({CRASH_HOOKS_MODULE}) is not"
+            " importable: it lives in tests/plugins (on PYTHONPATH); unset the variable"
+        ) from None

@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib
 import sys
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
@@ -36,14 +36,23 @@ def refuse_unused(command: str, names: tuple[str, ...], why: str) -> None:
         raise click.UsageError(f"{', '.join(typed)} {why}")
 
 
+def needs_simulator(command: str, error: ImportError) -> NoReturn:
+    """One line (exit 2) instead of a traceback: the simulator extra is not installed. The
+    project is installed from a checkout (it is not on a package index), hence the hint."""
+    missing = error.name or str(error)
+    click.echo(
+        f"bluegreen: `bluegreen {command}` needs the simulator extra ({missing} is not "
+        "installed): in the checkout, pip install '.[simulator]' (or `make demo`)",
+        err=True,
+    )
+    raise SystemExit(2)
+
+
 def _simulator_group() -> click.Command:
     try:
         module = importlib.import_module("simulator.cli")
     except ImportError as error:
-        raise click.ClickException(
-            "`bluegreen simulator` needs the simulator extra: pip install "
-            f"'beanstalk-bluegreen[simulator]' ({error})"
-        ) from error
+        needs_simulator("simulator", error)
     command: click.Command = module.simulator_group
     return command
 
@@ -205,7 +214,11 @@ def demo(speed: float) -> None:
     """Three releases against an embedded simulator: good, broken, killed and resumed."""
     from engine.operator.demo import run_demo
 
-    raise SystemExit(run_demo(speed))
+    try:
+        code = run_demo(speed)
+    except ImportError as error:  # the simulator extra (moto) is imported only now
+        needs_simulator("demo", error)
+    raise SystemExit(code)
 
 
 def execute(options: dict[str, Any], build: Callable[[Settings], Operation]) -> None:
@@ -248,7 +261,35 @@ def _rollback(settings: Settings, run_id: str | None, to_version: str | None) ->
         return lambda runner, observer: restore_version(runner, request, observer)
     target: Target | None = None if run_id else target_of(settings)
     lock = lock_policy_of(settings)
-    return lambda runner, observer: runner.rollback(run_id, target, observer, lock)
+    fallback = _replaced_tool_restore(settings) if target is not None else None
+
+    def operate(runner: Any, observer: Any) -> Any:
+        if fallback is not None and runner.services.store.find_unfinished(target) is None:
+            click.echo(
+                f"bluegreen: no unfinished run of {fallback.target.key}: putting blue on "
+                f"{fallback.version_label} (VERSION_LABEL), as the replaced tool's rollback did; "
+                f"the same as `bluegreen rollback --to-version {fallback.version_label}`",
+                err=True,
+            )
+            return restore_version(runner, fallback, observer)
+        return runner.rollback(run_id, target, observer, lock)
+
+    return operate
+
+
+def _replaced_tool_restore(settings: Settings) -> Any:
+    """The replaced tool's `rollback` deployed VERSION_LABEL to blue, swapped back and
+    terminated green if a deploy left them so: with no unfinished run, that is
+    `--to-version VERSION_LABEL` (docs/migration.md). None without a label (or a green)."""
+    from engine.domain.errors import ConfigurationError
+    from engine.operator.inputs import restore_request
+
+    if not settings.version_label:
+        return None
+    try:
+        return restore_request(settings, settings.version_label)
+    except ConfigurationError:
+        return None
 
 
 main.add_command(runs_group)

@@ -1,9 +1,9 @@
 """`bluegreen demo`: three releases by the real engine against an embedded simulator.
 
 A good version released; a broken one (its app answers 500) rolled back automatically; a
-release SIGKILLed half-way (the crash test hook) and resumed at once (its runner's process is
-gone, so its lease is taken over without waiting for it to expire). Each
-runs `bluegreen` as a subprocess, configured like the replaced tool (its variables only),
+release SIGKILLed half-way (by the demo, as an operator's `kill -9`) and resumed at once
+(its runner's process is gone, so its lease is taken over without waiting for it to expire).
+Each runs `bluegreen` as a subprocess, configured like the replaced tool (its variables only),
 plus one custom domain in Route 53 that points at blue's load balancer and follows each swap.
 """
 
@@ -12,10 +12,10 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 Say = Callable[[str], None]
 APP, BLUE, GREEN = "shop", "shop-blue", "shop-green"
 KILLED_LEASE_SECONDS = 3
+KILL_AFTER = "-> deploying ("  # the progress line of the committed transition into deploying
 
 
 @dataclass(frozen=True)
@@ -44,14 +45,17 @@ def run_demo(speed: float, say: Say = print) -> int:
     from simulator.domains import seed_custom_domains
     from simulator.seed import seed_release_target
 
-    with Simulator(speed=speed) as sim, tempfile.TemporaryDirectory() as home:
+    history = demo_history_path()
+    history.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    history.unlink(missing_ok=True)  # each demo starts a history of its own
+    with Simulator(speed=speed) as sim:
         versions = {"v1": {}, "v2": {}, "v3-broken": {"status": 500, "body": "boom"}}
         target = seed_release_target(sim, app=APP, blue=BLUE, versions=versions)
         say(f"Simulator up (speed {speed:g}); blue {BLUE} serves v1 at {target.cname}")
         domains = seed_custom_domains(sim, target, zone_name="shop.example")
         domain = Domain(domains.zone_id, domains.names[-1])  # the one at blue's load balancer
         say(f"Custom domain: {_pointing(sim, domain)}\n")
-        env = _environment(sim, f"sqlite:///{home}/runs.db", domain)
+        env = _environment(sim, f"sqlite:///{history}", domain)
         started = time.monotonic()
         results = [
             _scenario_good(sim, env, target.cname, domain, say),
@@ -59,7 +63,16 @@ def run_demo(speed: float, say: Say = print) -> int:
             _scenario_killed(sim, env, target.cname, domain, say),
         ]
         say(f"Demo finished in {time.monotonic() - started:.0f} s.")
-        return 0 if all(results) else 1
+    say(f"Its history is kept in {history} (apart from yours); read it with:")
+    say(f"    bluegreen runs list --database-url sqlite:///{history}")
+    return 0 if all(results) else 1
+
+
+def demo_history_path() -> Path:
+    """`$XDG_STATE_HOME/bluegreen/demo.db`: next to the default history, never in it (the
+    demo's simulated `shop` must not mix with real releases)."""
+    state_home = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
+    return Path(state_home) / "bluegreen" / "demo.db"
 
 
 @dataclass(frozen=True)
@@ -98,6 +111,24 @@ def _bluegreen(env: Mapping[str, str], *args: str) -> Invocation:
     return Invocation(done.returncode, (done.stdout + done.stderr).splitlines())
 
 
+def _killed_once(env: Mapping[str, str], marker: str, *args: str) -> Invocation:
+    """`bluegreen ARGS`, SIGKILLed as soon as it prints a line containing `marker` (its exit
+    code is then -9; a run that never gets there ends as it would)."""
+    command = [sys.executable, "-m", "engine.operator.cli", *args]
+    process = subprocess.Popen(  # noqa: S603 - our own CLI with fixed arguments
+        command, env=dict(env), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    lines: list[str] = []
+    assert process.stdout is not None
+    with process.stdout:
+        for line in process.stdout:
+            lines.append(line.rstrip("\n"))
+            if marker in line:
+                process.kill()
+                break
+    return Invocation(process.wait(), lines)
+
+
 def _show(invocation: Invocation, say: Say) -> None:
     """The run id, its transitions and its final line: the gist of the progress output."""
     for line in invocation.lines:
@@ -122,8 +153,15 @@ def _pointing(sim: Simulator, domain: Domain) -> str:
     target = targets(sim, domain.zone_id)[domain.name]
     envs = sim.client("elasticbeanstalk").describe_environments(ApplicationName=APP)
     owner = next((e["EnvironmentName"] for e in envs["Environments"]
-                  if e.get("EndpointURL") == target), "no live environment")  # fmt: skip
+                  if same_dns_name(e.get("EndpointURL") or "", target)),
+                 "no live environment")  # fmt: skip
     return f"{domain.name} -> {target} ({owner}'s load balancer)"
+
+
+def same_dns_name(one: str, other: str) -> bool:
+    """DNS names compare without regard to case or a final dot (RFC 4343): the engine writes
+    record values lower-cased, EB reports load balancer names as it made them."""
+    return one.rstrip(".").lower() == other.rstrip(".").lower()
 
 
 def _scenario_good(
@@ -153,10 +191,9 @@ def _scenario_killed(
     killed_env = {
         **env,
         "VERSION_LABEL": "v1",
-        "BLUEGREEN_TEST_CRASH_AT": "state:deploying",
         "BLUEGREEN_LEASE_SECONDS": str(KILLED_LEASE_SECONDS),
     }
-    killed = _bluegreen(killed_env, "full")
+    killed = _killed_once(killed_env, KILL_AFTER, "full")
     _show(killed, say)
     say(f"  => killed half-way: {_serving(sim, cname, domain)}")
     say(f"  bluegreen resume {killed.run_id}   (the dead runner's lease is taken over at once)")

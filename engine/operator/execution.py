@@ -23,11 +23,11 @@ from engine.domain.exit_codes import ExitCode
 from engine.domain.health_urls import secrets_of
 from engine.domain.model import Run
 from engine.domain.text_checks import printable
+from engine.operator.observer_guard import FanOutObserver
 from engine.operator.option_table import BY_NAME
 from engine.operator.settings import Settings, load_settings
 from engine.release.interrupt import Interrupt, Interrupted, install_signal_handlers
 from engine.release.observer import NullObserver, Observer, Outcome
-from engine.release.observer_guard import FanOutObserver
 from engine.release.runner import NothingToDo, Runner
 
 # What a command does once wired: given the runner and the observer, one drive.

@@ -8,6 +8,7 @@ and exits with the usual codes); `worker` drives queued and abandoned runs until
 from __future__ import annotations
 
 import sys
+import time
 from typing import Any
 
 import click
@@ -15,19 +16,21 @@ import click
 from engine.domain.errors import BlueGreenError, StoreError
 from engine.domain.exit_codes import ExitCode
 from engine.domain.lifecycle import Kind
-from engine.domain.model import Mode, Run
+from engine.domain.model import Mode, Run, State
 from engine.operator.execution import Operation, execute, fail, overrides_of
 from engine.operator.inputs import lock_policy_of, release_request
+from engine.operator.observer_guard import FanOutObserver
 from engine.operator.option_flags import flags_for
 from engine.operator.settings import Settings, load_settings
 from engine.release.interrupt import Interrupt, install_signal_handlers
 from engine.release.observer import Observer, Outcome
-from engine.release.observer_guard import FanOutObserver
 from engine.release.outcomes import outcome_of
 from engine.release.runner import Runner
 from engine.release.worker import Worker, WorkerOptions
 
 FOLLOW_SECONDS = 1.0  # how often `submit --wait` reads the run's progress from the history
+# After this long still queued, `submit --wait` says that no worker has taken the run.
+NO_WORKER_NOTICE_SECONDS = 30.0
 
 
 def submit_command() -> click.Command:
@@ -55,12 +58,19 @@ def _submit(settings: Settings, mode: Mode, follow: bool) -> Operation:
     return operation
 
 
-def follow_run(runner: Runner, run: Run, observer: Observer) -> Outcome:
-    """Show a run's transitions and events as workers record them, until it rests."""
+def follow_run(
+    runner: Runner, run: Run, observer: Observer, notice_after: float = NO_WORKER_NOTICE_SECONDS
+) -> Outcome:
+    """Show a run's transitions and events as workers record them, until it rests; say so
+    once when no worker has taken it after `notice_after` seconds (none may be running)."""
     store, interrupt = runner.services.store, runner.services.interrupt
     shown_transitions, shown_events = 0, 0
+    notice_at = time.monotonic() + notice_after
     while True:
         current = store.get(run.id)
+        if current.state is State.QUEUED and time.monotonic() >= notice_at:
+            notice_at = float("inf")
+            click.echo(_no_worker_yet(current, notice_after), err=True)
         transitions, events = store.transitions(run.id), store.events(run.id)
         for record in transitions[shown_transitions:]:
             observer.transitioned(current, record)
@@ -74,6 +84,15 @@ def follow_run(runner: Runner, run: Run, observer: Observer) -> Outcome:
         if interrupt.wait(FOLLOW_SECONDS):
             message = f"stopped following run {run.id}; the workers go on with it"
             return Outcome(current, ExitCode.INTERRUPTED, message)
+
+
+def _no_worker_yet(run: Run, waited: float) -> str:
+    return (
+        f"bluegreen: run {run.id} is still queued after {waited:.0f} s: no worker has taken it. "
+        f"Is one running? `bluegreen worker --region {run.target.region}` on the same history "
+        "drives it; `bluegreen status` lists the workers (Ctrl-C stops following, the run stays "
+        "queued)"
+    )
 
 
 def _rests(run: Run) -> bool:

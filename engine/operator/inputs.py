@@ -11,6 +11,7 @@ from pathlib import Path
 from engine.domain.bundles import check_bundle, version_label_for
 from engine.domain.environment_names import same_environment_name
 from engine.domain.errors import ConfigurationError
+from engine.domain.hooks import OnTimeout
 from engine.domain.model import Bundle, Guards, HealthCheck, Mode, Strategy, Target
 from engine.domain.ports.runtime import Deadlines
 from engine.operator.route53_inputs import custom_domains_of
@@ -65,6 +66,14 @@ def guards_of(settings: Settings) -> Guards:
         keep_old_forever=settings.keep_old_forever,
         canary_percent=settings.canary_percent,
         canary_minutes=settings.canary_minutes,
+        hooks=settings.hook_list,
+        hook_timeout_seconds=settings.hook_timeout,
+        cutover_timeout_seconds=settings.cutover_timeout,
+        on_timeout=OnTimeout(settings.on_timeout),
+        warm_up=settings.warm_up,
+        warm_up_seconds=settings.warm_up_deadline,
+        on_drift=settings.on_drift,
+        wait_for_blue_seconds=settings.wait_for_blue,
     )
 
 

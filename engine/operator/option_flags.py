@@ -56,13 +56,14 @@ def click_option(option: Option, command: str) -> Decorator:
             attrs.update(default=option.default, show_default=True)
     if not through_settings and option.variables:
         attrs["envvar"] = list(option.variables)  # read commands do not load the settings
-    names = [option.cli_flag] + (["-o"] if option.name == "output" else [])
+    first = f"{option.cli_flag}/{option.off_flag}" if option.off_flag else option.cli_flag
+    names = [first, *option.aliases] + (["-o"] if option.name == "output" else [])
     return click.option(*names, option.name, **attrs)
 
 
 def flags_for(command: str) -> Decorator:
     """Decorate a command with the flags it takes, in declaration order."""
-    decorators = [click_option(o, command) for o in options_of(command) if o.flag]
+    decorators = [click_option(o, command) for o in options_of(command) if o.flag_on(command)]
 
     def apply(function: Callable[..., Any]) -> Callable[..., Any]:
         for decorator in reversed(decorators):

@@ -17,6 +17,7 @@ from engine.domain.aws_names import (
 )
 from engine.domain.environment_names import ENVIRONMENT_NAME_RULE, environment_name_problem
 from engine.domain.health_urls import MAX_HEALTH_PATH, health_path_problem
+from engine.domain.hooks import DEFAULT_HOOK_TIMEOUT_SECONDS
 from engine.domain.model import DEFAULT_DNS_SETTLE_SECONDS, State
 from engine.operator.options import Option
 
@@ -99,8 +100,10 @@ TARGET = (
     Option("green", "The temporary environment's name.", RELEASE_INPUTS, ("GREEN_ENV_NAME",),
            max_length=40, check=environment_name_problem, rule=ENVIRONMENT_NAME_RULE + " (EB)"),
     Option("version_label", "An existing PROCESSED or UNPROCESSED version (or the label for "
-           "--bundle).", RELEASE, ("VERSION_LABEL",), max_length=NAME_LIMIT,
-           rule="1-100 characters (EB)"),
+           "--bundle). rollback with no unfinished run puts blue on it, as the replaced tool's "
+           "rollback did (the variable only: rollback's flag is --to-version).",
+           (*RELEASE, "rollback"), ("VERSION_LABEL",), max_length=NAME_LIMIT,
+           variable_only=("rollback",), rule="1-100 characters (EB)"),
     Option("bundle", "A source bundle (zip) to upload and register (content-hash key; "
            "re-running reuses it).", RELEASE, ("BLUEGREEN_BUNDLE",), max_length=4096,
            metavar="PATH"),
@@ -157,6 +160,43 @@ GUARDS = (
            ("BLUEGREEN_HOSTED_ZONE_ID",), max_length=ZONE_ID_LIMIT + len("/hostedzone/")),
     Option("route53_from_ssm", "1: read the records and the zone from the replaced tool's SSM "
            "parameters.", RELEASE, ("BLUEGREEN_ROUTE53_FROM_SSM",), "switch", False, flag=False),
+)  # fmt: skip
+
+# Green as strong as blue: capacity warm-up before
+# each swap, green's settings compared with blue's, a blue busy in a foreign operation.
+CAPACITY = (
+    Option("warm_up", "Raise green's capacity to blue's in-service count before it takes the "
+           "live CNAME, and blue's before the cutover.", RELEASE, ("BLUEGREEN_WARM_UP",),
+           "switch", True, off_flag="--no-warm-up"),
+    Option("warm_up_deadline", "Seconds the warm-up may take before the release rolls back, "
+           "before any swap.", RELEASE, ("BLUEGREEN_WARM_UP_DEADLINE",), "number", 900.0, 0,
+           True, DAY),
+    Option("on_drift", "Green's settings differ from blue's: fail (capacity, instance type, "
+           "load balancer, environment variables; others warn) or only warn.", RELEASE,
+           ("BLUEGREEN_ON_DRIFT",), "choice", "fail", choices=("fail", "warn")),
+    Option("wait_for_blue", "Seconds to wait for a blue busy in an operation not this run's (a "
+           "console change, a managed update) before refusing with exit 2.", RELEASE,
+           ("BLUEGREEN_WAIT_FOR_BLUE",), "number", 0.0, 0, high=DAY, aliases=("--wait-busy",)),
+)  # fmt: skip
+
+# The longest cutover gate: CodeDeploy's blue/green deployments wait at most 2 days for the
+# traffic rerouting to be started (its "wait time", up to 2 days).
+MAX_CUTOVER_TIMEOUT = 2 * DAY
+# Lifecycle hooks and the timed cutover gate (docs/hooks.md).
+HOOKS = (
+    Option("hooks", "Run COMMAND (no shell) at POINT: before-swap, after-verify, "
+           "before-cleanup, on-rollback; repeat the flag (the variable: a JSON array of "
+           "\"POINT=COMMAND\" strings). See docs/hooks.md.", RELEASE, ("BLUEGREEN_HOOKS",),
+           "list", (), max_length=4096, flag_name="--hook", metavar="POINT=COMMAND",
+           rule="POINT=COMMAND, no secret on the command line"),
+    Option("hook_timeout", "Seconds a hook may run before its process group is killed.",
+           RELEASE, ("BLUEGREEN_HOOK_TIMEOUT",), "number", DEFAULT_HOOK_TIMEOUT_SECONDS, 0, True,
+           DAY),
+    Option("cutover_timeout", "deploy: seconds the run waits for `bluegreen cutover` before a "
+           "worker or the next resume acts as --on-timeout says (default: forever).", RELEASE,
+           ("BLUEGREEN_CUTOVER_TIMEOUT",), "number", None, 0, True, MAX_CUTOVER_TIMEOUT),
+    Option("on_timeout", "What a timed-out cutover gate does.", RELEASE,
+           ("BLUEGREEN_ON_TIMEOUT",), "choice", "rollback", choices=("rollback", "cutover")),
 )  # fmt: skip
 
 # Release strategies (docs/strategies.md). EB's aws:elasticbeanstalk:trafficsplitting ranges
@@ -248,7 +288,8 @@ COMMAND_FLAGS = (
            max_length=64, metavar="AGE", setting=False),
 )  # fmt: skip
 
-OPTIONS: tuple[Option, ...] = (*TARGET, *RUNNING, *GUARDS, *STRATEGIES, *TUNING, *COMMAND_FLAGS)
+OPTIONS: tuple[Option, ...] = (*TARGET, *RUNNING, *GUARDS, *CAPACITY, *HOOKS, *STRATEGIES,
+                               *TUNING, *COMMAND_FLAGS)  # fmt: skip
 BY_NAME = {option.name: option for option in OPTIONS}
 SETTINGS = tuple(option for option in OPTIONS if option.setting)
 COMMANDS = (*RUNNERS, "demo", *HISTORY)

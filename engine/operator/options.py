@@ -40,13 +40,25 @@ class Option:
     check: Check | None = None  # a rule beyond length, e.g. EB's environment-name rule
     rule: str = ""  # the rule in words, for docs/options.md
     flag: bool = True
+    variable_only: tuple[str, ...] = ()  # commands that read the variable but take no flag
     setting: bool = True
     flag_name: str | None = None  # default: --name-with-hyphens
+    aliases: tuple[str, ...] = ()  # other spellings of the flag, e.g. --wait-busy
+    off_flag: str | None = None  # a switch's flag that turns it off, e.g. --no-warm-up
     metavar: str | None = None
 
     @property
     def cli_flag(self) -> str:
         return self.flag_name or "--" + self.name.replace("_", "-")
+
+    def flag_on(self, command: str) -> bool:
+        """Whether `command` takes this option's flag (else only its variable, if any)."""
+        return self.flag and command not in self.variable_only
+
+    @property
+    def cli_flags(self) -> tuple[str, ...]:
+        """Every spelling of the flag: the flag, its aliases and a switch's off flag."""
+        return (self.cli_flag, *self.aliases, *((self.off_flag,) if self.off_flag else ()))
 
     @property
     def variable(self) -> str | None:

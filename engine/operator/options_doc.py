@@ -48,8 +48,9 @@ commands that take it); the flags, the settings model and this page are made fro
 def render() -> str:
     parts = [INTRO, "## All options\n\n", _table(OPTIONS), "\n## By command\n\n"]
     for command in COMMANDS:
-        flags = [f"`{o.cli_flag}`" for o in options_of(command) if o.flag]
-        variables = [f"`{o.variable}`" for o in options_of(command) if not o.flag and o.variable]
+        flags = [f"`{o.cli_flag}`" for o in options_of(command) if o.flag_on(command)]
+        variables = [f"`{o.variable}`" for o in options_of(command)
+                     if not o.flag_on(command) and o.variable]  # fmt: skip
         line = f"- `bluegreen {command}`: " + (", ".join(flags) or "no flags")
         if variables:
             line += "; variables only: " + ", ".join(variables)
@@ -61,7 +62,7 @@ def _table(options: tuple[Option, ...]) -> str:
     rows = ["| flag | variables | value | default | commands | meaning |\n",
             "| --- | --- | --- | --- | --- | --- |\n"]  # fmt: skip
     for option in options:
-        flag = f"`{option.cli_flag}`" if option.flag else ""
+        flag = ", ".join(f"`{name}`" for name in option.cli_flags) if option.flag else ""
         variables = ", ".join(f"`{v}`" for v in option.variables)
         commands = ", ".join(option.commands)
         cells = [flag, variables, _value(option), _default(option), commands, option.help]
@@ -72,7 +73,8 @@ def _table(options: tuple[Option, ...]) -> str:
 def _value(option: Option) -> str:
     if option.kind in ("number", "integer"):
         low = "" if option.low is None else f"{'>' if option.low_open else '>='} {_n(option.low)}"
-        timed = ("second", "deadline", "lease", "interval", "grace", "window", "settle", "bake")
+        timed = ("second", "deadline", "lease", "interval", "grace", "window", "settle", "bake",
+                 "timeout", "wait_for")  # fmt: skip
         what = "seconds" if any(word in option.name for word in timed) else option.kind
         return f"{what}, {low}, <= {_n(option.high)}"
     if option.kind == "switch":

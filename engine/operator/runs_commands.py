@@ -47,12 +47,37 @@ def opened_store(url: str | None, sql: bool = False) -> Iterator[RunHistory]:
 
     try:
         store = open_history(url, sql)
+        say_which_history(url, store)
         try:
             yield store
         finally:
             store.close()
     except BlueGreenError as error:
         raise HistoryError(str(error)) from error
+
+
+def say_which_history(url: str | None, store: RunHistory) -> None:
+    """One stderr line naming the history read (stdout stays the document), and a warning
+    when it does not exist: a mistyped path must not read as an empty, free history."""
+    from storage.empty import EmptyHistory
+    from storage.locations import default_database_url
+
+    shown = Redactor.from_environment().text(url or default_database_url())
+    origin = "" if url else " (the default; --database-url or BLUEGREEN_DATABASE_URL to change)"
+    if isinstance(store, EmptyHistory):
+        click.echo(
+            f"bluegreen: warning: the history {shown}{origin} does not exist: no run was "
+            "ever recorded there (nothing was created)",
+            err=True,
+        )
+    else:
+        click.echo(f"bluegreen: history {shown}{origin}", err=True)
+
+
+def history_exists(store: RunHistory) -> bool:
+    from storage.empty import EmptyHistory
+
+    return not isinstance(store, EmptyHistory)
 
 
 def now_utc() -> datetime:
@@ -240,6 +265,10 @@ def status_command(app_filter: str | None, as_json: bool, database_url: str | No
     with opened_store(database_url) as store:
         rows = [status_row(run, store.transitions(run.id), now) for run in store.list_runs(query)]
         fleet = pool_document(store, now)
+        exists = history_exists(store)
+    if not exists and not as_json:  # not "every target is free": nothing is known of any
+        click.echo("no history there: nothing is known of any target (see the warning above)")
+        return
     emit(rows, as_json, status_table)
     if fleet is not None and not as_json:  # --json keeps its list of runs; `workers` has JSON
         emit(fleet, False, workers_table)

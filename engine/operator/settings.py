@@ -9,19 +9,23 @@ match the declaration. CLI flags are passed in under the variables' names and wi
 from __future__ import annotations
 
 import difflib
+import json
 import os
 from collections.abc import Mapping
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import AliasChoices, Field, ValidationError, ValidationInfo, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from engine.domain.errors import ConfigurationError
+from engine.domain.hooks import Hook, parse_hook
 from engine.operator.option_table import BY_NAME, SETTINGS, is_in_memory_sqlite, options_of
+from engine.release.redact import mask_shapes
 
 __all__ = ["Settings", "is_in_memory_sqlite", "load_settings", "setting_name"]
 
-# Variables of this prefix that are not options: the crash tests' hook (engine.release.hooks).
+# Variables of this prefix that are not options: the crash tests' hook (loaded by bootstrap
+# from tests/plugins/bluegreen_crash_hooks.py).
 INTERNAL_VARIABLES = frozenset({"BLUEGREEN_TEST_CRASH_AT"})
 BY_VARIABLE = {variable: option for option in SETTINGS for variable in option.variables}
 
@@ -62,6 +66,10 @@ class Settings(BaseSettings):
     on_unfinished: str = declared("on_unfinished")
     dns_settle: float = declared("dns_settle")
     bake: float = declared("bake")
+    warm_up: bool = declared("warm_up")
+    warm_up_deadline: float = declared("warm_up_deadline")
+    on_drift: str = declared("on_drift")
+    wait_for_blue: float = declared("wait_for_blue")
     alarms: str = declared("alarms")
     route53_records: str | None = declared("route53_records")
     hosted_zone_id: str | None = declared("hosted_zone_id")
@@ -70,6 +78,12 @@ class Settings(BaseSettings):
     keep_old: str | None = declared("keep_old")
     canary_percent: int = declared("canary_percent")
     canary_minutes: int = declared("canary_minutes")
+    # `--hook POINT=COMMAND` repeated, or BLUEGREEN_HOOKS as a JSON array of such strings (one
+    # hook alone may be given as it is): NoDecode, _hook_texts parses the variable.
+    hooks: Annotated[tuple[str, ...], NoDecode] = declared("hooks")
+    hook_timeout: float = declared("hook_timeout")
+    cutover_timeout: float | None = declared("cutover_timeout")
+    on_timeout: str = declared("on_timeout")
     poll_interval: float = declared("poll_interval")
     max_poll_interval: float = declared("max_poll_interval")
     time_scale: float = declared("time_scale")
@@ -126,6 +140,42 @@ class Settings(BaseSettings):
         if self.keep_old is None or self.keep_old_forever:
             return None
         return float(self.keep_old)
+
+    @field_validator("hooks", mode="before")
+    @classmethod
+    def _hook_texts(cls, value: object) -> object:
+        if isinstance(value, str):
+            text = value.strip()
+            if not text.startswith("["):
+                return (text,)
+            try:
+                value = json.loads(text)
+            except ValueError:
+                raise ValueError('must be a JSON array of "POINT=COMMAND" strings') from None
+        if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+            raise ValueError('must be a JSON array of "POINT=COMMAND" strings')
+        return tuple(value)
+
+    @field_validator("hooks")
+    @classmethod
+    def _hooks(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for text in value:
+            if problem := BY_NAME["hooks"].text_problem(text):
+                raise ValueError(problem)
+            try:
+                parse_hook(text)
+            except ConfigurationError as error:
+                raise ValueError(str(error)) from None
+            if mask_shapes(text) != text:  # the command is stored in the run's history
+                raise ValueError(
+                    f"hook {text.partition('=')[0]}: the command looks like it holds a secret; "
+                    "pass secrets to hooks in their environment, not on the command line"
+                )
+        return value
+
+    @property
+    def hook_list(self) -> tuple[Hook, ...]:
+        return tuple(parse_hook(text) for text in self.hooks)
 
     @property
     def expected_status(self) -> tuple[int, ...]:

@@ -21,6 +21,7 @@ from engine.domain.model import EventSource, Run, State, TransitionRecord, Trigg
 from engine.domain.ports.alarms import Alarms, NoAlarms
 from engine.domain.ports.cloud import ArtifactStore, Beanstalk, HealthProbe
 from engine.domain.ports.dns import Dns, ParameterStore
+from engine.domain.ports.hooks import HookRunner
 from engine.domain.ports.runtime import Clock, Deadlines, Waiter
 from engine.domain.ports.store import RunStore
 from engine.domain.step import Action, StepContext
@@ -33,6 +34,8 @@ from engine.release.fence import (
     LeaseExpiredError,
     LeaseTerm,
 )
+from engine.release.gate import open_expired_gate, with_gate_deadline
+from engine.release.hook_commands import GuardedHookRunner
 from engine.release.hooks import DriveHooks, NoHooks
 from engine.release.interrupt import Interrupt, Interrupted
 from engine.release.journal import RetryRelay, RunJournal
@@ -76,6 +79,7 @@ class Services:
     parameters: ParameterStore | None = None
     # Preflight's read-only checks, for a release with nothing to do (engine.release.input_check)
     judge_inputs: Action | None = None
+    hook_runner: HookRunner | None = None  # the operator's lifecycle hooks
 
 
 def describe_failure(state: State, error: BaseException) -> str:
@@ -103,9 +107,13 @@ class Drive:
         beanstalk = services.hooks.wrap(fenced, lambda: run.state)
         artifacts = FencedArtifacts(services.artifacts, self._fence)
         dns = None if services.dns is None else FencedDns(services.dns, self._fence)
+        hook_runner = services.hook_runner and GuardedHookRunner(
+            services.hook_runner, self._fence, services.interrupt
+        )
         self._ctx = StepContext(
             run, beanstalk, artifacts, services.probe, waiter, self.journal,
             services.clock, services.deadlines, services.alarms, dns, services.parameters,
+            hook_runner,
         )  # fmt: skip
 
     def start(self) -> None:
@@ -128,6 +136,7 @@ class Drive:
         record = TransitionRecord(run.id, run.state, target, trigger.value, now, detail)
         run.state, run.updated_at = target, now
         run.finished_at = now if target.is_final else None
+        with_gate_deadline(run, now)
         self.journal.save(record)
         self._observer.transitioned(run, record)
 
@@ -138,6 +147,7 @@ class Drive:
         try:
             s = self._s
             with Heartbeat(s.store, self.run.id, s.owner, s.lease_seconds, self._fence) as hb:
+                open_expired_gate(self, s.clock.now())
                 self._advance(hb)
         except (Interrupted, KeyboardInterrupt) as stop:
             return self._finish(self._stopped(stop))

@@ -53,6 +53,8 @@ class Window:
     low: float
     high: float
     learned: bool
+    # The poller's seconds per AWS second (1 in production): low / scale is in AWS seconds.
+    scale: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -129,10 +131,10 @@ class Expectations:
         scale = self.time_scale
         if not found:
             prior = PRIOR_SECONDS.get(operation, 60.0) * scale
-            return Window(prior * PRIOR_SPREAD[0], prior * PRIOR_SPREAD[1], learned=False)
+            return Window(prior * PRIOR_SPREAD[0], prior * PRIOR_SPREAD[1], False, scale)
         low, high = min(found) * scale, max(found) * scale
         margin = max(fine, statistics.median(found) * scale * LEARNED_MARGIN)
-        return Window(max(low - margin, 0.0), high + margin, learned=True)
+        return Window(max(low - margin, 0.0), high + margin, True, scale)
 
 
 def _keys(application: str, environments: Sequence[str], operation: str) -> list[tuple[str, ...]]:

@@ -1,12 +1,12 @@
 """A Beanstalk port around another that runs a step before and after every mutating call.
 
 Reads pass straight through. The lease fence (`engine.release.fence`) checks the lease before
-each change; the crash tests' hook (`engine.testing.crash_hook`) dies around one.
+each change; the crash tests' hook (tests/plugins/bluegreen_crash_hooks.py) dies around one.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from engine.domain.ports.cloud import (
@@ -15,6 +15,9 @@ from engine.domain.ports.cloud import (
     CreateEnvironmentRequest,
     EbEvent,
     Environment,
+    Instance,
+    ManagedAction,
+    OptionKey,
 )
 
 
@@ -58,6 +61,25 @@ class GuardedBeanstalk:
         self, application: str, since: datetime, environment_names: Sequence[str] = ()
     ) -> list[EbEvent]:
         return self._inner.events(application, since, environment_names)
+
+    def instances(self, environment_id: str) -> list[Instance]:
+        return self._inner.instances(environment_id)
+
+    def option_settings(
+        self,
+        application: str,
+        environment_name: str | None = None,
+        template_name: str | None = None,
+    ) -> dict[OptionKey, str]:
+        return self._inner.option_settings(application, environment_name, template_name)
+
+    def managed_actions(self, environment_id: str) -> list[ManagedAction]:
+        return self._inner.managed_actions(environment_id)
+
+    def update_options(self, environment_id: str, settings: Mapping[OptionKey, str]) -> None:
+        self.before("UpdateEnvironment")
+        self._inner.update_options(environment_id, settings)
+        self.after("UpdateEnvironment")
 
     def create_version(
         self, application: str, label: str, bucket: str, key: str, description: str

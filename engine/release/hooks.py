@@ -1,6 +1,7 @@
 """Points of a drive that a test adapter may hook (the crash tests); inert in production.
 
-Bootstrap wires `engine.testing.crash_hook.CrashHook` only when a test asks for it.
+Bootstrap wires the crash tests' hook (the module CRASH_HOOKS_MODULE, which lives in
+tests/plugins and is not installed) only when a test sets CRASH_ENV_VAR.
 """
 
 from __future__ import annotations
@@ -11,8 +12,10 @@ from typing import Protocol
 from engine.domain.model import State
 from engine.domain.ports.cloud import Beanstalk
 
-# Names the crash point of `engine.testing.crash_hook`; unset in production.
+# Names the crash point of the crash tests' hook; unset in production.
 CRASH_ENV_VAR = "BLUEGREEN_TEST_CRASH_AT"
+# The hook's module, imported only when CRASH_ENV_VAR is set: tests/plugins/, on PYTHONPATH.
+CRASH_HOOKS_MODULE = "bluegreen_crash_hooks"
 
 
 class DriveHooks(Protocol):

@@ -26,8 +26,8 @@ def summary_of(run: Run, transitions: Sequence[TransitionRecord]) -> str:
         return f"released {run.version_label} to {target}: blue serves it at its own CNAME"
     if run.state is State.AWAITING_CUTOVER:
         return (
-            f"{run.version_label} is deployed on blue behind its temporary URL; production "
-            f"still serves {previous} from {run.green}. Next: `bluegreen cutover {run.id}` "
+            f"{run.version_label} is deployed on blue; {_try_it(run)}; production still serves "
+            f"{previous} from {run.green}. Next: `bluegreen cutover {run.id}` "
             f"(or `bluegreen rollback {run.id}`)"
         )
     if run.state is State.REFUSED:
@@ -40,6 +40,15 @@ def summary_of(run: Run, transitions: Sequence[TransitionRecord]) -> str:
             f"`bluegreen resume {run.id}` retries"
         )
     return f"stopped in {run.state}; `bluegreen resume {run.id}` continues"
+
+
+def _try_it(run: Run) -> str:
+    """Where the new version answers before the cutover: green's own CNAME, which the swap
+    handed to blue (the live CNAME is green's until the cutover)."""
+    if not run.facts.green_cname:
+        return "it answers at green's former CNAME"
+    path = run.health.path if run.health.path.startswith("/") else "/"
+    return f"try the new version at http://{run.facts.green_cname}{path}"
 
 
 def _rolled_back(

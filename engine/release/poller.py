@@ -73,11 +73,6 @@ class SharedPoller:
         """The per-run face of this poller that a drive hands to its steps."""
         return RunWaiter(self, run, journal, observer)
 
-    @property
-    def watch_count(self) -> int:
-        with self._lock:
-            return len(self._watches)
-
     def wait(
         self,
         what: str,

@@ -38,7 +38,8 @@ def restore_version(runner: Runner, request: RestoreRequest, observer: Observer)
         raise target_busy(holder, services.clock.now())
     blue = _live(runner, request.target.app, request.target.blue)
     if blue is None:
-        raise UsageError(f"blue {request.target.blue} does not exist in {request.target.app}")
+        target = request.target
+        raise UsageError(f"blue {target.blue} does not exist in {target.app} ({target.region})")
     _check_version(runner, request)
     green = _live(runner, request.target.app, request.green)
     if blue.version_label == request.version_label and green is None:

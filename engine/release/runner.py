@@ -16,6 +16,7 @@ from engine.domain.errors import CloudError, ConfigurationError, TargetBusyError
 from engine.domain.lifecycle import STRATEGIES, TRANSITIONS
 from engine.domain.model import EventRecord, EventSource, Run, RunId, State, Target, Trigger
 from engine.release.drive import Drive, Services
+from engine.release.gate import gate_expired
 from engine.release.input_check import judge_inputs
 from engine.release.observer import Observer, Outcome
 from engine.release.outcomes import outcome_of
@@ -55,6 +56,13 @@ def target_busy(holder: Run, now: datetime) -> TargetBusyError:
         f"`bluegreen cutover {holder.id}` or `bluegreen rollback {holder.id}` ends it",
         run_id=holder.id,
     )
+
+
+# What `rollback` without a run says: the command that puts blue on a version instead.
+NO_RUN_TO_ROLL_BACK = (
+    "is unfinished, so there is nothing to roll back; to put blue on a version: "
+    "`bluegreen rollback --to-version LABEL` (or VERSION_LABEL=LABEL bluegreen rollback)"
+)
 
 
 class Runner:
@@ -138,7 +146,7 @@ class Runner:
         return drive.drive()
 
     def _rollback(self, run_id: str | None, target: Target | None, observer: Observer) -> Outcome:
-        run = self._chosen(run_id, target, "could be rolled back")
+        run = self._chosen(run_id, target, NO_RUN_TO_ROLL_BACK)
         if not run.state.is_unfinished:
             raise UsageError(
                 f"run {run.id} already finished ({run.state}); to put blue on an earlier "
@@ -205,7 +213,7 @@ class Runner:
     def _resume(self, run: Run, observer: Observer, why: str) -> Outcome:
         if not run.state.is_unfinished:
             return self._already_finished(run, observer)
-        if run.state is State.AWAITING_CUTOVER:
+        if run.state is State.AWAITING_CUTOVER and not gate_expired(run, self.services.clock.now()):
             raise UsageError(
                 f"run {run.id} waits for cutover: `bluegreen cutover {run.id}` continues it, "
                 f"`bluegreen rollback {run.id}` undoes it"

@@ -14,11 +14,10 @@ from typing import TYPE_CHECKING, Protocol
 from engine.domain.model import EventRecord, EventSource, Run
 from engine.domain.ports.cloud import EbEvent, Environment
 from engine.domain.ports.runtime import Condition, Snapshot
-from engine.release.expectations import WAITED_KEY
+from engine.release.expectations import WAITED_KEY, Sample, Window
 from engine.release.observer import Observer
 
 if TYPE_CHECKING:
-    from engine.release.expectations import Window
     from engine.release.journal import RunJournal
     from engine.release.poller import SharedPoller
     from engine.release.schedule import Completion, Plan
@@ -168,12 +167,27 @@ class RunWaiter:
     def waited(self, what: str, completion: Completion, window: Window | None) -> None:
         """An engine event the next runs of this application learn their schedule from."""
         sample, lag = completion.sample, completion.lag
-        expected = f"; expected {window.low:.0f}-{window.high:.0f} s" if window else ""
         data: dict[str, object] = {
             WAITED_KEY: sample.operation, "application": sample.application,
             "environments": list(sample.environments), "seconds": round(sample.seconds, 3),
         }  # fmt: skip
         if lag is not None:
             data["detection_lag"] = round(lag, 3)
-        message = f"{what}: {sample.operation} took {sample.seconds:.1f} s{expected}"
+        took = f"{sample.operation} took {sample.seconds:.1f} s{timeliness(sample, window)}"
+        message = f"{what}: {took}"
         self._journal.event(EventSource.ENGINE, message, **data)
+
+
+def timeliness(sample: Sample, window: Window | None) -> str:
+    """Whether an operation took as long as expected, in one unit (AWS seconds) whatever the
+    simulator's speed: `, as expected (120-480 s)`, `, later than expected (...)`."""
+    if window is None:
+        return ""
+    low, high = window.low / window.scale, window.high / window.scale
+    verdict = "as expected" if sample.seconds <= high else "later than expected"
+    if sample.seconds < low:
+        verdict = "sooner than expected"
+    here = ""
+    if window.scale < 1:
+        here = f"; {sample.seconds * window.scale:.1f} s here at {1 / window.scale:g}x speed"
+    return f", {verdict} ({low:.0f}-{high:.0f} s{here})"

@@ -11,7 +11,9 @@ from typing import Any
 from simulator.eb import (
     applications,
     environments,
+    fleet_api,
     lifecycle,
+    managed,
     platforms,
     queries,
     resources,
@@ -22,6 +24,7 @@ from simulator.eb.models import Environment
 from simulator.eb.state import Bundles, Context, RegionState
 from simulator.eb.unsupported import refuse_ignored
 from simulator.faults import Faults
+from simulator.load import Load
 from simulator.timing import Clock, Timing
 
 Handler = Callable[[Context, dict[str, Any]], dict[str, Any] | None]
@@ -42,7 +45,6 @@ HANDLERS: dict[str, Handler] = {
     "SwapEnvironmentCNAMEs": environments.swap_environment_cnames,
     "AbortEnvironmentUpdate": environments.abort_environment_update,
     "DescribeEnvironments": queries.describe_environments,
-    "DescribeEnvironmentHealth": queries.describe_environment_health,
     "DescribeEvents": queries.describe_events,
     "CheckDNSAvailability": queries.check_dns_availability,
     "ListTagsForResource": queries.list_tags_for_resource,
@@ -51,8 +53,12 @@ HANDLERS: dict[str, Handler] = {
     "ListPlatformBranches": platforms.list_platform_branches,
     "ListPlatformVersions": platforms.list_platform_versions,
     "DescribeConfigurationOptions": platforms.describe_configuration_options,
-    "DescribeEnvironmentResources": resources.describe_environment_resources,
-    "DescribeInstancesHealth": resources.describe_instances_health,
+    "DescribeEnvironmentResources": fleet_api.describe_environment_resources,
+    "DescribeInstancesHealth": fleet_api.describe_instances_health,
+    "DescribeEnvironmentHealth": fleet_api.describe_environment_health,
+    "DescribeEnvironmentManagedActions": managed.describe_environment_managed_actions,
+    "ApplyEnvironmentManagedAction": managed.apply_environment_managed_action,
+    "DescribeEnvironmentManagedActionHistory": managed.describe_environment_managed_action_history,
     "CreateStorageLocation": resources.create_storage_location,
     "RequestEnvironmentInfo": resources.request_environment_info,
     "RetrieveEnvironmentInfo": resources.retrieve_environment_info,
@@ -71,8 +77,10 @@ class Beanstalk:
         clock: Clock,
         bundles: Bundles,
         account: str = DEFAULT_ACCOUNT,
+        load: Load | None = None,
     ) -> None:
         self.timing, self.faults, self.clock = timing, faults, clock
+        self.load = load or Load()
         self._bundles, self._account = bundles, account
         self._lock = threading.Lock()
         self._regions: dict[str, RegionState] = {}
@@ -105,6 +113,8 @@ class Beanstalk:
             self._regions[region] = RegionState(region, self._account)
         tick = self._context(self._regions[region])
         lifecycle.advance(tick)
+        for env in tick.state.live_envs():
+            managed.advance(tick, env)
         return replace(tick, request_id=request_id)  # the same time and `after` list
 
     def _context(self, state: RegionState, request_id: str = "") -> Context:
@@ -116,6 +126,7 @@ class Beanstalk:
             self.faults,
             self._bundles,
             endpoint_url=self.endpoint_url,
+            load=self.load,
         )
 
     def resolve(self, host: str) -> int | None:
@@ -159,6 +170,7 @@ class Beanstalk:
         with self._lock:
             servers = [env.server for s in self._regions.values() for env in s.live_envs()]
             self._regions.clear()
+            self.load.reset()
             self._show_balancers()
         _run([server.stop for server in servers])
 
@@ -178,7 +190,7 @@ class Beanstalk:
         for arn in set(self._shown) - set(envs):
             elbv2.remove(self._shown.pop(arn))
         for arn, env in envs.items():
-            elbv2.show(env.balancer, process(env.options), resources.running_target(env))
+            elbv2.show(env.balancer, process(env.options), fleet_api.targets(env, self.clock.now()))
             self._shown[arn] = env.balancer
 
 

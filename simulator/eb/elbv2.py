@@ -65,9 +65,10 @@ def _matches(code: int, matcher: str) -> bool:
     return False
 
 
-def show(balancer: Balancer, process: dict[str, str], target: Target | None) -> None:
+def show(balancer: Balancer, process: dict[str, str], targets: list[Target]) -> None:
     """Make moto hold `balancer` (creating what is missing), its target group checking health
-    as the default process's settings say, with `target` its only target."""
+    as the default process's settings say, with `targets` (the in-service instances) its only
+    targets."""
     backend = _backend(balancer)
     group = backend.target_groups.get(balancer.target_group_arn)
     if balancer.arn not in backend.load_balancers or not isinstance(group, _AppTargetGroup):
@@ -83,12 +84,14 @@ def show(balancer: Balancer, process: dict[str, str], target: Target | None) -> 
         unhealthy_threshold_count=process["UnhealthyThresholdCount"],
         http_codes=re.sub(r"\s", "", process["MatcherHTTPCode"]),
     )
-    for stale in set(group.targets) - ({target[0]} if target else set()):
+    wanted = dict(targets)
+    for stale in set(group.targets) - set(wanted):
         group.deregister([{"Id": stale}])
         group.checks.pop(stale, None)
-    if target is not None and target[0] not in group.targets:
-        backend.register_targets(group.arn, [{"Id": target[0]}])
-        group.checks[target[0]] = target[1]
+    for instance_id, check in wanted.items():
+        if instance_id not in group.targets:
+            backend.register_targets(group.arn, [{"Id": instance_id}])
+            group.checks[instance_id] = check
 
 
 def remove(balancer: Balancer) -> None:

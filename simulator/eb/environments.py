@@ -7,7 +7,15 @@ from dataclasses import replace
 from typing import Any, NamedTuple
 
 from simulator.appserver import AppServer
-from simulator.eb import balancers, describe, errors, health, traffic_split
+from simulator.eb import (
+    balancers,
+    deployments,
+    describe,
+    errors,
+    health,
+    lifecycle,
+    traffic_split,
+)
 from simulator.eb.lifecycle import begin
 from simulator.eb.models import BUILDING, FAILED, PROCESSING, Environment, default_options
 from simulator.eb.state import Context, random_id
@@ -39,6 +47,7 @@ def create_environment(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
         _deployable(ctx, app, label)
     env = _new_environment(ctx, app, name, platform, params)
     ctx.state.envs[env.id] = env
+    ctx.load.adopt(app, env.cname)
     begin(ctx, env, "launch", version=label)
     ctx.event("createEnvironment is starting.", env=env, version=label, template=platform.template)
     return describe.environment(env)
@@ -174,6 +183,9 @@ def update_environment(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     # The new label shows at once, in the response and in DescribeEnvironments while Updating,
     # as in AWS's own example (awscli/examples/elasticbeanstalk/update-environment.rst).
     op.previous, env.version_label = env.version_label, label or env.version_label
+    if label is not None and label != op.previous:  # batch by batch (simulator.eb.deployments)
+        start_seconds = lifecycle.manifest_of(ctx, env, label).start_seconds
+        deployments.start(ctx, env, op, label, start_seconds)
     ctx.event("Environment update is starting.", env=env, version=label)
     if label is not None:
         ctx.event("Deploying new version to instance(s).", env=env, version=label)
@@ -219,6 +231,7 @@ def abort_environment_update(ctx: Context, params: dict[str, Any]) -> None:
             f"Environment named {env.name} has no abortable operation in progress."
         )
     previous = env.op.previous
+    env.fleet.steps.clear()  # the batches stop; the abort puts every instance back
     begin(ctx, env, "abort").previous = previous
     ctx.event("Aborting the environment update.", "WARN", env=env)
 

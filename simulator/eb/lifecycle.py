@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from simulator.appserver import LAUNCH_FAILED, Behaviour
 from simulator.bundles import Manifest
-from simulator.eb import health
+from simulator.eb import deployments, fleet, health
 from simulator.eb.models import FAILED, PROCESSED, Environment, Operation
 from simulator.eb.state import Context
 from simulator.eb.traffic_split import begin_split_if_due
@@ -65,7 +65,10 @@ def _valid(ctx: Context, env: Environment, label: str | None) -> bool:
 
 
 def advance(ctx: Context) -> None:
-    """Complete every operation whose time has come, oldest first; then versions and health."""
+    """Complete every operation whose time has come, oldest first; then versions and health.
+    Each fleet moves first (deployment batches due, auto scaling, the load it serves)."""
+    for env in ctx.state.live_envs():
+        fleet.advance(ctx, env)
     due = [
         env for env in ctx.state.envs.values() if env.op and env.op.ends and env.op.ends <= ctx.now
     ]
@@ -111,6 +114,13 @@ def _complete(ctx: Context, env: Environment, op: Operation) -> None:
 
 def _launched(ctx: Context, env: Environment, op: Operation) -> None:
     manifest = manifest_of(ctx, env, op.version)
+    fleet.launched(ctx, env, op.version, failed=False)
+    for drift in ctx.faults.fleet.take_drift(env.name):  # a console change right after it
+        env.options = [
+            o
+            for o in env.options
+            if (o.get("Namespace"), o.get("OptionName")) != (drift.namespace, drift.name)
+        ] + [{"Namespace": drift.namespace, "OptionName": drift.name, "Value": drift.value}]
     env.server.deploy(_behaviour(ctx, manifest, op.version))
     env.deployed_at = ctx.now
     rid = op.request_id
@@ -123,6 +133,7 @@ def _launched(ctx: Context, env: Environment, op: Operation) -> None:
 def _launch_failed(ctx: Context, env: Environment, op: Operation) -> None:
     # A failed launch leaves the environment Ready with health Red, as AWS does.
     env.server.deploy(LAUNCH_FAILED)
+    fleet.launched(ctx, env, op.version, failed=True)
     rid = op.request_id
     ctx.event(
         "Instance deployment failed. For details, see 'eb-engine.log'.",
@@ -142,6 +153,7 @@ def _launch_failed(ctx: Context, env: Environment, op: Operation) -> None:
 
 def _updated(ctx: Context, env: Environment, op: Operation) -> None:
     manifest = manifest_of(ctx, env, op.version)
+    deployments.finish(ctx, env, op, op.version)
     env.version_label = op.version
     env.recover_at = None
     env.deployed_at = ctx.now
@@ -169,8 +181,11 @@ def _update_failed(ctx: Context, env: Environment, op: Operation) -> None:
     # version's health after `Durations.recover`, or sooner with a successful deployment.
     # The environment goes back to the label it ran (simulator's choice: AWS documents none).
     rid, env.version_label = op.request_id, op.previous
+    failed_ids = [i.id for i in env.fleet.instances if i.deployment == fleet.IN_PROGRESS]
+    deployments.failed(ctx, env)
+    ids = ", ".join(failed_ids) or "i-0sim"
     ctx.event(
-        "Unsuccessful command execution on instance id(s) 'i-0sim'. Aborting the operation.",
+        f"Unsuccessful command execution on instance id(s) '{ids}'. Aborting the operation.",
         "ERROR",
         env=env,
         version=op.version,
@@ -210,6 +225,7 @@ def _split_rejected(ctx: Context, env: Environment, op: Operation) -> None:
 
 def _recover(ctx: Context, env: Environment) -> None:
     env.recover_at, env.deployed_at = None, ctx.now
+    deployments.undone(env, env.version_label)  # the failed batch runs the old version again
     manifest = manifest_of(ctx, env, env.version_label)
     health.change(ctx, env, manifest.health, "Instances are running the expected version.", None)
 
@@ -244,6 +260,7 @@ def _terminated(ctx: Context, env: Environment, op: Operation) -> None:
     env.status, env.terminated_at = "Terminated", ctx.now
     env.set_health("Grey")
     env.causes = []
+    fleet.terminated(env)
     env.recover_at = None
     ctx.after.append(env.server.stop)
     ctx.event("terminateEnvironment completed successfully.", env=env, request_id=op.request_id)
@@ -271,6 +288,7 @@ def _terminate_failed(ctx: Context, env: Environment, op: Operation) -> None:
 def _aborted(ctx: Context, env: Environment, op: Operation) -> None:
     env.server.end_split()  # "moves traffic back to the old instances" (traffic splitting)
     env.deployed_at, env.version_label = ctx.now, op.previous
+    deployments.undone(env, env.version_label)
     manifest = manifest_of(ctx, env, env.version_label)
     rid = op.request_id
     ctx.event(

@@ -10,6 +10,7 @@ from typing import Any
 from simulator.appserver import AppServer
 from simulator.bundles import Manifest
 from simulator.eb.balancers import Balancer
+from simulator.eb.fleet import Fleet
 
 # Enhanced health status for each colour, when no operation is in progress; see
 # https://docs.aws.amazon.com/elasticbeanstalk/latest/dg/health-enhanced-status.html
@@ -100,6 +101,28 @@ class Template:
 
 
 @dataclass
+class ManagedAction:
+    """A managed action of an environment (simulator.eb.managed)."""
+
+    id: str
+    type: str
+    description: str
+    status: str  # Scheduled | Pending | Running
+    window_start: datetime
+    executed: datetime | None = None
+    finished: datetime | None = None
+
+    def description_of(self) -> dict[str, Any]:
+        return {
+            "ActionId": self.id,
+            "ActionDescription": self.description,
+            "ActionType": self.type,
+            "Status": self.status,
+            "WindowStartTime": self.window_start,
+        }
+
+
+@dataclass
 class Operation:
     """What an environment is doing: launch, update, swap, terminate or abort."""
 
@@ -118,6 +141,7 @@ class Operation:
     split_at: datetime | None = None
     split_started: bool = False
     split_rejected: bool = False  # the new instances failed their health checks: no split
+    managed_action: str | None = None  # update: the managed action it runs (simulator.eb.managed)
 
     @property
     def abortable(self) -> bool:
@@ -153,6 +177,9 @@ class Environment:
     deployed_at: datetime | None = None  # when the running version deployed successfully
     terminated_at: datetime | None = None
     info: list[dict[str, Any]] = field(default_factory=list)  # RequestEnvironmentInfo's logs
+    fleet: Fleet = field(default_factory=Fleet)  # its Auto Scaling group (simulator.eb.fleet)
+    managed: list[ManagedAction] = field(default_factory=list)  # scheduled or running
+    managed_history: list[ManagedAction] = field(default_factory=list)  # completed
 
     @property
     def endpoint(self) -> str:

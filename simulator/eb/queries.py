@@ -34,38 +34,6 @@ def _selected(ctx: Context, env: Environment, params: dict[str, Any]) -> bool:
     return bool(params.get("IncludeDeleted", True)) and env.terminated_at >= back_to
 
 
-HEALTH_ATTRIBUTES = (
-    "Status",
-    "Color",
-    "Causes",
-    "ApplicationMetrics",
-    "InstancesHealth",
-    "HealthStatus",
-    "RefreshedAt",
-)
-
-
-def describe_environment_health(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    try:
-        env = ctx.state.target(params)
-    except ApiError as error:  # the model names InvalidRequestException for this operation
-        raise ApiError("InvalidRequestException", error.message) from None
-    wanted = params.get("AttributeNames") or []
-    if "All" in wanted:
-        wanted = list(HEALTH_ATTRIBUTES)
-    everything = {
-        "Status": env.status,  # the environment's status, as the API reference says
-        "Color": env.health,
-        "Causes": env.causes,
-        "ApplicationMetrics": {"Duration": 10, "RequestCount": 0},
-        "InstancesHealth": {env.health_status: 1} if env.health_status != "Suspended" else {},
-        "HealthStatus": env.health_status,
-        "RefreshedAt": ctx.now,
-    }
-    # "If no attribute names are specified, returns the name of the environment."
-    return {"EnvironmentName": env.name} | {name: everything[name] for name in wanted}
-
-
 def describe_events(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     return ctx.state.events.describe(params)
 

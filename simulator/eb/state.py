@@ -13,6 +13,7 @@ from simulator.eb import errors
 from simulator.eb.events import EventLog
 from simulator.eb.models import Application, AppVersion, Environment, Event, Template
 from simulator.faults import Faults
+from simulator.load import Load
 from simulator.timing import Timing
 
 Bundles = Callable[[str, str], bytes | None]  # (bucket, key) -> object bytes, None if absent
@@ -94,6 +95,7 @@ class Context:
     bundles: Bundles
     after: list[Callable[[], None]] = field(default_factory=list)  # run outside the lock
     endpoint_url: str = ""  # where clients reach the simulated S3 (log URLs)
+    load: Load = field(default_factory=Load)  # requests per second per CNAME (simulator.load)
 
     def event(
         self,

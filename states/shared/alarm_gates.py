@@ -9,7 +9,8 @@ from states.shared.resources import note
 
 
 def require_alarms_exist(ctx: StepContext) -> None:
-    """Preflight: every named alarm exists (a typo must not silently disable a gate)."""
+    """Preflight: every named alarm exists (a typo must not silently disable a gate) and
+    none is in ALARM."""
     names = ctx.run.guards.alarms
     if not names:
         return
@@ -19,6 +20,12 @@ def require_alarms_exist(ctx: StepContext) -> None:
         raise ConfigurationError(f"CloudWatch alarm(s) not found: {', '.join(missing)}")
     states = ", ".join(f"{name} {found[name].state}" for name in names)
     note(ctx, f"alarm gates: {states}", alarms=",".join(names))
+    # An alarm already firing would fail the release at its first gate, after a whole green
+    # was launched: refuse now, before anything is created.
+    firing = [found[name] for name in names if found[name].firing]
+    if firing:
+        reasons = "; ".join(f"{a.name}: {a.reason or 'no reason given'}" for a in firing)
+        raise ConfigurationError(f"alarm in ALARM before the release started: {reasons}")
 
 
 def check_alarms(ctx: StepContext, during: str) -> int:

@@ -37,7 +37,9 @@ def _existing_version(ctx: StepContext) -> ApplicationVersion:
     app, label = ctx.run.target.app, ctx.run.version_label
     version = ctx.beanstalk.get_version(app, label)
     if version is None:
-        raise ConfigurationError(f"version {label} does not exist in application {app}")
+        raise ConfigurationError(
+            f"version {label} does not exist in application {app} ({ctx.run.target.region})"
+        )
     if not (version.deployable or version.processing):
         raise ConfigurationError(
             f"version {label} is {version.status}; only a PROCESSED or UNPROCESSED version "

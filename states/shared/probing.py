@@ -17,31 +17,39 @@ from states.shared.resources import health_url
 
 @dataclass(frozen=True)
 class ProbeTarget:
-    """Where a probe connects (`url`), which site it asks for (`host`), and in words."""
+    """Where a probe connects (`url`), which site it asks for (`host`), the host it connects
+    to (`endpoint`) and what that is, in words (`role`)."""
 
     url: str
     host: str | None
     endpoint: str
+    role: str
+
+    @property
+    def described(self) -> str:
+        """`blue's load balancer, Host shop.example.com`: the URL already names the host."""
+        return f"{self.role}, Host {self.host}" if self.host else self.role
 
 
-def probe_target(ctx: StepContext, blue: Environment) -> ProbeTarget:
-    """Blue's load balancer with the live CNAME as Host (what the app sees in production), or
-    RELEASE_HEALTH_CHECKING_PATH as given when it is a whole URL (the replaced tool's way)."""
+def probe_target(ctx: StepContext, blue: Environment, role: str = "blue") -> ProbeTarget:
+    """Blue's (or, for swap-and-keep, green's: `role`) own load balancer with the live CNAME
+    as Host (what the app sees in production), or RELEASE_HEALTH_CHECKING_PATH as given when
+    it is a whole URL (the replaced tool's way)."""
     path = ctx.run.health.path
     check_not_masked(path)  # a run read back without its secret: never probe "REDACTED"
     if path.startswith(("http://", "https://")):
-        return ProbeTarget(path, None, f"{urlsplit(path).hostname} (the URL as given)")
-    endpoint = _endpoint_host(blue.endpoint_url)
+        return ProbeTarget(path, None, urlsplit(path).hostname or "", "the URL as given")
+    endpoint = endpoint_host(blue.endpoint_url)
     if not endpoint:
         raise StepFailed(
-            f"blue {blue.name} reports no EndpointURL (its own load balancer) to probe; set "
+            f"{role} {blue.name} reports no EndpointURL (its own load balancer) to probe; set "
             "RELEASE_HEALTH_CHECKING_PATH to a whole URL to probe something else"
         )
     live = ctx.run.facts.blue_cname or blue.cname
-    return ProbeTarget(health_url(path, endpoint), live, f"{endpoint} (blue's load balancer)")
+    return ProbeTarget(health_url(path, endpoint), live, endpoint, f"{role}'s load balancer")
 
 
-def _endpoint_host(endpoint_url: str | None) -> str | None:
+def endpoint_host(endpoint_url: str | None) -> str | None:
     """EndpointURL: "For load-balanced, autoscaling environments, the URL to the
     LoadBalancer. For single-instance environments, the IP address of the instance" (EB API
     reference, EnvironmentDescription); in practice a bare host name, a scheme is tolerated."""
@@ -60,10 +68,10 @@ def probe_once(ctx: StepContext, target: ProbeTarget, purpose: str) -> ProbeResu
         raise StepFailed(f"{purpose} cannot probe {target.url}: {error}") from error
     ctx.journal.event(
         EventSource.PROBE,
-        f"probe {result.url} via {target.endpoint}: {outcome(result)} "
+        f"probe {result.url} ({target.described}): {outcome(result)} "
         f"in {result.latency_seconds:.3f} s",
         url=result.url,
-        endpoint=target.endpoint,
+        endpoint=f"{target.endpoint} ({target.role})",
         host=target.host,
         status=result.status,
         latency_seconds=result.latency_seconds,
@@ -78,4 +86,4 @@ def outcome(result: ProbeResult) -> str:
 
 
 def answer(result: ProbeResult, target: ProbeTarget) -> str:
-    return f"{outcome(result)} from {result.url} via {target.endpoint}"
+    return f"{outcome(result)} from {result.url} ({target.role})"

@@ -28,7 +28,7 @@ def current_green(ctx: StepContext) -> Environment:
 
 def verify(ctx: StepContext, role: str, current: Current) -> None:
     """`role` ("blue" or "green") steady at its own load balancer, the live name as Host."""
-    until_steady(ctx, probe_target(ctx, current(ctx)), role, current)
+    until_steady(ctx, probe_target(ctx, current(ctx), role), role, current)
 
 
 def until_steady(ctx: StepContext, target: ProbeTarget, role: str, current: Current) -> None:
@@ -44,7 +44,7 @@ def until_steady(ctx: StepContext, target: ProbeTarget, role: str, current: Curr
         failed = failed + 1 if probe_failed else 0
         if streak >= check.successes:
             note(ctx, f"health check passed: {streak} consecutive successes, {last}",
-                 url=target.url, endpoint=target.endpoint)  # fmt: skip
+                 url=target.url, endpoint=f"{target.endpoint} ({target.role})")  # fmt: skip
             return
         if failed >= check.failures:
             raise StepFailed(f"health check failed: {failed} failed probes in a row; last: {last}")

@@ -21,6 +21,16 @@ from simulator import Simulator
 from storage.sql import SqlRunStore, open_store
 
 APP, BLUE, GREEN = "shop", "shop-blue", "shop-green"
+# Where the crash tests' hook module lives (not installed): on the CLI processes' PYTHONPATH.
+CRASH_HOOKS_DIR = Path(__file__).parents[1] / "plugins"
+
+
+def with_crash_hooks(env: dict[str, str]) -> dict[str, str]:
+    """`env` with the crash tests' hook importable (BLUEGREEN_TEST_CRASH_AT loads it)."""
+    path = [str(CRASH_HOOKS_DIR), *filter(None, [env.get("PYTHONPATH")])]
+    return {**env, "PYTHONPATH": os.pathsep.join(path)}
+
+
 TIMEOUT = 60.0
 
 
@@ -102,7 +112,7 @@ class Cli:
             k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "BLUEGREEN_"))
         }
         self.env = {
-            **inherited,
+            **with_crash_hooks(inherited),
             **self.sim.client_env(),
             "AWS_CONFIG_FILE": str(self.home / "no-aws-config"),
             "AWS_SHARED_CREDENTIALS_FILE": str(self.home / "no-aws-credentials"),

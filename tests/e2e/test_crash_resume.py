@@ -9,6 +9,7 @@ one is then checked by its own test.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ from tests.integration.release.world import (
     production,
 )
 
+LOADED = "@load"  # a crash point with this suffix runs on a blue autoscaled by a load
 # (crash point, version released): a broken version takes the rollback path; v3 is not
 # registered yet: the run uploads and registers its bundle.
 CRASH_POINTS = [
@@ -56,7 +58,13 @@ CRASH_POINTS = [
     ("preflight:after-call", "v3"),
     ("state:rolling_back", "broken"),
     ("rolling_back:after-call", "broken"),
+    # Blue autoscaled to two instances by a load first (LOADED): swapping's first call is the
+    # warm-up's UpdateEnvironment raising green's MinSize, its second the swap.
+    (f"swapping:before-call{LOADED}", "v2"),
+    (f"swapping:after-call{LOADED}", "v2"),
+    (f"swapping:after-call:2{LOADED}", "v2"),
 ]  # fmt: skip
+SIZES = [{"Namespace": "aws:autoscaling:asg", "OptionName": "MaxSize", "Value": "4"}]
 KILLED_LEASE_SECONDS = "3"
 WORKERS = 6
 
@@ -81,7 +89,11 @@ def _run_scenario(
 ) -> Scenario:
     app = f"crash{index}"
     blue, green = f"{app}-blue", f"{app}-green"
-    target = seed_release_target(sim, app=app, blue=blue, versions=VERSIONS)
+    loaded = point.endswith(LOADED)
+    options = SIZES if loaded else None
+    target = seed_release_target(sim, app=app, blue=blue, versions=VERSIONS, options=options)
+    if loaded:
+        _scale_out(sim, target, 2)
     cli = Cli(sim, home / app, database_url=history or "")
     names = {"BEANSTALK_APP_NAME": app, "BLUE_ENV_NAME": blue, "GREEN_ENV_NAME": green}
     # Live traffic to the live name all through the kill and the resume, resolved through
@@ -89,7 +101,8 @@ def _run_scenario(
     bundle = _bundle(home / f"{app}-{version}.zip", version, target)
     with sim.live_traffic(f"http://{target.cname}/", interval=0.02) as traffic:
         killed = cli.run(
-            "full", **names, **bundle, VERSION_LABEL=version, BLUEGREEN_TEST_CRASH_AT=point,
+            "full", **names, **bundle, VERSION_LABEL=version,
+            BLUEGREEN_TEST_CRASH_AT=point.removesuffix(LOADED),
             BLUEGREEN_LEASE_SECONDS=KILLED_LEASE_SECONDS,
         )  # fmt: skip
         # No --wait-for-lock: the killed runner's lease is taken over at once (same host).
@@ -108,6 +121,18 @@ def _run_scenario(
         point, version, app, target.cname, killed, resumed, cli.states(killed.run_id),
         production(sim, app, blue, green, target.cname), len(swaps), len(registered), failed,
     )  # fmt: skip
+
+
+def _scale_out(sim: Simulator, target: ReleaseTarget, count: int) -> None:
+    """A load of `count` instances on blue's CNAME; wait until blue has them healthy."""
+    sim.set_load(count * sim.load.instance_rps, cname=target.cname)
+    eb, deadline = sim.client("elasticbeanstalk"), time.monotonic() + 90
+    while time.monotonic() < deadline:
+        rows = eb.describe_instances_health(EnvironmentName=target.blue, AttributeNames=["All"])
+        if sum(r["HealthStatus"] == "Ok" for r in rows["InstanceHealthList"]) >= count:
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"{target.blue} did not scale out to {count}")
 
 
 def _bundle(bundle: Path, version: str, target: ReleaseTarget) -> dict[str, str]:

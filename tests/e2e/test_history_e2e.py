@@ -17,6 +17,7 @@ import pytest
 
 from simulator import Simulator
 from simulator.seed import seed_release_target
+from tests.e2e.cli import with_crash_hooks
 
 DUMMY_SECRET = "e2e-dummy-SECRET-value-7Hq2xZ"
 TARGET = ("--app", "shop", "--blue", "shop-blue", "--green", "shop-green")
@@ -66,7 +67,7 @@ def _cli() -> list[str]:
 def _environment(sim: Simulator, home: Path) -> dict[str, str]:
     inherited = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "BLUEGREEN_"))}
     return {
-        **inherited,
+        **with_crash_hooks(inherited),
         **sim.client_env(),
         "AWS_SECRET_ACCESS_KEY": DUMMY_SECRET,
         "XDG_STATE_HOME": str(home),

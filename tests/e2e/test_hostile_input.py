@@ -63,6 +63,9 @@ def test_a_health_path_that_cannot_be_probed_is_refused_before_any_change(
         ("BLUEGREEN_HEALTH_DEADLINE", "1e300"),
         ("BLUEGREEN_WAIT_FOR_LOCK", "nan"),
         ("BLUEGREEN_MAX_ATTEMPTS", "1e300"),
+        ("BLUEGREEN_WAIT_FOR_BLUE", "inf"),
+        ("BLUEGREEN_WARM_UP_DEADLINE", "nan"),
+        ("BLUEGREEN_ON_DRIFT", "maybe"),
     ],
 )
 def test_a_tuning_number_that_is_not_finite_or_out_of_range_is_refused(
@@ -254,3 +257,22 @@ def test_a_release_with_nothing_to_do_still_judges_its_inputs(
     assert nothing.exit_code == 0, nothing
     assert "nothing to release" in nothing.stdout
     assert cli.store().list_runs(RunQuery()) == []
+
+
+def test_a_blue_busy_in_a_foreign_update_is_refused_once_with_no_change(
+    sim: Simulator, target: ReleaseTarget, cli: Cli
+) -> None:
+    sim.faults.stick(BLUE, ops=("update",), times=1)
+    options = [{"Namespace": "aws:autoscaling:asg", "OptionName": "MaxSize", "Value": "5"}]
+    sim.client("elasticbeanstalk").update_environment(EnvironmentName=BLUE, OptionSettings=options)
+    sim.calls.clear()
+
+    done = cli.run("full", *FLAGS)
+
+    assert done.exit_code == 2, done
+    said = done.stdout + done.stderr
+    assert said.count("Updating, not Ready") == 1 and "--wait-for-blue" in said, done
+    assert "Traceback" not in said, done
+    assert cli.states(done.run_id) == ["preflight", "refused"]
+    assert sim.calls.mutating() == [], sim.calls.mutating()
+    sim.release(BLUE)

@@ -71,9 +71,8 @@ def cases() -> Iterator[tuple[str, Option, str, str]]:
     """(command, option, value kind, channel): each value by flag and by variable."""
     for command in COMMANDS:
         for option in options_of(command):
-            channels = (["flag"] if option.flag and option.kind != "switch" else []) + (
-                ["variable"] if option.variables else []
-            )
+            flagged = option.flag_on(command) and option.kind != "switch"
+            channels = (["flag"] if flagged else []) + (["variable"] if option.variables else [])
             for channel in channels:
                 for kind in HOSTILE:
                     yield command, option, kind, channel
@@ -124,6 +123,10 @@ def test_a_hostile_run_id_answers_in_one_line(isolated: Path, command: str, kind
         ("runs", "list", "--region", "eu-west-1"),
         ("runs", "show", "r1", "--limit", "3"),
         ("worker", "--bake", "1"),
+        ("rollback", "--version-label", "v2", *TARGET),
+        ("cutover", "--hook", "before-swap=true", *TARGET),
+        ("resume", "r1", "--wait-busy", "60"),
+        ("rollback", "--no-warm-up", *TARGET),
         ("status", "--state", "failed"),
     ],
     ids=lambda args: "-".join(a.strip("-") for a in args[:4]),

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from engine.domain.errors import ConflictError, CredentialsError, NotFoundError
@@ -13,6 +13,9 @@ from engine.domain.ports.cloud import (
     CreateEnvironmentRequest,
     EbEvent,
     Environment,
+    Instance,
+    ManagedAction,
+    OptionKey,
 )
 from tests.fakes.environment import ACCOUNT, FakeEnvironment, _Version
 from tests.fakes.lifecycle import EnvironmentLifecycle
@@ -123,6 +126,7 @@ class FakeBeanstalk(EnvironmentLifecycle):
         if (application, template_name) in self.templates:
             raise ConflictError(f"Configuration Template {template_name} already exists.")
         self.templates[(application, template_name)] = environment_id
+        self.template_options[(application, template_name)] = dict(source.options)
         self._leave("create_template", None)
 
     def delete_template(self, application: str, template_name: str) -> None:
@@ -154,6 +158,9 @@ class FakeBeanstalk(EnvironmentLifecycle):
             request.template_name,
             dict(request.tags),
             None,
+        )
+        env.options = dict(
+            self.template_options.get((request.application, request.template_name), env.options)
         )
         self._begin(env, "launch", request.version_label, fail=self.fail_launch)
         return self._leave("create_environment", env.view())
@@ -213,6 +220,40 @@ class FakeBeanstalk(EnvironmentLifecycle):
             if event.at >= since
             and (not environment_names or event.environment_name in environment_names)
         ]
+
+    def instances(self, environment_id: str) -> list[Instance]:
+        self._enter("instances")
+        return self._known(environment_id).instances()
+
+    def option_settings(
+        self,
+        application: str,
+        environment_name: str | None = None,
+        template_name: str | None = None,
+    ) -> dict[OptionKey, str]:
+        self._enter("option_settings")
+        if environment_name is not None:
+            found = [e for e in self.live(application) if e.name == environment_name]
+            if not found:
+                raise NotFoundError(
+                    f"No Environment found for EnvironmentName = '{environment_name}'."
+                )
+            return dict(found[-1].options)
+        source = self.templates.get((application, template_name or ""))
+        if source is None:
+            raise NotFoundError(f"No Configuration Template named '{template_name}' found.")
+        return dict(self.template_options.get((application, template_name or ""), {}))
+
+    def update_options(self, environment_id: str, settings: Mapping[OptionKey, str]) -> None:
+        self._enter("update_options")
+        env = self._ready(environment_id)
+        env.options.update(settings)
+        self._begin(env, "update", env.version_label)
+        self._leave("update_options", None)
+
+    def managed_actions(self, environment_id: str) -> list[ManagedAction]:
+        self._enter("managed_actions")
+        return list(self._known(environment_id).managed)
 
     # --- preconditions, like AWS ----------------------------------------------------------
 

@@ -3,10 +3,10 @@ version, and how long each operation takes (FakeDurations, seconds on the FakeCl
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
-from engine.domain.ports.cloud import ApplicationVersion, Environment
+from engine.domain.ports.cloud import ApplicationVersion, Environment, Instance, ManagedAction
 
 REGION = "us-east-1"
 ACCOUNT = "123456789012"
@@ -52,6 +52,14 @@ class FakeEnvironment:
     date_updated: datetime
     operation: _Operation | None = None
     recover_at: float | None = None
+    # (namespace, option) -> value; each environment starts at EB's default sizes
+    options: dict[tuple[str, str], str] = field(
+        default_factory=lambda: {
+            ("aws:autoscaling:asg", "MinSize"): "1",
+            ("aws:autoscaling:asg", "MaxSize"): "4",
+        }
+    )
+    managed: list[ManagedAction] = field(default_factory=list)
 
     @property
     def arn(self) -> str:
@@ -74,6 +82,13 @@ class FakeEnvironment:
             date_updated=self.date_updated,
             abortable=self.operation is not None and self.operation.kind == "update",
         )
+
+    def instances(self) -> list[Instance]:
+        """One instance per environment, on its version, healthy while it is Green."""
+        if self.status in ("Launching", "Terminating", "Terminated"):
+            return []
+        health = "Ok" if self.health == "Green" else HEALTH_STATUS.get(self.health, "Unknown")
+        return [Instance(f"i-{self.id[2:]}", health, self.version_label, "Deployed")]
 
 
 @dataclass

@@ -46,6 +46,7 @@ class EnvironmentLifecycle:
         self.applications: set[str] = set()
         self.environments: dict[str, FakeEnvironment] = {}
         self.templates: dict[tuple[str, str], str] = {}
+        self.template_options: dict[tuple[str, str], dict[tuple[str, str], str]] = {}
         self.versions: dict[tuple[str, str], _Version] = {}
         self.eb_events: list[EbEvent] = []
         self._next_errors: dict[str, list[CloudError]] = {}

@@ -9,6 +9,7 @@ from engine.domain.model import Bundle, HealthCheck, Mode, Run, RunId, State, Ta
 from engine.domain.ports.alarms import Alarms
 from engine.domain.ports.cloud import ArtifactStore, Beanstalk, HealthProbe
 from engine.domain.ports.dns import Dns, ParameterStore
+from engine.domain.ports.hooks import HookRunner
 from engine.domain.ports.runtime import Clock, Deadlines, Journal, Waiter
 from engine.domain.step import StepContext
 from tests.fakes.alarms import FakeAlarms
@@ -17,6 +18,7 @@ from tests.fakes.beanstalk import FakeBeanstalk
 from tests.fakes.clock import FakeClock
 from tests.fakes.dns import FakeDns, FakeParameterStore
 from tests.fakes.environment import REGION
+from tests.fakes.hooks import FakeHookRunner
 from tests.fakes.journal import RecordingJournal
 from tests.fakes.probe import FakeHealthProbe
 from tests.fakes.waiter import FakeWaiter
@@ -38,6 +40,7 @@ class FakeWorld:
         self.alarms = FakeAlarms()
         self.dns = FakeDns()
         self.parameters = FakeParameterStore()
+        self.hook_runner = FakeHookRunner()
 
     def seed_release(
         self,
@@ -72,6 +75,7 @@ class FakeWorld:
             alarms=self.alarms,
             dns=self.dns,
             parameters=self.parameters,
+            hook_runner=self.hook_runner,
         )
 
 
@@ -111,3 +115,4 @@ def _protocols_are_implemented(world: FakeWorld, run: Run) -> None:
     _alarms: Alarms = world.alarms
     _dns: Dns = world.dns
     _parameters: ParameterStore = world.parameters
+    _hook_runner: HookRunner = world.hook_runner

@@ -80,6 +80,55 @@ class EbEvent:
     version_label: str | None = None
 
 
+# Instance health statuses of an instance that serves (EB guide, "Health colors and statuses"):
+# Pending (initialising), NoData and Unknown do not count as in service.
+NOT_IN_SERVICE = frozenset({"Pending", "NoData", "Unknown"})
+# An option setting's key: (namespace, option name).
+OptionKey = tuple[str, str]
+
+
+@dataclass(frozen=True)
+class Instance:
+    """One instance of an environment, as DescribeInstancesHealth reports it."""
+
+    id: str
+    health_status: str  # Ok | Info | Warning | Degraded | Severe | Pending | NoData | Unknown
+    version_label: str | None
+    deployment_status: str | None  # Deployed | InProgress (or "In Progress") | Failed
+    deployment_id: int | None = None
+    launched_at: datetime | None = None
+    causes: tuple[str, ...] = ()
+
+    @property
+    def in_service(self) -> bool:
+        return self.health_status not in NOT_IN_SERVICE
+
+    @property
+    def healthy(self) -> bool:
+        """In service and passing: Ok (Info is an operation still running on it)."""
+        return self.health_status == "Ok" and self.deployment_status == "Deployed"
+
+    def row(self) -> dict[str, str | None]:
+        """The instance as a row of the history's instance table."""
+        return {
+            "id": self.id,
+            "health": self.health_status,
+            "version": self.version_label,
+            "deployment": self.deployment_status,
+        }
+
+
+@dataclass(frozen=True)
+class ManagedAction:
+    """A managed action of an environment (DescribeEnvironmentManagedActions)."""
+
+    id: str
+    action_type: str  # PlatformUpdate | InstanceRefresh | Unknown
+    status: str  # Scheduled | Pending | Running | Unknown
+    description: str = ""
+    window_start: datetime | None = None
+
+
 @dataclass(frozen=True)
 class ProbeResult:
     """One HTTP health probe: what was asked, what came back, how long it took."""
@@ -173,6 +222,28 @@ class Beanstalk(Protocol):
         self, application: str, since: datetime, environment_names: Sequence[str] = ()
     ) -> list[EbEvent]:
         """Events of the application's environments since a time, oldest first."""
+        ...
+
+    def instances(self, environment_id: str) -> list[Instance]:
+        """DescribeInstancesHealth, every attribute: the environment's instances."""
+        ...
+
+    def option_settings(
+        self,
+        application: str,
+        environment_name: str | None = None,
+        template_name: str | None = None,
+    ) -> dict[OptionKey, str]:
+        """DescribeConfigurationSettings of an environment or a template: (namespace, option
+        name) -> value."""
+        ...
+
+    def update_options(self, environment_id: str, settings: Mapping[OptionKey, str]) -> None:
+        """UpdateEnvironment with these OptionSettings."""
+        ...
+
+    def managed_actions(self, environment_id: str) -> list[ManagedAction]:
+        """DescribeEnvironmentManagedActions: the scheduled and running ones."""
         ...
 
 

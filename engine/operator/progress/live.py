@@ -18,7 +18,8 @@ from rich.table import Table
 from rich.text import Text
 
 from engine.domain.durations import human_duration, seconds_between
-from engine.domain.model import EventRecord, EventSource, Run, State, TransitionRecord
+from engine.domain.lifecycle import STATES, TRANSITIONS, Kind
+from engine.domain.model import EventRecord, EventSource, Mode, Run, State, TransitionRecord
 from engine.domain.ports.cloud import Environment
 from engine.domain.text_checks import printable
 from engine.operator.progress.lines import Clock, text_line, utc_now
@@ -54,6 +55,9 @@ class _Watch:
     environments: list[dict[str, Any]] = field(default_factory=list)
     last_probe: str | None = None
     last_probe_failed: bool = False
+    # Every environment seen in this drive, by name: who holds the live CNAME is read from
+    # what EB reported, never assumed from a name.
+    seen: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 class LiveObserver:
@@ -137,6 +141,7 @@ class LiveObserver:
         watch.run = run
         watch.waiting_for = self._shown(what)
         watch.environments = [self._redactor.data(environment_record(e)) for e in environments]
+        watch.seen.update({env["name"]: env for env in watch.environments})
 
     def _finish(self, outcome: Outcome) -> None:
         self._stop_live()
@@ -167,6 +172,12 @@ class LiveObserver:
             return Text("")
         now = self._clock()
         parts: list[RenderableType] = [_steps_table(watch, now)]
+        ahead = steps_ahead(watch.run)
+        if ahead:
+            parts.append(Text(f"ahead: {' -> '.join(s.value for s in ahead)}", style="dim"))
+        live = live_holder(watch)
+        if live:
+            parts.append(Text(self._shown(live), style="bold"))
         if watch.waiting_for:
             parts.append(Text(f"waiting for {watch.waiting_for}", style="italic"))
         if watch.environments:
@@ -178,6 +189,32 @@ class LiveObserver:
         parts.append(Text(f"elapsed {elapsed}", style="dim"))
         title = Text(self._shown(_title(watch.run)))
         return Panel(Group(*parts), title=title, title_align="left")
+
+
+def steps_ahead(run: Run) -> list[State]:
+    """The states the run still goes through if nothing fails, read from the lifecycle's
+    transitions: from each state, the first transition that leaves it alone (the table lists
+    the forward one first), a `deploy` run stopping at the resting state it pauses in."""
+    ahead: list[State] = []
+    state = run.state
+    while STATES[state].kind is not Kind.FINAL and len(ahead) < len(STATES):
+        nexts = [t.dest for t in TRANSITIONS if t.sources == (state,)]
+        if not nexts:
+            break
+        resting = [d for d in nexts if STATES[d].kind is Kind.RESTING]
+        state = resting[0] if run.mode is Mode.DEPLOY and resting else nexts[0]
+        ahead.append(state)
+        if STATES[state].kind is Kind.RESTING:
+            break
+    return ahead
+
+
+def live_holder(watch: _Watch) -> str | None:
+    """`live traffic (shop-blue.eba-....com) goes to shop-green`, from the environments EB
+    last reported: whichever holds the live CNAME that preflight recorded."""
+    live = watch.run.facts.blue_cname
+    holder = next((e["name"] for e in watch.seen.values() if live and e["cname"] == live), None)
+    return f"live traffic ({live}) goes to {holder}" if holder else None
 
 
 def _title(run: Run) -> str:

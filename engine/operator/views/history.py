@@ -131,7 +131,12 @@ def inputs_of(run: Run) -> dict[str, Any]:
         **identity,
         "bundle": bundle,
         "health_check": health,
-        "guards": {**asdict(run.guards), "alarms": list(run.guards.alarms)},
+        "guards": {
+            **asdict(run.guards),
+            "alarms": list(run.guards.alarms),
+            "hooks": [hook.text for hook in run.guards.hooks],
+            "on_timeout": run.guards.on_timeout.value,
+        },
     }
 
 

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from engine.domain.durations import seconds_between, utc
-from engine.domain.lifecycle import states_where
+from engine.domain.lifecycle import Kind, states_where
 from engine.domain.model import Run, State, TransitionRecord
 from engine.operator.views.document import iso, run_document
 
@@ -89,5 +89,14 @@ def status_row(run: Run, transitions: Sequence[TransitionRecord], now: datetime)
             "status": lease_status(run, now),
         },
         "held_by": holder_of(run, now),
+        "gate": gate_of(run),
         "error": run.error,
     }
+
+
+def gate_of(run: Run) -> dict[str, Any] | None:
+    """The timed cutover gate of a run resting at it: its deadline and what happens then."""
+    deadline = run.facts.gate_deadline
+    if run.state.info.kind is not Kind.RESTING or deadline is None:
+        return None
+    return {"deadline": iso(deadline), "on_timeout": run.guards.on_timeout.value}

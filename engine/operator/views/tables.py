@@ -171,9 +171,16 @@ def events_table(detail: dict[str, Any], title: str = "Events") -> Table:
             _when(event["at"]),
             "+" + human_duration(event["offset_seconds"]),
             Text(_source(event), style=style),
-            Text(event["message"] + (" (FAILED)" if event["failed"] else ""), style=style),
+            Text(event["message"] + (" (FAILED)" if event["failed"] else ""), style=style)
+            + _output_tail(event),
         )
     return table
+
+
+def _output_tail(event: dict[str, Any]) -> Text:
+    """A hook's last output lines (already redacted and escaped when recorded), under it."""
+    tail = event["data"].get("output_tail") or []
+    return Text("".join(f"\n  | {line}" for line in tail), style="dim")
 
 
 def _source(event: dict[str, Any]) -> str:
@@ -206,6 +213,12 @@ def _ending(detail: dict[str, Any]) -> RenderableType:
     return Group(*parts)
 
 
+def _gate_text(gate: dict[str, Any] | None) -> str:
+    if not gate:
+        return ""
+    return f"\ngate times out at {_when(gate['deadline'])}: then {gate['on_timeout']}"
+
+
 def status_table(rows: Sequence[dict[str, Any]]) -> RenderableType:
     if not rows:
         return Text("no unfinished runs: every target is free")
@@ -217,6 +230,6 @@ def status_table(rows: Sequence[dict[str, Any]]) -> RenderableType:
             Text(row["id"]),
             Text(f"{row['app']}/{row['blue']} ({row['region']})\nversion {row['version_label']}"),
             state,
-            Text(f"{row['waits_for']}\nheld by {row['held_by']}"),
+            Text(f"{row['waits_for']}\nheld by {row['held_by']}" + _gate_text(row.get("gate"))),
         )
     return table

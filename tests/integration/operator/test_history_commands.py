@@ -16,7 +16,7 @@ from tests.integration.operator.conftest import Releases
 
 def ids(result) -> list[str]:
     assert result.exit_code == 0, result.output
-    return [row["id"] for row in json.loads(result.output)]
+    return [row["id"] for row in json.loads(result.stdout)]
 
 
 def test_runs_list_shows_every_run_newest_first(releases: Releases) -> None:
@@ -34,7 +34,7 @@ def test_runs_list_shows_every_run_newest_first(releases: Releases) -> None:
 
 
 def test_runs_list_json_rows_have_the_promised_fields(releases: Releases) -> None:
-    rows = json.loads(releases.cli("list", "--json", "--app", "shop").output)
+    rows = json.loads(releases.cli("list", "--json", "--app", "shop").stdout)
     row = next(r for r in rows if r["id"] == releases.rolled_back.run.id)
     assert row == {
         "id": releases.rolled_back.run.id,
@@ -93,7 +93,7 @@ def test_runs_show_json_has_inputs_facts_steps_transitions_and_events(releases: 
     history = releases.rolled_back
     result = releases.cli("show", history.run.id, "--json")
     assert result.exit_code == 0, result.output
-    detail = json.loads(result.output)
+    detail = json.loads(result.stdout)
     assert detail["facts"]["blue_env_id"] == "e-blue12345"
     assert detail["facts"]["template_name"] == f"bluegreen-{history.run.id}"
     assert detail["inputs"]["version_label"] == "v2"
@@ -109,13 +109,13 @@ def test_runs_show_json_has_inputs_facts_steps_transitions_and_events(releases: 
 
 def test_runs_show_accepts_a_unique_prefix_of_the_id(releases: Releases) -> None:
     result = releases.cli("show", "f00dfeed", "--json")
-    assert json.loads(result.output)["id"] == releases.rolled_back.run.id
+    assert json.loads(result.stdout)["id"] == releases.rolled_back.run.id
 
 
 def test_runs_show_of_an_unfinished_run_counts_up_to_its_last_transition(
     releases: Releases,
 ) -> None:
-    detail = json.loads(releases.cli("show", releases.running.run.id, "--json").output)
+    detail = json.loads(releases.cli("show", releases.running.run.id, "--json").stdout)
     assert detail["steps"][-1] == {**detail["steps"][-1], "state": "verifying", "ended_at": None}
     closed = sum(s["duration_seconds"] or 0 for s in detail["steps"])
     assert closed == pytest.approx(detail["duration_seconds"])
@@ -146,7 +146,7 @@ def test_runs_show_table_tells_the_story_of_a_rolled_back_run(releases: Releases
 def test_runs_show_of_an_unknown_run_is_a_one_line_error(releases: Releases) -> None:
     result = releases.cli("show", "nosuchrun")
     assert result.exit_code == 2
-    assert result.output.strip() == "Error: no run 'nosuchrun'"
+    assert result.stderr.strip().splitlines()[-1] == "Error: no run 'nosuchrun'"
 
 
 def test_a_database_url_that_is_no_url_is_a_one_line_error() -> None:
@@ -158,8 +158,8 @@ def test_a_database_url_that_is_no_url_is_a_one_line_error() -> None:
 
 def test_runs_export_is_the_show_json_document(releases: Releases) -> None:
     run_id = releases.succeeded.run.id
-    exported = json.loads(releases.cli("export", run_id).output)
-    assert exported == json.loads(releases.cli("show", run_id, "--json").output)
+    exported = json.loads(releases.cli("export", run_id).stdout)
+    assert exported == json.loads(releases.cli("show", run_id, "--json").stdout)
 
 
 def test_runs_report_to_a_missing_directory_is_a_one_line_error(
@@ -168,14 +168,15 @@ def test_runs_report_to_a_missing_directory_is_a_one_line_error(
     output = tmp_path / "no-such-directory" / "report.html"
     result = releases.cli("report", releases.succeeded.run.id, "--output", str(output))
     assert result.exit_code == 2
-    assert result.output.strip() == f"Error: cannot write {output}: No such file or directory"
+    error = f"Error: cannot write {output}: No such file or directory"
+    assert result.stderr.strip().splitlines()[-1] == error
     assert not output.parent.exists()
 
 
 def test_status_lists_only_unfinished_runs_with_what_they_wait_for(releases: Releases) -> None:
     result = releases.cli("status", "--json")
     assert result.exit_code == 0, result.output
-    rows = {row["id"]: row for row in json.loads(result.output)}
+    rows = {row["id"]: row for row in json.loads(result.stdout)}
     assert set(rows) == {
         releases.running.run.id,
         releases.abandoned.run.id,
@@ -200,7 +201,7 @@ def test_status_table_names_the_holders(releases: Releases) -> None:
 
 
 def test_workers_and_status_show_the_queue_a_worker_would_take(releases: Releases) -> None:
-    pool = json.loads(releases.cli("workers", "--json").output)
+    pool = json.loads(releases.cli("workers", "--json").stdout)
     assert pool == {"workers": [], "queue": [
         {"id": releases.abandoned.run.id, "target": releases.abandoned.run.target.key,
          "state": "verifying", "created_at": iso(releases.abandoned.run.created_at)},
@@ -212,7 +213,7 @@ def test_workers_and_status_show_the_queue_a_worker_would_take(releases: Release
 def test_prune_deletes_old_finished_runs_and_keeps_unfinished_ones(releases: Releases) -> None:
     result = releases.cli("prune", "--older-than", "30")
     assert result.exit_code == 0, result.output
-    assert result.output.startswith("deleted 1 run finished before ")
+    assert result.stdout.startswith("deleted 1 run finished before ")
     remaining = ids(releases.cli("list", "--json"))
     assert releases.old.run.id not in remaining
     assert releases.old_failed.run.id in remaining  # failed is unfinished: resume may retry it
@@ -229,7 +230,7 @@ def test_prune_older_than_a_century_is_refused_and_a_century_deletes_nothing(
         assert refused.exit_code == 2, refused.output
     result = releases.cli("prune", "--older-than", "36500")
     assert result.exit_code == 0, result.output
-    assert result.output.startswith("deleted 0 runs finished before ")
+    assert result.stdout.startswith("deleted 0 runs finished before ")
     assert len(ids(releases.cli("list", "--json"))) == 8
 
 
@@ -244,6 +245,6 @@ def test_no_credential_from_the_environment_reaches_the_history_output(
 ) -> None:
     env = {"AWS_SECRET_ACCESS_KEY": releases.rolled_back.run.facts.blue_env_id or ""}
     for args in (("show", releases.rolled_back.run.id, "--json"), ("list", "--json")):
-        output = releases.cli(*args, env=env).output
-        assert "e-blue12345" not in output
-        json.loads(output)
+        result = releases.cli(*args, env=env)
+        assert "e-blue12345" not in result.output
+        json.loads(result.stdout)

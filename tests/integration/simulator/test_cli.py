@@ -139,3 +139,23 @@ def test_serve_fault_flags_apply(
     )
     with pytest.raises(ClientError, match="Rate exceeded"):
         eb.describe_applications()
+
+
+def test_serve_load_puts_the_load_on_the_first_environments_cname() -> None:
+    for _, exports in _serve("--load", "350", "--instance-rps", "50"):
+        eb = boto3.client(
+            "elasticbeanstalk",
+            endpoint_url=exports["AWS_ENDPOINT_URL"],
+            region_name="us-east-1",
+            aws_access_key_id="x",
+            aws_secret_access_key="x",
+        )
+        eb.create_application(ApplicationName="shop")
+        created = eb.create_environment(
+            ApplicationName="shop",
+            EnvironmentName="shop-blue",
+            SolutionStackName="64bit Amazon Linux 2023 v4.3.0 running Python 3.11",
+        )
+        control = f"{exports['AWS_ENDPOINT_URL']}/_simulator/load"
+        answer = httpx.get(control, timeout=10).json()
+        assert answer == {"loads": {created["CNAME"]: 350.0}, "instance_rps": 50.0}

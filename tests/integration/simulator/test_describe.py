@@ -62,7 +62,9 @@ def test_environment_health_answers_only_the_attributes_asked_for(stepped: Stepp
         EnvironmentName="shop-blue", AttributeNames=["All"]
     )
     assert (full["Status"], full["Color"], full["HealthStatus"]) == ("Ready", "Green", "Ok")
-    assert full["InstancesHealth"] == {"Ok": 1}
+    # all eight counters, as in the EB CLI's recorded DESCRIBE_ENVIRONMENT_HEALTH_RESPONSE
+    zero = dict.fromkeys(("NoData", "Unknown", "Pending", "Info", "Warning", "Degraded"), 0)
+    assert full["InstancesHealth"] == zero | {"Ok": 1, "Severe": 0}
     assert "RefreshedAt" in full
     some = stepped.eb.describe_environment_health(
         EnvironmentName="shop-blue", AttributeNames=["Color", "HealthStatus"]

@@ -59,12 +59,14 @@ def test_every_text_has_a_length_limit_and_refuses_control_characters(option: Op
 
 @pytest.mark.parametrize("command", COMMANDS)
 def test_each_command_has_exactly_its_declared_flags_once(command: str) -> None:
-    declared = sorted(o.cli_flag for o in options_of(command) if o.flag)
+    declared = sorted(
+        name for o in options_of(command) if o.flag_on(command) for name in o.cli_flags
+    )
     flags = [
         name
         for param in command_named(command).params
         if isinstance(param, click.Option) and param.name != "help"
-        for name in param.opts
+        for name in (*param.opts, *param.secondary_opts)
         if name.startswith("--")
     ]
 

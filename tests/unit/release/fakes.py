@@ -108,6 +108,11 @@ class RecordingObserver:
         self.outcomes.append(outcome)
 
 
+def watching(poller: Any) -> int:
+    """How many waits a SharedPoller is watching (its private list: tests only)."""
+    return len(poller._watches)
+
+
 def eventually(check: Callable[[], bool], seconds: float = 5.0) -> None:
     """Poll `check` until true (threads in flight); fails after `seconds`."""
     deadline = time.monotonic() + seconds

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from bluegreen_crash_hooks import CrashHook, CrashingBeanstalk
+
 from engine.domain.model import RunId, State
 from engine.release.leases import Heartbeat, new_owner_id
-from engine.testing.crash_hook import CrashHook, CrashingBeanstalk
 from tests.fakes import FakeBeanstalk, FakeClock, make_run
 from tests.fakes.store import InMemoryRunStore
 from tests.unit.release.fakes import eventually

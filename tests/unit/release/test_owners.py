@@ -73,7 +73,7 @@ def test_resume_waits_for_the_lease_of_a_runner_on_another_host() -> None:
     run = h.request.new_run(h.world.clock.now())
     h.store.create(run, f"elsewhere:{NO_SUCH_PID}:abcdef:{process_place()}", lease_seconds=600)
 
-    with pytest.raises(TargetBusyError, match="leased to elsewhere"):
+    with pytest.raises(TargetBusyError, match=f"leased to process {NO_SUCH_PID} on elsewhere"):
         h.runner().resume(run.id, h.observer)
 
 

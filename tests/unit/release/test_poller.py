@@ -19,6 +19,7 @@ from tests.unit.release.fakes import (
     environment,
     eventually,
     in_thread,
+    watching,
 )
 
 
@@ -46,7 +47,7 @@ def test_many_concurrent_waits_share_one_describe_call_per_tick() -> None:
     beanstalk.environments = {i: environment(i, f"env-{i}", "Launching") for i in ids}
     poller = make_poller(beanstalk, clock)
     waits = [start_wait(poller, i, RecordingSink()) for i in ids]
-    eventually(lambda: poller.watch_count == 10)
+    eventually(lambda: watching(poller) == 10)
 
     poller.tick()
     for i in ids:
@@ -65,7 +66,7 @@ def test_a_wait_returns_the_snapshot_in_which_its_condition_held() -> None:
     poller = make_poller(beanstalk, clock)
     sink = RecordingSink()
     thread, box = start_wait(poller, "e-1", sink)
-    eventually(lambda: poller.watch_count == 1)
+    eventually(lambda: watching(poller) == 1)
 
     poller.tick()
     beanstalk.environments["e-1"] = environment("e-1", "green", "Ready")
@@ -74,7 +75,7 @@ def test_a_wait_returns_the_snapshot_in_which_its_condition_held() -> None:
 
     assert box["result"]["e-1"].status == "Ready"
     assert [env[0].status for _, env in sink.polls] == ["Launching", "Ready"]
-    assert poller.watch_count == 0
+    assert watching(poller) == 0
 
 
 def test_a_wait_past_its_deadline_names_what_it_waited_for_and_the_last_status() -> None:
@@ -82,7 +83,7 @@ def test_a_wait_past_its_deadline_names_what_it_waited_for_and_the_last_status()
     beanstalk.environments["e-1"] = environment("e-1", "green", "Launching", health="Grey")
     poller = make_poller(beanstalk, clock)
     thread, box = start_wait(poller, "e-1", RecordingSink(), deadline=30)
-    eventually(lambda: poller.watch_count == 1)
+    eventually(lambda: watching(poller) == 1)
 
     poller.tick()
     clock.advance(31)
@@ -105,7 +106,7 @@ def test_a_condition_that_raises_fails_only_its_own_wait() -> None:
 
     failing = in_thread(lambda: poller.wait("x", "app", ["e-1"], broken, 60, RecordingSink()))
     fine = start_wait(poller, "e-2", RecordingSink())
-    eventually(lambda: poller.watch_count == 2)
+    eventually(lambda: watching(poller) == 2)
     poller.tick()
     for thread, _ in (failing, fine):
         thread.join(5)
@@ -120,7 +121,7 @@ def test_throttling_doubles_the_interval_up_to_the_maximum_then_decays_to_the_ba
     poller = make_poller(beanstalk, clock, base_interval=1.0, max_interval=5.0)
     sink = RecordingSink()
     thread, _ = start_wait(poller, "e-1", sink)
-    eventually(lambda: poller.watch_count == 1)
+    eventually(lambda: watching(poller) == 1)
 
     pauses = [poller.tick() for _ in range(7)]
 
@@ -135,7 +136,7 @@ def test_throttling_that_never_ends_still_stops_at_the_deadline() -> None:
     beanstalk, clock = PollingBeanstalk(throttle_next=100), ManualClock()
     poller = make_poller(beanstalk, clock)
     thread, box = start_wait(poller, "e-1", RecordingSink(), deadline=10)
-    eventually(lambda: poller.watch_count == 1)
+    eventually(lambda: watching(poller) == 1)
 
     poller.tick()
     clock.advance(11)
@@ -161,7 +162,7 @@ def test_events_are_fetched_once_per_application_and_fanned_out_by_environment_n
     poller = make_poller(beanstalk, clock, events_every=1)
     sink_a, sink_b = RecordingSink(), RecordingSink()
     waits = [start_wait(poller, "e-1", sink_a), start_wait(poller, "e-2", sink_b)]
-    eventually(lambda: poller.watch_count == 2)
+    eventually(lambda: watching(poller) == 2)
 
     poller.tick()
 
@@ -182,7 +183,7 @@ def test_events_are_streamed_only_every_few_ticks_and_when_a_wait_finishes() -> 
     beanstalk.environments["e-1"] = environment("e-1", "green", "Launching")
     poller = make_poller(beanstalk, clock, events_every=3)
     thread, _ = start_wait(poller, "e-1", RecordingSink())
-    eventually(lambda: poller.watch_count == 1)
+    eventually(lambda: watching(poller) == 1)
 
     for _ in range(4):
         poller.tick()

@@ -26,6 +26,7 @@ from tests.unit.release.fakes import (
     environment,
     eventually,
     in_thread,
+    watching,
 )
 
 CADENCE = Cadence.for_base(1.0)
@@ -135,7 +136,7 @@ def test_a_learned_launch_is_polled_a_few_times_then_noticed_within_a_base_inter
     thread, box = in_thread(
         lambda: poller.wait("green Ready", "app", ["e-1"], ready("e-1"), 600, sink)
     )
-    eventually(lambda: poller.watch_count == 1)
+    eventually(lambda: watching(poller) == 1)
 
     elapsed = 0.0
     while elapsed < 180.0:
@@ -164,13 +165,13 @@ def test_a_new_wait_is_polled_at_once_even_while_another_waits_quietly() -> None
     first, _ = in_thread(
         lambda: poller.wait("green", "app", ["e-1"], ready("e-1"), 600, RecordingSink())
     )
-    eventually(lambda: poller.watch_count == 1)
+    eventually(lambda: watching(poller) == 1)
     assert poller.tick() > 30  # the launch cannot be done for minutes
 
     second, box = in_thread(
         lambda: poller.wait("blue", "app", ["e-2"], ready("e-2"), 600, RecordingSink())
     )
-    eventually(lambda: poller.watch_count == 2)
+    eventually(lambda: watching(poller) == 2)
     poller.tick()
     second.join(5)
 
@@ -196,7 +197,7 @@ def test_a_finished_wait_fetches_the_events_of_its_own_application_only() -> Non
     other, _ = in_thread(
         lambda: poller.wait("b", "other", ["e-2"], ready("e-2"), 600, RecordingSink())
     )
-    eventually(lambda: poller.watch_count == 2)
+    eventually(lambda: watching(poller) == 2)
     poller.tick()  # the first look: each application's events once
     assert sorted(call[0] for call in beanstalk.events_calls) == ["app", "other"]
 
@@ -209,3 +210,15 @@ def test_a_finished_wait_fetches_the_events_of_its_own_application_only() -> Non
     beanstalk.environments["e-2"] = environment("e-2", "green-b")
     poller.tick()
     other.join(5)
+
+
+def test_a_wait_says_in_aws_seconds_whether_it_took_as_long_as_expected() -> None:
+    from engine.release.expectations import Sample
+    from engine.release.waits import timeliness
+
+    fast_sim = Window(2.4, 9.6, learned=False, scale=1 / 50)  # the 300 s launch prior at 50x
+    launch = Sample("shop", ("shop-green",), "launch", 180.4)
+
+    assert timeliness(launch, fast_sim) == ", as expected (120-480 s; 3.6 s here at 50x speed)"
+    late = Sample("shop", ("shop-green",), "launch", 900.0)
+    assert timeliness(late, Window(120, 480, learned=False)) == ", later than expected (120-480 s)"

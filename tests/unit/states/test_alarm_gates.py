@@ -37,6 +37,16 @@ def test_an_alarm_that_does_not_exist_is_refused_in_preflight(world: FakeWorld, 
     assert mutations(world) == {}
 
 
+def test_an_alarm_already_in_alarm_is_refused_in_preflight_before_anything_is_created(
+    world: FakeWorld, gated: Run
+) -> None:
+    world.alarms.put("shop-5xx", "ALARM", "Threshold Crossed")
+
+    with pytest.raises(ConfigurationError, match="alarm in ALARM before the release started"):
+        preflight.run(world.context(gated))
+    assert mutations(world) == {}
+
+
 def test_an_alarm_in_alarm_before_the_first_swap_stops_the_release_before_it(
     world: FakeWorld, gated: Run
 ) -> None:

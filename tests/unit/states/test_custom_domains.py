@@ -213,3 +213,30 @@ def test_missing_or_bad_ssm_parameters_are_refused_in_preflight(
     with pytest.raises(ConfigurationError, match=message):
         preflight.run(world.context(run))
     assert mutations(world) == {}
+
+
+def test_the_replaced_tools_ssm_parameters_with_the_switch_off_are_a_warning(
+    world: FakeWorld, run: Run
+) -> None:
+    world.parameters.values.update({"shop": "['www.shop.example']", "HostedZoneId": ZONE})
+
+    assert preflight.run(world.context(run)) is Trigger.PREFLIGHT_PASSED
+
+    warnings = [m for m in world.journal(run).messages() if "BLUEGREEN_ROUTE53_FROM_SSM" in m]
+    assert len(warnings) == 1 and warnings[0].startswith("warning: ")
+    assert "will not follow this release" in warnings[0]
+    assert sum(world.dns.calls.values()) == 0, "nothing is moved while the switch is off"
+
+
+@pytest.mark.parametrize(
+    "values", [{}, {"HostedZoneId": ZONE}, {"shop": "['www.shop.example']"}],
+    ids=["none", "zone-only", "names-only"],
+)  # fmt: skip
+def test_no_warning_without_both_of_the_replaced_tools_parameters(
+    world: FakeWorld, run: Run, values: dict[str, str]
+) -> None:
+    world.parameters.values.update(values)
+
+    preflight.run(world.context(run))
+
+    assert not [m for m in world.journal(run).messages() if "FROM_SSM" in m]

@@ -286,3 +286,16 @@ def test_version_processing_has_a_deadline(world: FakeWorld, bundle_run: Run) ->
     with pytest.raises(DeadlineExceeded, match="not processed within 600 s"):
         preflight.run(world.context(bundle_run))
     assert 600 <= world.clock.monotonic() < 700
+
+
+@pytest.mark.parametrize(
+    "arrange", [_unknown_app, _unknown_blue, _unknown_version], ids=["app", "blue", "version"]
+)
+def test_what_does_not_exist_is_said_with_the_region_it_was_looked_for_in(
+    world: FakeWorld, arrange: Callable[[FakeWorld], Run]
+) -> None:
+    world.seed_release()
+    run = arrange(world)
+
+    with pytest.raises(ConfigurationError, match=run.target.region):
+        preflight.run(world.context(run))

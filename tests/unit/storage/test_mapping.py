@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 
 import pytest
 
-from engine.domain.model import Bundle, Facts, HealthCheck, Mode, State
+from engine.domain.hooks import OnTimeout, parse_hook
+from engine.domain.model import Bundle, Facts, Guards, HealthCheck, Mode, State
 from storage.mapping import (
     active_target,
     event_from_row,
+    guards_from_json,
+    guards_to_json,
     health_from_json,
     run_from_row,
     transition_from_row,
@@ -60,3 +64,18 @@ def test_transitions_and_events_survive_the_trip_through_rows() -> None:
     assert transition_from_row(transition_row(first)) == first
     probe = event(run, "probe", status=200)
     assert event_from_row(event_row(probe)) == probe
+
+
+def test_hooks_and_the_cutover_gate_read_back_from_the_guards_json_as_given() -> None:
+    guards = Guards(
+        hooks=(parse_hook("before-swap=./migrate.sh 'a b'"), parse_hook("on-rollback=page")),
+        hook_timeout_seconds=12.0,
+        cutover_timeout_seconds=3600.0,
+        on_timeout=OnTimeout.CUTOVER,
+    )
+
+    stored = json.loads(json.dumps(guards_to_json(guards)))
+
+    assert stored["hooks"] == ["before-swap=./migrate.sh 'a b'", "on-rollback=page"]
+    assert guards_from_json(stored) == guards
+    assert guards_from_json({}) == Guards()  # a run stored before hooks existed

@@ -1,4 +1,7 @@
-"""Test hook: SIGKILL this very process at a named point of a drive (the crash tests).
+"""The crash tests' hook: SIGKILL this very process at a named point of a drive or a Route 53
+change. Test code, never installed: bootstrap imports this module (by the name
+`engine.release.hooks.CRASH_HOOKS_MODULE`) only when BLUEGREEN_TEST_CRASH_AT is set, and the
+tests put tests/plugins on PYTHONPATH for the `bluegreen` processes they start.
 
 Set `BLUEGREEN_TEST_CRASH_AT` to one of
   `state:<state>`            after the transition into <state> is committed, before its action;
@@ -7,7 +10,9 @@ Set `BLUEGREEN_TEST_CRASH_AT` to one of
   `<state>:after-call[:N]`   right after the Nth (default first) mutating AWS call of <state>'s
                              action returned, before anything about it is committed;
   `<state>:before-commit`    after <state>'s action returned, before its transition is committed.
-Bootstrap wires this hook only when the variable is set; production drives use `NoHooks`.
+  `route53:after-change[:N]`  right after the Nth (default first) UPSERT this process sent,
+                             before the run recorded its change id or waited for it to settle.
+Production drives use `NoHooks`.
 """
 
 from __future__ import annotations
@@ -19,9 +24,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from engine.domain.model import State
-from engine.domain.ports.cloud import (
-    Beanstalk,
-)
+from engine.domain.ports.cloud import Beanstalk
+from engine.domain.ports.dns import Dns, RecordSet
 from engine.release.guarded_beanstalk import GuardedBeanstalk
 from engine.release.hooks import CRASH_ENV_VAR
 
@@ -84,3 +88,38 @@ class CrashingBeanstalk(GuardedBeanstalk):
     def after(self, action: str) -> None:
         state = self._state_of()
         self._hook.after_call(state, self._calls[state])
+
+
+class CrashingDns:
+    """A Dns that calls the crash hook after each UPSERT."""
+
+    def __init__(self, inner: Dns, hook: CrashHook) -> None:
+        self._inner, self._hook = inner, hook
+        self._changes = 0
+
+    def zone_name(self, zone_id: str) -> str | None:
+        return self._inner.zone_name(zone_id)
+
+    def record_sets(self, zone_id: str, name: str) -> list[RecordSet]:
+        return self._inner.record_sets(zone_id, name)
+
+    def upsert(self, zone_id: str, record: RecordSet, comment: str) -> str:
+        change_id = self._inner.upsert(zone_id, record, comment)
+        self._changes += 1
+        self._hook.reached(f"route53:after-change:{self._changes}")
+        if self._changes == 1:
+            self._hook.reached("route53:after-change")
+        return change_id
+
+    def change_status(self, change_id: str) -> str:
+        return self._inner.change_status(change_id)
+
+
+def drive_hooks() -> CrashHook:
+    """What bootstrap wires as the drive's hooks."""
+    return CrashHook.from_environ()
+
+
+def wrap_dns(dns: Dns) -> Dns:
+    """What bootstrap wraps the Route 53 port with."""
+    return CrashingDns(dns, CrashHook.from_environ())

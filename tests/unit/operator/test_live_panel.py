@@ -1,0 +1,59 @@
+"""The live panel shows the steps still ahead (from the lifecycle's transitions) and which
+environment holds the live CNAME (from what EB last reported)."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import replace
+
+from rich.console import Console
+
+from engine.domain.model import Mode, State
+from engine.domain.ports.cloud import Environment
+from engine.operator.progress.live import LiveObserver, steps_ahead
+from engine.release.redact import Redactor
+from tests.unit.operator.releases import rolled_back_release
+
+LIVE = "shop-blue.example"
+
+
+def test_a_full_release_in_preflight_has_every_forward_step_ahead() -> None:
+    run = replace(rolled_back_release().run, state=State.PREFLIGHT, mode=Mode.FULL)
+
+    assert [s.value for s in steps_ahead(run)] == [
+        "cloning", "swapping", "deploying", "verifying", "cutting_over", "baking",
+        "cleaning_up", "succeeded",
+    ]  # fmt: skip
+
+
+def test_a_deploy_stops_ahead_at_awaiting_cutover_and_a_rollback_at_rolled_back() -> None:
+    run = rolled_back_release().run
+
+    deploy = replace(run, state=State.SWAPPING, mode=Mode.DEPLOY)
+    rollback = replace(run, state=State.ROLLING_BACK)
+
+    assert steps_ahead(deploy) == [State.DEPLOYING, State.AWAITING_CUTOVER]
+    assert steps_ahead(rollback) == [State.ROLLED_BACK]
+
+
+def test_the_panel_names_the_environment_that_holds_the_live_cname() -> None:
+    history = rolled_back_release()
+    run = replace(history.run, state=State.DEPLOYING, finished_at=None)
+    run.facts.blue_cname = LIVE
+    out = io.StringIO()
+    panel = LiveObserver(out, Redactor())
+    panel.run_started(run)
+    swapped = [
+        Environment("e-g", "shop-green", "shop", "Ready", "Green", "v1", LIVE),
+        Environment("e-b", "shop-blue", "shop", "Updating", "Grey", "v1", "shop-green.example"),
+    ]
+    panel.waiting(run, "blue on v2", swapped)
+
+    console = Console(file=io.StringIO(), width=120, force_terminal=False)
+    try:
+        console.print(panel._render())
+    finally:
+        panel._stop_live()
+    shown = console.file.getvalue()  # type: ignore[attr-defined]
+    assert f"live traffic ({LIVE}) goes to shop-green" in shown
+    assert "ahead: verifying -> cutting_over" in shown
