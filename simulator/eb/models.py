@@ -10,16 +10,13 @@ from typing import Any
 from simulator.appserver import AppServer
 from simulator.bundles import Manifest
 from simulator.eb.balancers import Balancer
+from simulator.eb.catalog import CURRENT
 
 # Enhanced health status for each colour, when no operation is in progress; see
 # https://docs.aws.amazon.com/elasticbeanstalk/latest/dg/health-enhanced-status.html
 HEALTH_STATUS = {"Green": "Ok", "Yellow": "Warning", "Red": "Severe", "Grey": "Unknown"}
 
-SOLUTION_STACK = "64bit Amazon Linux 2023 v4.3.0 running Python 3.11"
-PLATFORM_ARN = (
-    "arn:aws:elasticbeanstalk:{region}::platform/"
-    "Python 3.11 running on 64bit Amazon Linux 2023/4.3.0"
-)
+SOLUTION_STACK = CURRENT.stack  # the newest platform the simulator serves (simulator.eb.catalog)
 # Options every environment has, with the defaults of "General options for all environments"
 # (docs.aws.amazon.com/elasticbeanstalk/latest/dg/command-options-general.html). The EB CLI
 # reads some of them and fails without them: `eb terminate` reads LoadBalancerIsShared when the

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from simulator.eb import describe, errors
-from simulator.eb.models import PLATFORM_ARN, OptionSettings, Template, default_options
+from simulator.eb import catalog, describe, errors
+from simulator.eb.models import OptionSettings, Template, default_options
+from simulator.eb.options import merged_checked
 from simulator.eb.state import Context
 from simulator.protocol import ApiError
 
@@ -22,9 +23,7 @@ def create_configuration_template(ctx: Context, params: dict[str, Any]) -> dict[
         description=params.get("Description"),
         solution_stack=stack,
         platform_arn=platform,
-        options=merge_options(
-            options, params.get("OptionSettings") or [], params.get("OptionsToRemove") or []
-        ),
+        options=merged_checked(options, params, merge_options),
         created=ctx.now,
         updated=ctx.now,
         tags=describe.tags_from(params),
@@ -88,9 +87,8 @@ def template_source(
 
 
 def named_platform(ctx: Context, params: dict[str, Any]) -> tuple[str, str]:
-    """The solution stack and platform ARN a request names (the default ARN for a stack name)."""
-    platform = params.get("PlatformArn") or PLATFORM_ARN.format(region=ctx.state.region)
-    return params.get("SolutionStackName") or platform, platform
+    """The solution stack and platform ARN a request names, if the simulator serves it."""
+    return catalog.resolve(params, ctx.state.region)
 
 
 def merge_options(
