@@ -7,7 +7,7 @@ from dataclasses import replace
 from typing import Any, NamedTuple
 
 from simulator.appserver import AppServer
-from simulator.eb import balancers, describe, errors, health, traffic_split
+from simulator.eb import balancers, describe, errors, health, saved, traffic_split
 from simulator.eb.lifecycle import begin
 from simulator.eb.models import BUILDING, FAILED, PROCESSING, Environment, default_options
 from simulator.eb.options import merged_checked
@@ -108,7 +108,7 @@ def _platform(ctx: Context, app: str, params: dict[str, Any]) -> Platform:
             "You cannot specify both a configuration template and a solution stack or platform."
         )
     if name is not None:
-        template = ctx.state.template(app, name)
+        template = saved.find(ctx, app, name)
         return Platform(
             template.solution_stack, template.platform_arn, list(template.options), name
         )
@@ -155,7 +155,7 @@ def update_environment(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     _require_ready(env)
     if label is not None:
         _deployable(ctx, env.app, label)
-    base = env.options if template is None else ctx.state.template(env.app, template).options
+    base = env.options if template is None else saved.find(ctx, env.app, template).options
     # everything is checked before anything changes: a refused update leaves env as it was
     options = merged_checked(list(base), params, merge_options)
     split = None

@@ -3,6 +3,7 @@ environments (with the operation in progress), and events."""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -94,6 +95,7 @@ class Template:
     created: datetime
     updated: datetime
     tags: dict[str, str] = field(default_factory=dict)
+    saved: bytes | None = None  # the saved configuration written to S3 (simulator.eb.saved)
 
 
 @dataclass
@@ -152,8 +154,24 @@ class Environment:
     info: list[dict[str, Any]] = field(default_factory=list)  # RequestEnvironmentInfo's logs
 
     @property
+    def single_instance(self) -> bool:
+        """EnvironmentType SingleInstance: "one EC2 instance with no load balancer" (the EB
+        guide's aws:elasticbeanstalk:environment table; `eb create --single` sets it)."""
+        return any(
+            (o.get("Namespace"), o.get("OptionName"), o.get("Value"))
+            == ("aws:elasticbeanstalk:environment", "EnvironmentType", "SingleInstance")
+            for o in self.options
+        )
+
+    @property
     def endpoint(self) -> str:
-        """EndpointURL: its load balancer's DNS name, which no swap moves."""
+        """EndpointURL: its load balancer's DNS name, which no swap moves; for a single
+        instance "the IP address of the instance" (API reference, EnvironmentDescription),
+        its Elastic IP: here an address of TEST-NET-3 (RFC 5737), never contacted, derived from
+        the environment's id (the router resolves it to the app server)."""
+        if self.single_instance:
+            digest = hashlib.sha256(self.id.encode()).digest()
+            return f"203.0.113.{1 + digest[0] % 254}"
         return self.balancer.dns_name
 
     @property

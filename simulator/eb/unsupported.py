@@ -50,8 +50,6 @@ IGNORED: dict[str, dict[str, Callable[[Any], bool]]] = {
         "ImageConfiguration": _never,
         "SourceBundleUrl": _never,
     },
-    # The simulator cannot delete from S3 (the EB CLI's `eb appversion delete` sends True).
-    "DeleteApplicationVersion": {"DeleteSourceBundle": lambda value: not value},
     "DescribeConfigurationSettings": dict.fromkeys(SETTINGS_EXTRAS, _never),
     "CreateConfigurationTemplate": {"Tier": _web_tier, "VersionLabel": _never},
     "DescribeConfigurationOptions": dict.fromkeys(

@@ -153,17 +153,17 @@ def test_requested_bundle_logs_are_a_zip_in_the_simulated_s3(stepped: Stepped) -
     assert b"serving version v1" in archive.read("var/log/web.stdout.log")
 
 
-def test_a_source_bundle_deletion_the_simulator_cannot_do_is_refused(stepped: Stepped) -> None:
+def test_deleting_a_version_with_its_source_bundle_deletes_the_bundle(stepped: Stepped) -> None:
     stepped.app()
 
-    error = failure(
-        stepped.eb.delete_application_version,
-        ApplicationName="shop",
-        VersionLabel="v2",
-        DeleteSourceBundle=True,
+    stepped.eb.delete_application_version(
+        ApplicationName="shop", VersionLabel="v2", DeleteSourceBundle=True
     )
+    stepped.eb.delete_application_version(ApplicationName="shop", VersionLabel="v1")
 
-    assert error.code == "InvalidParameterValue" and "DeleteSourceBundle" in error.message
-    assert stepped.eb.describe_application_versions(ApplicationName="shop", VersionLabels=["v2"])[
-        "ApplicationVersions"
-    ]
+    keys = [o["Key"] for o in stepped.s3.list_objects_v2(Bucket="artifacts")["Contents"]]
+    assert keys == ["shop/v1.zip"]  # v1 was deleted without its bundle
+    assert (
+        stepped.eb.describe_application_versions(ApplicationName="shop")["ApplicationVersions"]
+        == []
+    )
