@@ -59,6 +59,15 @@ IGNORED: dict[str, dict[str, Callable[[Any], bool]]] = {
     "CreateEnvironment": {"GroupName": _never, "OperationsRole": _never, "Tier": _web_tier},
     "UpdateEnvironment": {"GroupName": _never, "Tier": _web_tier, "TemplateSpecification": _never},
     # ForceTerminate only matters for environments in an invalid state; resources always go.
+    # `eb config put` sends it only to name a platform for a saved configuration without one
+    # (ebcli/operations/saved_configs.py, validate_config_file): not supported, saved
+    # configurations name their platform here.
+    "ValidateConfigurationSettings": dict.fromkeys(
+        ("Options", "OptionsToRemove", "PlatformArn", "SolutionStackName", "TemplateSpecification")
+        + ("VersionLabel",),
+        _never,
+    )
+    | {"Tier": _web_tier},
     "TerminateEnvironment": {"TerminateResources": _true, "ForceTerminate": lambda v: True},
 }
 
