@@ -41,6 +41,16 @@ SETTINGS_EXTRAS = (
     "VersionLabel",
 )
 
+# The EB CLI's extended model gives ValidateConfigurationSettings these; it sends none.
+VALIDATE_EXTRAS = (
+    "Options",
+    "OptionsToRemove",
+    "PlatformArn",
+    "SolutionStackName",
+    "TemplateSpecification",
+    "VersionLabel",
+)
+
 # operation -> member -> whether a value is acceptable although the simulator ignores it
 IGNORED: dict[str, dict[str, Callable[[Any], bool]]] = {
     "CreateApplication": {"ResourceLifecycleConfig": _never},
@@ -62,12 +72,7 @@ IGNORED: dict[str, dict[str, Callable[[Any], bool]]] = {
     # `eb config put` sends it only to name a platform for a saved configuration without one
     # (ebcli/operations/saved_configs.py, validate_config_file): not supported, saved
     # configurations name their platform here.
-    "ValidateConfigurationSettings": dict.fromkeys(
-        ("Options", "OptionsToRemove", "PlatformArn", "SolutionStackName", "TemplateSpecification")
-        + ("VersionLabel",),
-        _never,
-    )
-    | {"Tier": _web_tier},
+    "ValidateConfigurationSettings": dict.fromkeys(VALIDATE_EXTRAS, _never) | {"Tier": _web_tier},
     "TerminateEnvironment": {"TerminateResources": _true, "ForceTerminate": lambda v: True},
 }
 
