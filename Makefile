@@ -36,7 +36,7 @@ imports: $(STAMP)
 test: lint typecheck imports
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
-# AWS's own clients (EB CLI, AWS CLI) against the simulator; `make test` runs them too.
+# AWS's own clients (EB CLI, AWS CLI, the JS SDK v3) against the simulator; `make test` runs them too.
 # They live in .venv-conformance (built on the first run, reused after).
 conformance: $(STAMP)
 	$(BIN)/python -m pytest -m conformance tests/conformance $(PYTEST_ARGS)
@@ -45,7 +45,7 @@ bench: $(STAMP)
 	$(BIN)/python -m benchmarks
 
 clean:
-	rm -rf $(VENV) .venv-conformance build dist .mypy_cache .pytest_cache .ruff_cache
+	rm -rf $(VENV) .venv-conformance .node-conformance build dist .mypy_cache .pytest_cache .ruff_cache
 
 # The release suites again, with the run history on PostgreSQL (the shared-history set-up).
 POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test

@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import boto3
+from moto.core.config import default_user_config
 from moto.moto_api._internal.models import moto_api_backend
 from moto.s3.exceptions import MissingBucket
 from moto.s3.models import s3_backends
@@ -30,6 +31,11 @@ from simulator.timing import Clock, Durations, SystemClock, Timing
 from simulator.traffic import LiveTraffic
 
 ACCESS_KEY = "testing"  # dummy credentials: the simulator checks no signature
+
+# The EB CLI attaches AWS managed policies (AWSElasticBeanstalkWebTier, ...) to the roles it
+# creates on `eb create` (ebcli/resources/statics.py, ebcli/lib/iam.py); moto knows them only
+# when told to (its MOTO_IAM_LOAD_MANAGED_POLICIES setting, as configuration here).
+default_user_config.setdefault("iam", {})["load_aws_managed_policies"] = True
 TICK_SECONDS = 0.02
 
 

@@ -56,6 +56,9 @@ class Durations:
     terminate: float = 240.0
     process: float = 5.0  # application version processing (Process=True)
     abort: float = 15.0  # rolling back an aborted update
+    rebuild: float = 180.0  # RebuildEnvironment of a running environment (resources made anew)
+    restart: float = 10.0  # RestartAppServer
+    tags: float = 5.0  # UpdateTagsForResource of an environment (its resources are tagged)
     recover: float = 60.0  # health recovery after a failed deployment
     route53_sync: float = 60.0  # a Route 53 change PENDING until INSYNC (simulator.route53)
     # The fleet (simulator.eb.fleet): an instance from launch to InService, how long the load

@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from simulator.bundles import BundleError, Manifest, read_manifest
-from simulator.eb import describe, errors
+from simulator.eb import describe, errors, saved
 from simulator.eb.lifecycle import SAMPLE_APP, begin
 from simulator.eb.models import PROCESSING, UNPROCESSED, Application, AppVersion
 from simulator.eb.state import Context
+from simulator.eb.storage import delete_object
 from simulator.protocol import ApiError
 
 
@@ -37,7 +38,11 @@ def _new_application(ctx: Context, name: str, params: dict[str, Any]) -> Applica
 def describe_applications(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     names = params.get("ApplicationNames")
     apps = [app for app in ctx.state.apps.values() if names is None or app.name in names]
-    return {"Applications": [describe.application(app, ctx.state) for app in apps]}
+    return {
+        "Applications": [
+            describe.application(app, ctx.state, saved.names(ctx, app.name)) for app in apps
+        ]
+    }
 
 
 def delete_application(ctx: Context, params: dict[str, Any]) -> None:
@@ -135,5 +140,10 @@ def delete_application_version(ctx: Context, params: dict[str, Any]) -> None:
             f"Unable to delete application version '{label}' because it is being used by "
             f"environment(s) '{', '.join(users)}'."
         )
-    del ctx.state.versions[(name, label)]
+    bundle = ctx.state.versions.pop((name, label)).bundle
+    # DeleteSourceBundle: "Set to true to delete the source bundle from your storage bucket"
+    # (API reference); the EB CLI's `eb appversion --delete` sends it (ebcli/lib/
+    # elasticbeanstalk.py, delete_application_version).
+    if params.get("DeleteSourceBundle") and bundle:
+        delete_object(bundle["S3Bucket"], bundle["S3Key"], ctx.state.account)
     ctx.event("deleteApplicationVersion completed successfully.", app=name, version=label)

@@ -13,7 +13,9 @@ from simulator.eb import (
     environments,
     fleet_api,
     lifecycle,
+    maintenance,
     managed,
+    option_calls,
     platforms,
     queries,
     resources,
@@ -48,11 +50,19 @@ HANDLERS: dict[str, Handler] = {
     "DescribeEvents": queries.describe_events,
     "CheckDNSAvailability": queries.check_dns_availability,
     "ListTagsForResource": queries.list_tags_for_resource,
+    "UpdateTagsForResource": maintenance.update_tags_for_resource,
+    "RebuildEnvironment": maintenance.rebuild_environment,
+    "RestartAppServer": maintenance.restart_app_server,
+    "DescribeAccountAttributes": maintenance.describe_account_attributes,
+    "UpdateApplication": maintenance.update_application,
+    "UpdateApplicationVersion": maintenance.update_application_version,
+    "UpdateConfigurationTemplate": maintenance.update_configuration_template,
     "ListAvailableSolutionStacks": platforms.list_available_solution_stacks,
     "DescribePlatformVersion": platforms.describe_platform_version,
     "ListPlatformBranches": platforms.list_platform_branches,
     "ListPlatformVersions": platforms.list_platform_versions,
-    "DescribeConfigurationOptions": platforms.describe_configuration_options,
+    "DescribeConfigurationOptions": option_calls.describe_configuration_options,
+    "ValidateConfigurationSettings": option_calls.validate_configuration_settings,
     "DescribeEnvironmentResources": fleet_api.describe_environment_resources,
     "DescribeInstancesHealth": fleet_api.describe_instances_health,
     "DescribeEnvironmentHealth": fleet_api.describe_environment_health,
@@ -182,7 +192,12 @@ class Beanstalk:
             self._show_balancers()
 
     def _show_balancers(self) -> None:
-        envs = {e.balancer.arn: e for s in self._regions.values() for e in s.live_envs()}
+        envs = {
+            e.balancer.arn: e
+            for s in self._regions.values()
+            for e in s.live_envs()
+            if not e.single_instance  # no load balancer
+        }
         if not envs and not self._shown:
             return  # nothing to show or take away: no need to import moto's ELBv2
         from simulator.eb import elbv2  # about a second to import (see there): only if needed

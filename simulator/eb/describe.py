@@ -29,7 +29,7 @@ def environment(env: Environment) -> dict[str, Any]:
         "AbortableOperationInProgress": bool(env.op and env.op.abortable),
         "Health": env.health,
         "HealthStatus": env.health_status,
-        "Resources": {"LoadBalancer": _load_balancer(env)},
+        "Resources": {} if env.single_instance else {"LoadBalancer": _load_balancer(env)},
         "Tier": TIER,
         "EnvironmentLinks": [],
         "EnvironmentArn": env.arn,
@@ -57,8 +57,13 @@ def version(item: AppVersion) -> dict[str, Any]:
     }
 
 
-def application(app: Application, state: RegionState) -> dict[str, Any]:
+def application(
+    app: Application, state: RegionState, templates: list[str] | None = None
+) -> dict[str, Any]:
+    """`templates`: the application's saved configurations, if not just its templates."""
     versions = [v for v in state.versions.values() if v.app == app.name]
+    if templates is None:
+        templates = [t.name for t in state.templates.values() if t.app == app.name]
     return {
         "ApplicationArn": app.arn,
         "ApplicationName": app.name,
@@ -66,7 +71,7 @@ def application(app: Application, state: RegionState) -> dict[str, Any]:
         "DateCreated": app.created,
         "DateUpdated": app.updated,
         "Versions": [v.label for v in reversed(versions)],
-        "ConfigurationTemplates": [t.name for t in state.templates.values() if t.app == app.name],
+        "ConfigurationTemplates": templates,
     }
 
 

@@ -14,10 +14,12 @@ from simulator.eb import (
     errors,
     health,
     lifecycle,
+    saved,
     traffic_split,
 )
 from simulator.eb.lifecycle import begin
 from simulator.eb.models import BUILDING, FAILED, PROCESSING, Environment, default_options
+from simulator.eb.options import merged_checked
 from simulator.eb.state import Context, random_id
 from simulator.eb.templates import merge_options, named_platform, template_source
 from simulator.eb.traffic_split import is_traffic_splitting
@@ -58,9 +60,7 @@ def _new_environment(
 ) -> Environment:
     env_id, tags = "e-" + random_id(10), describe.tags_from(params)
     cname = _cname(ctx, name, params.get("CNAMEPrefix"))
-    options = merge_options(
-        platform.options, params.get("OptionSettings") or [], params.get("OptionsToRemove") or []
-    )
+    options = merged_checked(platform.options, params, merge_options)
     # EB tags an environment's resources with its three default tags and the environment's
     # own (EB docs, "Tagging resources in your Elastic Beanstalk environments").
     defaults = {
@@ -118,7 +118,7 @@ def _platform(ctx: Context, app: str, params: dict[str, Any]) -> Platform:
             "You cannot specify both a configuration template and a solution stack or platform."
         )
     if name is not None:
-        template = ctx.state.template(app, name)
+        template = saved.find(ctx, app, name)
         return Platform(
             template.solution_stack, template.platform_arn, list(template.options), name
         )
@@ -157,26 +157,25 @@ def update_environment(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     label, template = params.get("VersionLabel"), params.get("TemplateName")
     if label is not None and template is not None:
         raise errors.combination("You cannot specify both VersionLabel and TemplateName.")
-    if "Description" in params:
-        env.description, env.updated = params["Description"], ctx.now
     changes = ("OptionSettings", "OptionsToRemove", "SolutionStackName", "PlatformArn")
     if label is None and template is None and not any(params.get(name) for name in changes):
-        return describe.environment(env)  # a description-only update takes effect at once
+        if "Description" in params:  # a description-only update takes effect at once
+            env.description, env.updated = params["Description"], ctx.now
+        return describe.environment(env)
     _require_ready(env)
     if label is not None:
         _deployable(ctx, env.app, label)
-    base = env.options
-    if template is not None:
-        base = list(ctx.state.template(env.app, template).options)
-    merged = merge_options(
-        base, params.get("OptionSettings") or [], params.get("OptionsToRemove") or []
-    )
+    base = env.options if template is None else saved.find(ctx, env.app, template).options
+    # everything is checked before anything changes: a refused update leaves env as it was
+    options = merged_checked(list(base), params, merge_options)
     split = None
-    if label is not None and label != env.version_label and is_traffic_splitting(merged):
-        split = traffic_split.check(merged)  # before anything changes: refused as a whole
-    env.options = merged
+    if label is not None and label != env.version_label and is_traffic_splitting(options):
+        split = traffic_split.check(options)  # before anything changes: refused as a whole
+    platform = (env.solution_stack, env.platform_arn)
     if "SolutionStackName" in params or "PlatformArn" in params:
-        env.solution_stack, env.platform_arn = named_platform(ctx, params)
+        platform = named_platform(ctx, params)
+    env.solution_stack, env.platform_arn = platform
+    env.options, env.description = options, params.get("Description", env.description)
     op = begin(ctx, env, "update", version=label or env.version_label)
     if split is not None:
         traffic_split.plan(ctx, env, op, *split)

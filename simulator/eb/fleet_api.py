@@ -75,7 +75,7 @@ def describe_environment_resources(ctx: Context, params: dict[str, Any]) -> dict
             # a classic one by the ARN prefix (ebcli/lib/elb.py, is_classic_load_balancer) and
             # asks elbv2 for its target groups and their health (ebcli/operations/statusops.py,
             # _print_elbv2_health_stats): moto's ELBv2 has it (simulator.eb.elbv2).
-            "LoadBalancers": [{"Name": env.balancer.arn}],
+            "LoadBalancers": [] if env.single_instance else [{"Name": env.balancer.arn}],
             "Triggers": [],
             "Queues": [],
         }

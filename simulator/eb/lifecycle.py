@@ -23,6 +23,9 @@ STATUS_DURING = {
     "swap": "Updating",
     "terminate": "Terminating",
     "abort": "Aborting",
+    "rebuild": "Updating",
+    "restart": "Updating",
+    "tags": "Updating",
 }
 FAULT_FOR: dict[str, FailKind] = {
     "launch": "fail_launch",
@@ -108,8 +111,26 @@ def _complete(ctx: Context, env: Environment, op: Operation) -> None:
         "swap": _swapped,
         "terminate": _terminate_failed if op.fail else _terminated,
         "abort": _aborted,
+        "rebuild": _done("rebuildEnvironment completed successfully."),
+        "restart": _done("restartAppServer completed successfully."),
+        # what `eb tags` waits for (ebcli/resources/strings.py, tags.tag_update_successful)
+        "tags": _done("Environment tag update completed successfully.", restart=False),
     }
     completions[op.kind](ctx, env, op)
+
+
+def _done(message: str, restart: bool = True) -> Callable[[Context, Environment, Operation], None]:
+    """An operation that changes nothing the simulator shows: its completion event, in EB's
+    "<operation> completed successfully." pattern (terminateEnvironment's, ebcli's
+    env.terminated); with `restart`, the app server starts anew on the version it runs."""
+
+    def complete(ctx: Context, env: Environment, op: Operation) -> None:
+        if restart:
+            manifest = manifest_of(ctx, env, env.version_label)
+            env.server.deploy(_behaviour(ctx, manifest, env.version_label))
+        ctx.event(message, env=env, request_id=op.request_id)
+
+    return complete
 
 
 def _launched(ctx: Context, env: Environment, op: Operation) -> None:

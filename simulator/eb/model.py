@@ -30,6 +30,8 @@ def merged(public: dict[str, Any], extension: dict[str, Any]) -> dict[str, Any]:
             shapes[name] = copy.deepcopy(shape)
         else:
             shapes[name].setdefault("members", {}).update(copy.deepcopy(shape["members"]))
+            if "required" in shape:  # the EB CLI's model requires less (e.g. no OptionSettings)
+                shapes[name]["required"] = list(shape["required"])
     return model
 
 

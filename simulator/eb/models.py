@@ -3,6 +3,7 @@ environments (with the operation in progress), and events."""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -10,17 +11,14 @@ from typing import Any
 from simulator.appserver import AppServer
 from simulator.bundles import Manifest
 from simulator.eb.balancers import Balancer
+from simulator.eb.catalog import CURRENT
 from simulator.eb.fleet import Fleet
 
 # Enhanced health status for each colour, when no operation is in progress; see
 # https://docs.aws.amazon.com/elasticbeanstalk/latest/dg/health-enhanced-status.html
 HEALTH_STATUS = {"Green": "Ok", "Yellow": "Warning", "Red": "Severe", "Grey": "Unknown"}
 
-SOLUTION_STACK = "64bit Amazon Linux 2023 v4.3.0 running Python 3.11"
-PLATFORM_ARN = (
-    "arn:aws:elasticbeanstalk:{region}::platform/"
-    "Python 3.11 running on 64bit Amazon Linux 2023/4.3.0"
-)
+SOLUTION_STACK = CURRENT.stack  # the newest platform the simulator serves (simulator.eb.catalog)
 # Options every environment has, with the defaults of "General options for all environments"
 # (docs.aws.amazon.com/elasticbeanstalk/latest/dg/command-options-general.html). The EB CLI
 # reads some of them and fails without them: `eb terminate` reads LoadBalancerIsShared when the
@@ -98,6 +96,7 @@ class Template:
     created: datetime
     updated: datetime
     tags: dict[str, str] = field(default_factory=dict)
+    saved: bytes | None = None  # the saved configuration written to S3 (simulator.eb.saved)
 
 
 @dataclass
@@ -182,8 +181,24 @@ class Environment:
     managed_history: list[ManagedAction] = field(default_factory=list)  # completed
 
     @property
+    def single_instance(self) -> bool:
+        """EnvironmentType SingleInstance: "one EC2 instance with no load balancer" (the EB
+        guide's aws:elasticbeanstalk:environment table; `eb create --single` sets it)."""
+        return any(
+            (o.get("Namespace"), o.get("OptionName"), o.get("Value"))
+            == ("aws:elasticbeanstalk:environment", "EnvironmentType", "SingleInstance")
+            for o in self.options
+        )
+
+    @property
     def endpoint(self) -> str:
-        """EndpointURL: its load balancer's DNS name, which no swap moves."""
+        """EndpointURL: its load balancer's DNS name, which no swap moves; for a single
+        instance "the IP address of the instance" (API reference, EnvironmentDescription),
+        its Elastic IP: here an address of TEST-NET-3 (RFC 5737), never contacted, derived from
+        the environment's id (the router resolves it to the app server)."""
+        if self.single_instance:
+            digest = hashlib.sha256(self.id.encode()).digest()
+            return f"203.0.113.{1 + digest[0] % 254}"
         return self.balancer.dns_name
 
     @property

@@ -1,7 +1,7 @@
-"""The platform catalogue: one managed platform (the stack every simulated environment runs),
-its branch, and the configuration options EB describes for it.
+"""The platform operations: the solution stacks, platform versions and branches the simulator
+serves (simulator.eb.catalog).
 
-Real EB lists hundreds; the simulator lists the one it can run, with the fields the EB CLI
+Real EB lists hundreds; the simulator lists the few it serves, with the fields the EB CLI
 reads (ebcli/lib/elasticbeanstalk.py: describe_platform_version, list_platform_branches,
 list_platform_versions; ebcli/objects/platform.py parses the ARN).
 """
@@ -12,82 +12,82 @@ from collections.abc import Callable
 from typing import Any
 
 from simulator.eb import describe, errors
-from simulator.eb.models import DEFAULT_OPTIONS, PLATFORM_ARN, SOLUTION_STACK
+from simulator.eb.catalog import PLATFORMS, PlatformVersion, version_key
 from simulator.eb.state import Context
 
-BRANCH = "Python 3.11 running on 64bit Amazon Linux 2023"
-PLATFORM_NAME = "Python 3.11 running on 64bit Amazon Linux 2023"
-PLATFORM_VERSION = "4.3.0"
 TIERS = ["WebServer/Standard", "Worker/SQS/HTTP"]
 
 
-def _summary(ctx: Context) -> dict[str, Any]:
+def _summary(ctx: Context, platform: PlatformVersion) -> dict[str, Any]:
     return {
-        "PlatformArn": PLATFORM_ARN.format(region=ctx.state.region),
+        "PlatformArn": platform.arn(ctx.state.region),
         "PlatformOwner": "AWSElasticBeanstalk",
         "PlatformStatus": "Ready",
-        "PlatformCategory": "Python",
+        "PlatformCategory": platform.language,
         "OperatingSystemName": "Amazon Linux 2023",
         "OperatingSystemVersion": "2023",
         "SupportedTierList": TIERS,
         "SupportedAddonList": ["Log/S3", "Monitoring/Healthd", "WebInterface/RDS"],
-        "PlatformLifecycleState": "Recommended",
-        "PlatformVersion": PLATFORM_VERSION,
-        "PlatformBranchName": BRANCH,
+        "PlatformLifecycleState": platform.lifecycle or None,
+        "PlatformVersion": platform.version,
+        "PlatformBranchName": platform.name,
         "PlatformBranchLifecycleState": "Supported",
     }
 
 
-def _description(ctx: Context) -> dict[str, Any]:
-    summary = _summary(ctx)
+def _description(ctx: Context, platform: PlatformVersion) -> dict[str, Any]:
     return {
-        **{k: v for k, v in summary.items() if k != "PlatformLifecycleState"},
-        "PlatformName": PLATFORM_NAME,
-        "SolutionStackName": SOLUTION_STACK,
+        **_summary(ctx, platform),
+        "PlatformName": platform.name,
+        "SolutionStackName": platform.stack,
         "DateCreated": ctx.now,
         "DateUpdated": ctx.now,
-        "Description": f"{PLATFORM_NAME} {PLATFORM_VERSION}",
+        "Description": f"{platform.name} {platform.version}",
         "Maintainer": "aws-elasticbeanstalk-platforms@amazon.com",
-        "ProgrammingLanguages": [{"Name": "Python", "Version": "3.11"}],
+        "ProgrammingLanguages": [{"Name": platform.language, "Version": platform.language_version}],
         "Frameworks": [],
         "CustomAmiList": [],
         "DefaultAmiList": [],
-        "PlatformLifecycleState": "Recommended",
     }
 
 
 def list_available_solution_stacks(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     return {
-        "SolutionStacks": [SOLUTION_STACK],
+        "SolutionStacks": [p.stack for p in PLATFORMS],
         "SolutionStackDetails": [
-            {"SolutionStackName": SOLUTION_STACK, "PermittedFileTypes": ["zip"]}
+            {"SolutionStackName": p.stack, "PermittedFileTypes": ["zip"]} for p in PLATFORMS
         ],
     }
 
 
 def describe_platform_version(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     arn = params.get("PlatformArn")
-    if arn is not None and arn != PLATFORM_ARN.format(region=ctx.state.region):
+    found = [p for p in PLATFORMS if arn is None or p.arn(ctx.state.region) == arn]
+    if not found:
         raise errors.invalid(f"No Platform named '{arn}' found.")
-    return {"PlatformDescription": _description(ctx)}
+    return {"PlatformDescription": _description(ctx, found[0])}
 
 
 def list_platform_branches(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    branch = {
-        "PlatformName": "Python",
-        "BranchName": BRANCH,
-        "LifecycleState": "Supported",
-        "BranchOrder": 1,
-        "SupportedTierList": TIERS,
-    }
+    names = dict.fromkeys(p.name for p in PLATFORMS)
+    branches = [
+        {
+            "PlatformName": "Python",
+            "BranchName": name,
+            "LifecycleState": "Supported",
+            "BranchOrder": 1,
+            "SupportedTierList": TIERS,
+        }
+        for name in names
+    ]
     fields = {"BranchName": "BranchName", "LifecycleState": "LifecycleState"}
     fields |= {"PlatformName": "PlatformName", "TierType": "SupportedTierList"}
-    kept = [branch] if _matches(branch, params.get("Filters") or [], "Attribute", fields) else []
+    filters = params.get("Filters") or []
+    kept = [b for b in branches if _matches(b, filters, "Attribute", fields)]
     return describe.page(kept, params, "PlatformBranchSummaryList")
 
 
 def list_platform_versions(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    summary = _summary(ctx)
     fields = {
         "PlatformName": "_Name",
         "PlatformVersion": "PlatformVersion",
@@ -100,8 +100,13 @@ def list_platform_versions(ctx: Context, params: dict[str, Any]) -> dict[str, An
         "ProgrammingLanguageName": "_Language",
         "OperatingSystemName": "OperatingSystemName",
     }
-    subject = summary | {"_Name": PLATFORM_NAME, "_Language": "Python"}
-    kept = [summary] if _matches(subject, params.get("Filters") or [], "Type", fields) else []
+    filters = params.get("Filters") or []
+    kept = []
+    for platform in PLATFORMS:
+        summary = _summary(ctx, platform)
+        subject = summary | {"_Name": platform.name, "_Language": platform.language}
+        if _matches(subject, filters, "Type", fields):
+            kept.append({k: v for k, v in summary.items() if v is not None})
     return describe.page(kept, params, "PlatformSummaryList")
 
 
@@ -114,11 +119,22 @@ OPERATORS: dict[str, Callable[[str, list[str]], bool]] = {
     "contains": lambda value, wanted: any(w in value for w in wanted),
     "begins_with": lambda value, wanted: any(value.startswith(w) for w in wanted),
     "ends_with": lambda value, wanted: any(value.endswith(w) for w in wanted),
-    "<": lambda value, wanted: value < wanted[0],
-    "<=": lambda value, wanted: value <= wanted[0],
-    ">": lambda value, wanted: value > wanted[0],
-    ">=": lambda value, wanted: value >= wanted[0],
+    "<": lambda value, wanted: _ordered(value, wanted[0]) < 0,
+    "<=": lambda value, wanted: _ordered(value, wanted[0]) <= 0,
+    ">": lambda value, wanted: _ordered(value, wanted[0]) > 0,
+    ">=": lambda value, wanted: _ordered(value, wanted[0]) >= 0,
 }
+
+
+def _ordered(value: str, other: str) -> int:
+    """-1, 0 or 1. Versions compare as numbers, 4.10.0 after 4.3.0 (the API reference's
+    PlatformFilter allows `<`..`>=` on PlatformVersion, whose values are dotted version
+    numbers; comparing them as text would put 4.10.0 first), any other text as text."""
+    left, right = version_key(value), version_key(other)
+    pair: tuple[Any, Any] = (
+        (left, right) if left is not None and right is not None else (value, other)
+    )
+    return int(pair[0] > pair[1]) - int(pair[0] < pair[1])
 
 
 def _matches(
@@ -133,34 +149,3 @@ def _matches(
         if not any(OPERATORS[operator](str(v), wanted) for v in values):
             return False
     return True
-
-
-def describe_configuration_options(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    """The options the simulator knows (every environment's defaults), as DefaultValue."""
-    if "ApplicationName" in params:
-        ctx.state.app(params["ApplicationName"])
-    if "TemplateName" in params:
-        ctx.state.template(params["ApplicationName"] or "", params["TemplateName"])
-    if "EnvironmentName" in params:
-        ctx.state.target({"EnvironmentName": params["EnvironmentName"]})
-    options = [
-        {
-            "Namespace": namespace,
-            "Name": name,
-            "DefaultValue": value,
-            "ChangeSeverity": "RestartEnvironment",
-            "UserDefined": False,
-            "ValueType": "Scalar",
-        }
-        for namespace, name, value in DEFAULT_OPTIONS
-    ]
-    wanted = params.get("Options")
-    if wanted:
-        pairs = {(o.get("Namespace"), o.get("OptionName")) for o in wanted}
-        options = [o for o in options if (o["Namespace"], o["Name"]) in pairs]
-    return {
-        "SolutionStackName": SOLUTION_STACK,
-        "PlatformArn": PLATFORM_ARN.format(region=ctx.state.region),
-        "Options": options,
-        "Tier": describe.TIER,
-    }

@@ -45,32 +45,40 @@ def check_dns_availability(ctx: Context, params: dict[str, Any]) -> dict[str, An
 
 def list_tags_for_resource(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     arn = params["ResourceArn"]
+    tags, env = resource_tags(ctx, arn)
+    if env is not None:  # EB's own tags come first (EB docs, "Tagging resources")
+        tags = {
+            "elasticbeanstalk:environment-name": env.name,
+            "elasticbeanstalk:environment-id": env.id,
+            "Name": env.name,
+        } | tags
+    return {"ResourceArn": arn, "ResourceTags": describe.tags(tags)}
+
+
+KINDS = ("environment", "application", "applicationversion", "configurationtemplate")
+
+
+def resource_tags(ctx: Context, arn: str) -> tuple[dict[str, str], Environment | None]:
+    """The tags (the resource's own dict, to read or change) of the resource `arn` names, and
+    the environment if it is one."""
     prefix = ctx.state.arn("", "")
     if not arn.startswith(prefix[:-1]):
         raise ApiError("ResourceNotFoundException", f"Resource {arn} was not found.")
     kind, _, path = arn[len(prefix) - 1 :].partition("/")
-    return {"ResourceArn": arn, "ResourceTags": describe.tags(_tags_of(ctx, kind, path, arn))}
-
-
-def _tags_of(ctx: Context, kind: str, path: str, arn: str) -> dict[str, str]:
-    first, _, second = path.partition("/")
-    if kind == "environment":
-        env = next((e for e in ctx.state.live_envs() if e.arn == arn), None)
-        if env is not None:
-            system = {
-                "elasticbeanstalk:environment-name": env.name,
-                "elasticbeanstalk:environment-id": env.id,
-                "Name": env.name,
-            }
-            return system | env.tags
-    elif kind == "application" and first in ctx.state.apps:
-        return ctx.state.apps[first].tags
-    elif kind == "applicationversion" and (first, second) in ctx.state.versions:
-        return ctx.state.versions[(first, second)].tags
-    elif kind == "configurationtemplate" and (first, second) in ctx.state.templates:
-        return ctx.state.templates[(first, second)].tags
-    elif kind not in ("environment", "application", "applicationversion", "configurationtemplate"):
+    if kind not in KINDS:
         raise ApiError(
             "ResourceTypeNotSupportedException", f"Resource type {kind} is not supported."
         )
-    raise ApiError("ResourceNotFoundException", f"Resource {arn} was not found.")
+    first, _, second = path.partition("/")
+    env = next((e for e in ctx.state.live_envs() if e.arn == arn), None)
+    if kind == "environment" and env is not None:
+        return env.tags, env
+    owners: dict[str, Any] = {
+        "application": ctx.state.apps.get(first),
+        "applicationversion": ctx.state.versions.get((first, second)),
+        "configurationtemplate": ctx.state.templates.get((first, second)),
+    }
+    owner = owners.get(kind)
+    if owner is None:
+        raise ApiError("ResourceNotFoundException", f"Resource {arn} was not found.")
+    return owner.tags, None

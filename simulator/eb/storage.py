@@ -52,3 +52,23 @@ def presigned_url(endpoint_url: str, region: str, bucket: str, key: str) -> str:
         "get_object", Params={"Bucket": bucket, "Key": key}, ExpiresIn=EXPIRES_SECONDS
     )
     return url
+
+
+def delete_object(bucket: str, key: str, account: str) -> None:
+    """Delete `key` if the bucket holds it (S3's DeleteObject succeeds for a missing key)."""
+    backend = s3_backends[account]["aws"]
+    try:
+        backend.get_bucket(bucket)
+    except MissingBucket:
+        return
+    backend.delete_object(bucket, key)
+
+
+def keys_under(bucket: str, prefix: str, account: str) -> list[str]:
+    """The keys of `bucket` that start with `prefix`, in S3's (lexical) order."""
+    backend = s3_backends[account]["aws"]
+    try:
+        found = backend.get_bucket(bucket)
+    except MissingBucket:
+        return []
+    return sorted(str(key) for key in found.keys if str(key).startswith(prefix))

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from simulator.eb import describe, errors
-from simulator.eb.models import PLATFORM_ARN, OptionSettings, Template, default_options
+from simulator.eb import catalog, describe, errors, saved
+from simulator.eb.models import OptionSettings, Template, default_options
+from simulator.eb.options import merged_checked
 from simulator.eb.state import Context
 from simulator.protocol import ApiError
 
@@ -22,13 +23,12 @@ def create_configuration_template(ctx: Context, params: dict[str, Any]) -> dict[
         description=params.get("Description"),
         solution_stack=stack,
         platform_arn=platform,
-        options=merge_options(
-            options, params.get("OptionSettings") or [], params.get("OptionsToRemove") or []
-        ),
+        options=merged_checked(options, params, merge_options),
         created=ctx.now,
         updated=ctx.now,
         tags=describe.tags_from(params),
     )
+    saved.write(ctx, template)  # where the EB CLI reads it (`eb config save`)
     ctx.state.templates[(app, name)] = template
     ctx.event("createConfigurationTemplate completed successfully.", app=app, template=name)
     return describe.template(template)
@@ -46,7 +46,7 @@ def _base(ctx: Context, app: str, params: dict[str, Any]) -> tuple[str, str, Opt
         return env.solution_stack, env.platform_arn, list(env.options)
     source = params.get("SourceConfiguration")
     if source:
-        other = ctx.state.template(source.get("ApplicationName", app), source["TemplateName"])
+        other = saved.find(ctx, source.get("ApplicationName", app), source["TemplateName"])
         return other.solution_stack, other.platform_arn, list(other.options)
     if "SolutionStackName" in params or "PlatformArn" in params:
         return *named_platform(ctx, params), default_options()
@@ -88,9 +88,8 @@ def template_source(
 
 
 def named_platform(ctx: Context, params: dict[str, Any]) -> tuple[str, str]:
-    """The solution stack and platform ARN a request names (the default ARN for a stack name)."""
-    platform = params.get("PlatformArn") or PLATFORM_ARN.format(region=ctx.state.region)
-    return params.get("SolutionStackName") or platform, platform
+    """The solution stack and platform ARN a request names, if the simulator serves it."""
+    return catalog.resolve(params, ctx.state.region)
 
 
 def merge_options(
@@ -119,7 +118,7 @@ def describe_configuration_settings(ctx: Context, params: dict[str, Any]) -> dic
     if (template is None) == (env_name is None):
         raise errors.combination("You must specify either TemplateName or EnvironmentName.")
     if template is not None:
-        return {"ConfigurationSettings": [describe.template(ctx.state.template(app, template))]}
+        return {"ConfigurationSettings": [describe.template(saved.find(ctx, app, template))]}
     env = ctx.state.target({"EnvironmentName": env_name})
     if env.app != app:
         raise errors.no_environment("EnvironmentName", str(env_name))
@@ -129,7 +128,7 @@ def describe_configuration_settings(ctx: Context, params: dict[str, Any]) -> dic
 def delete_configuration_template(ctx: Context, params: dict[str, Any]) -> None:
     app, name = params["ApplicationName"], params["TemplateName"]
     ctx.state.app(app)
-    ctx.state.template(app, name)
+    saved.find(ctx, app, name)
     launching = [
         env.name
         for env in ctx.state.live_envs()
@@ -142,4 +141,5 @@ def delete_configuration_template(ctx: Context, params: dict[str, Any]) -> None:
             f"{', '.join(launching)}.",
         )
     del ctx.state.templates[(app, name)]
+    saved.remove(ctx, app, name)
     ctx.event("deleteConfigurationTemplate completed successfully.", app=app, template=name)

@@ -41,6 +41,16 @@ SETTINGS_EXTRAS = (
     "VersionLabel",
 )
 
+# The EB CLI's extended model gives ValidateConfigurationSettings these; it sends none.
+VALIDATE_EXTRAS = (
+    "Options",
+    "OptionsToRemove",
+    "PlatformArn",
+    "SolutionStackName",
+    "TemplateSpecification",
+    "VersionLabel",
+)
+
 # operation -> member -> whether a value is acceptable although the simulator ignores it
 IGNORED: dict[str, dict[str, Callable[[Any], bool]]] = {
     "CreateApplication": {"ResourceLifecycleConfig": _never},
@@ -50,8 +60,6 @@ IGNORED: dict[str, dict[str, Callable[[Any], bool]]] = {
         "ImageConfiguration": _never,
         "SourceBundleUrl": _never,
     },
-    # The simulator cannot delete from S3 (the EB CLI's `eb appversion delete` sends True).
-    "DeleteApplicationVersion": {"DeleteSourceBundle": lambda value: not value},
     "DescribeConfigurationSettings": dict.fromkeys(SETTINGS_EXTRAS, _never),
     "CreateConfigurationTemplate": {"Tier": _web_tier, "VersionLabel": _never},
     "DescribeConfigurationOptions": dict.fromkeys(
@@ -61,6 +69,10 @@ IGNORED: dict[str, dict[str, Callable[[Any], bool]]] = {
     "CreateEnvironment": {"GroupName": _never, "OperationsRole": _never, "Tier": _web_tier},
     "UpdateEnvironment": {"GroupName": _never, "Tier": _web_tier, "TemplateSpecification": _never},
     # ForceTerminate only matters for environments in an invalid state; resources always go.
+    # `eb config put` sends it only to name a platform for a saved configuration without one
+    # (ebcli/operations/saved_configs.py, validate_config_file): not supported, saved
+    # configurations name their platform here.
+    "ValidateConfigurationSettings": dict.fromkeys(VALIDATE_EXTRAS, _never) | {"Tier": _web_tier},
     "TerminateEnvironment": {"TerminateResources": _true, "ForceTerminate": lambda v: True},
 }
 

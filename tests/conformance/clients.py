@@ -82,13 +82,16 @@ class Clients:
     bin_dir: Path
     env: dict[str, str]
 
-    def eb(self, *args: str, cwd: Path, bound: float) -> Done:
-        return self._run("eb", args, cwd, bound)
+    def eb(self, *args: str, cwd: Path, bound: float, answer: str | None = None) -> Done:
+        """`answer`: what a user types at the command's prompts (none: no terminal input)."""
+        return self._run("eb", args, cwd, bound, answer)
 
     def aws(self, *args: str, cwd: Path, bound: float) -> Done:
         return self._run("aws", ("elasticbeanstalk", *args, "--output", "json"), cwd, bound)
 
-    def _run(self, tool: str, args: tuple[str, ...], cwd: Path, bound: float) -> Done:
+    def _run(
+        self, tool: str, args: tuple[str, ...], cwd: Path, bound: float, answer: str | None = None
+    ) -> Done:
         command = f"{tool} {' '.join(args)}"
         started = time.monotonic()
         try:
@@ -96,7 +99,7 @@ class Clients:
                 [str(self.bin_dir / tool), *args],
                 cwd=cwd,
                 env=self.env,
-                stdin=subprocess.DEVNULL,
+                **({"input": answer} if answer is not None else {"stdin": subprocess.DEVNULL}),
                 capture_output=True,
                 text=True,
                 timeout=bound,

@@ -50,8 +50,8 @@ class World:
     project: Path
     clients: Clients
 
-    def eb(self, *args: str, bound: float = BOUND) -> Any:
-        return self.clients.eb(*args, cwd=self.project, bound=bound)
+    def eb(self, *args: str, bound: float = BOUND, answer: str | None = None) -> Any:
+        return self.clients.eb(*args, cwd=self.project, bound=bound, answer=answer)
 
     def aws(self, *args: str, bound: float = BOUND) -> Any:
         return self.clients.aws(*args, cwd=self.project, bound=bound)

@@ -48,3 +48,22 @@ def test_the_environment_terminated_waiter_returns_once_it_is_gone(world: World)
 
     assert done.code == 0, done
     assert world.env(BLUE)["Status"] == "Terminated"
+
+
+def test_a_made_up_stack_and_a_refused_option_come_back_as_ebs_errors(world: World) -> None:
+    # EB's codes and texts (simulator/eb/catalog.py, simulator/eb/options.py)
+    stack = world.aws(
+        "create-environment", "--application-name", APP, "--environment-name", "shop-extra",
+        "--solution-stack-name", "64bit Amazon Linux 2023 v9.9.9 running Cobol",
+    )  # fmt: skip
+    option = world.aws(
+        "update-environment", "--environment-name", BLUE, "--option-settings",
+        "Namespace=aws:autoscaling:asg,OptionName=MinSize,Value=two",
+    )  # fmt: skip
+
+    assert stack.code != 0 and "(InvalidParameterValue)" in stack.stderr, stack
+    assert "No Solution Stack named '64bit Amazon Linux 2023 v9.9.9 running Cobol' found." in (
+        stack.stderr
+    )
+    assert option.code != 0 and "(ConfigurationValidationException)" in option.stderr, option
+    assert "Value is not an integer." in option.stderr

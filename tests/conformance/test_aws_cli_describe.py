@@ -58,7 +58,7 @@ DESCRIBE_CALLS = {
     ),
     "list-available-solution-stacks": (
         ["list-available-solution-stacks", "--query", "SolutionStacks"],
-        [STACK],
+        [STACK, STACK.replace("4.3.0", "4.1.2")],  # the two versions served, newest first
     ),
 }  # fmt: skip
 

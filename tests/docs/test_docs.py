@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from tests.docs import lifecycle_doc
 
 
@@ -10,3 +12,22 @@ def test_the_lifecycle_page_shows_the_lifecycle_table() -> None:
     assert page == lifecycle_doc.rendered(page), (
         "docs/lifecycle.md is out of date: run `python -m tests.docs.lifecycle_doc`"
     )
+
+
+ROOT = lifecycle_doc.PAGE.parents[1]
+LINK = re.compile(r"\]\((?!https?://|#)([^)#\s]+)(?:#[^)]*)?\)")
+
+
+def test_the_readme_is_a_guide_of_at_most_350_lines() -> None:
+    assert len((ROOT / "README.md").read_text(encoding="utf-8").splitlines()) <= 350
+
+
+def test_every_relative_link_of_the_readme_and_docs_names_a_file_that_exists() -> None:
+    pages = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+    broken = [
+        f"{page.relative_to(ROOT)} -> {target}"
+        for page in pages
+        for target in LINK.findall(page.read_text(encoding="utf-8"))
+        if not (page.parent / target).exists()
+    ]
+    assert broken == []

@@ -21,8 +21,10 @@ BLOCK = re.compile(r"<!-- readme-test: (?P<name>[\w-]+) -->\n```sh\n(?P<body>.*?
 
 
 def readme_blocks(name: str) -> list[str]:
-    blocks = [m["body"] for m in BLOCK.finditer(README.read_text()) if m["name"] == name]
-    assert blocks, f"README.md has no block marked readme-test: {name}"
+    """The blocks of the README and the simulator page it links to, in that order."""
+    text = README.read_text() + (ROOT / "docs" / "simulator.md").read_text()
+    blocks = [m["body"] for m in BLOCK.finditer(text) if m["name"] == name]
+    assert blocks, f"README.md / docs/simulator.md has no block marked readme-test: {name}"
     return blocks
 
 

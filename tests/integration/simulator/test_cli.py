@@ -14,6 +14,8 @@ import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
+from simulator.seed import SOLUTION_STACK
+
 BLUEGREEN = [sys.executable, "-c", "from engine.operator.cli import main; main()"]
 SERVE = [*BLUEGREEN, "simulator", "serve", "--speed", "200"]
 
@@ -74,7 +76,7 @@ def test_a_client_configured_by_the_exports_works_and_sigterm_stops_cleanly(
     eb.create_application(ApplicationName="shop")
     assert [a["ApplicationName"] for a in eb.describe_applications()["Applications"]] == ["shop"]
     eb.create_environment(  # its app server must stop with the simulator
-        ApplicationName="shop", EnvironmentName="shop-blue", SolutionStackName="any"
+        ApplicationName="shop", EnvironmentName="shop-blue", SolutionStackName=SOLUTION_STACK
     )
     assert boto3.client("sts").get_caller_identity()["Account"] == "123456789012"
     with httpx.Client() as http:  # picks HTTP_PROXY up from the environment

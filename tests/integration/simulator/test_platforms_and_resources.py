@@ -13,13 +13,15 @@ PLATFORM = (
     "arn:aws:elasticbeanstalk:us-east-1::platform/"
     "Python 3.11 running on 64bit Amazon Linux 2023/4.3.0"
 )
+OLDER = PLATFORM.replace("4.3.0", "4.1.2")
+OLDER_STACK = STACK.replace("4.3.0", "4.1.2")
 BRANCH = "Python 3.11 running on 64bit Amazon Linux 2023"
 
 
 def test_the_solution_stacks_list_the_stack_environments_run(stepped: Stepped) -> None:
     stacks = stepped.eb.list_available_solution_stacks()
 
-    assert stacks["SolutionStacks"] == [STACK]
+    assert stacks["SolutionStacks"] == [STACK, OLDER_STACK]
     assert stacks["SolutionStackDetails"][0]["PermittedFileTypes"] == ["zip"]
 
 
@@ -47,17 +49,35 @@ def test_platform_versions_are_filtered_as_asked(stepped: Stepped) -> None:
         found = stepped.eb.list_platform_versions(Filters=[filter_])
         return [v["PlatformArn"] for v in found["PlatformSummaryList"]]
 
-    assert versions(Type="PlatformBranchName", Operator="=", Values=[BRANCH]) == [PLATFORM]
+    assert versions(Type="PlatformBranchName", Operator="=", Values=[BRANCH]) == [PLATFORM, OLDER]
     assert versions(Type="PlatformOwner", Operator="=", Values=["AWSElasticBeanstalk"]) == [
-        PLATFORM
+        PLATFORM,
+        OLDER,
     ]
     assert versions(Type="PlatformName", Operator="begins_with", Values=["Node"]) == []
+    assert versions(Type="PlatformLifecycleState", Operator="=", Values=["Recommended"]) == [
+        PLATFORM
+    ]
+
+
+def test_platform_versions_compare_as_numbers_not_text(stepped: Stepped) -> None:
+    # As text "4.3.0" >= "4.10.0"; as versions it is older (API reference, PlatformFilter).
+    def versions(operator: str, value: str) -> list[str]:
+        found = stepped.eb.list_platform_versions(
+            Filters=[{"Type": "PlatformVersion", "Operator": operator, "Values": [value]}]
+        )
+        return [v["PlatformVersion"] for v in found["PlatformSummaryList"]]
+
+    assert versions(">=", "4.10.0") == []
+    assert versions("<", "4.10.0") == ["4.3.0", "4.1.2"]
+    assert versions(">", "4.2") == ["4.3.0"]
+    assert versions("<=", "4.1.2") == ["4.1.2"]
 
 
 def test_configuration_options_describe_the_defaults(stepped: Stepped) -> None:
     options = stepped.eb.describe_configuration_options(SolutionStackName=STACK)["Options"]
 
-    by_name = {(o["Namespace"], o["Name"]): o["DefaultValue"] for o in options}
+    by_name = {(o["Namespace"], o["Name"]): o.get("DefaultValue") for o in options}
     assert by_name[("aws:autoscaling:asg", "MaxSize")] == "4"
     assert by_name[("aws:elasticbeanstalk:environment", "LoadBalancerIsShared")] == "false"
 
@@ -133,17 +153,17 @@ def test_requested_bundle_logs_are_a_zip_in_the_simulated_s3(stepped: Stepped) -
     assert b"serving version v1" in archive.read("var/log/web.stdout.log")
 
 
-def test_a_source_bundle_deletion_the_simulator_cannot_do_is_refused(stepped: Stepped) -> None:
+def test_deleting_a_version_with_its_source_bundle_deletes_the_bundle(stepped: Stepped) -> None:
     stepped.app()
 
-    error = failure(
-        stepped.eb.delete_application_version,
-        ApplicationName="shop",
-        VersionLabel="v2",
-        DeleteSourceBundle=True,
+    stepped.eb.delete_application_version(
+        ApplicationName="shop", VersionLabel="v2", DeleteSourceBundle=True
     )
+    stepped.eb.delete_application_version(ApplicationName="shop", VersionLabel="v1")
 
-    assert error.code == "InvalidParameterValue" and "DeleteSourceBundle" in error.message
-    assert stepped.eb.describe_application_versions(ApplicationName="shop", VersionLabels=["v2"])[
-        "ApplicationVersions"
-    ]
+    keys = [o["Key"] for o in stepped.s3.list_objects_v2(Bucket="artifacts")["Contents"]]
+    assert keys == ["shop/v1.zip"]  # v1 was deleted without its bundle
+    assert (
+        stepped.eb.describe_application_versions(ApplicationName="shop")["ApplicationVersions"]
+        == []
+    )

@@ -115,9 +115,9 @@ def test_errors_are_xml_error_responses(stepped: Stepped) -> None:
 
 
 def test_an_eb_action_the_simulator_lacks_is_refused_clearly(stepped: Stepped) -> None:
-    error = failure(stepped.eb.restart_app_server, EnvironmentName="shop-blue")
+    error = failure(stepped.eb.compose_environments, ApplicationName="shop", VersionLabels=["v1"])
     assert (error.code, error.status) == ("InvalidAction", 400)
-    assert "RestartAppServer" in error.message
+    assert "ComposeEnvironments" in error.message
 
 
 def test_s3_and_sts_are_served_by_moto_on_the_same_endpoint(stepped: Stepped) -> None:
