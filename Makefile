@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 # pytest-xdist workers for `make test` (each test module stays on one worker; 0: no workers).
 TEST_WORKERS ?= 2
 
-.PHONY: docs demo test test-postgres conformance lint typecheck imports venv bench clean
+.PHONY: docs demo test test-slow test-postgres conformance lint typecheck imports venv bench clean
 
 venv: $(STAMP)
 
@@ -33,11 +33,17 @@ typecheck: $(STAMP)
 imports: $(STAMP)
 	$(BIN)/lint-imports
 
+# The suite without its slowest parts (kept within ~12 minutes on 2 cores); CI runs those
+# as their own step: `make test-slow`.
 test: lint typecheck imports
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile -m "not conformance and not slow" $(PYTEST_ARGS)
 
-# AWS's own clients (EB CLI, AWS CLI, the JS SDK v3) against the simulator; `make test` runs them too.
-# They live in .venv-conformance (built on the first run, reused after).
+# AWS's own clients (EB CLI, AWS CLI, the JS SDK v3) against the simulator, and the suites
+# marked slow (the README's commands run as written, the wheel installed with pipx).
+# AWS's clients live in .venv-conformance and .node-conformance (built once, reused after).
+test-slow: $(STAMP)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile -m "conformance or slow" $(PYTEST_ARGS)
+
 conformance: $(STAMP)
 	$(BIN)/python -m pytest -m conformance tests/conformance $(PYTEST_ARGS)
 

@@ -21,6 +21,7 @@ from states.shared.alarm_gates import check_alarms
 from states.shared.blue_version import deploy_seen, wait_until_ready
 from states.shared.conditions import Grace, health_text, is_broken
 from states.shared.hooks import run_hook
+from states.shared.instance_verdict import require_instances_on
 from states.shared.outcome_unknown import request
 from states.shared.probing import answer, probe_once, probe_target
 from states.shared.resources import current_blue, note
@@ -34,6 +35,8 @@ def run(ctx: StepContext) -> Trigger:
             run_hook(ctx, HookPoint.BEFORE_SWAP)  # before live traffic starts to move
             blue = _start(ctx, blue, label)
         _watch_evaluation(ctx, label)
+    # EB can say Ready with instances left on the old version (issue 19): every one on it.
+    require_instances_on(ctx, "blue", current_blue(ctx).id, label, "after the traffic split")
     verify(ctx, "blue", current_blue)
     run_hook(ctx, HookPoint.AFTER_VERIFY, current_blue(ctx))
     return Trigger.SPLIT_DONE

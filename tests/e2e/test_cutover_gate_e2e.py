@@ -64,7 +64,7 @@ def test_before_its_deadline_a_gated_run_is_claimed_by_nobody_and_resume_refuses
 ) -> None:
     run_id = deploy(cli, "--cutover-timeout", "600")
     deadline_of(cli, run_id)
-    shown = cli.run("status")
+    shown = cli.run("status", COLUMNS="250")  # a fixed width: narrow cells are cut
     assert "gate times out at" in shown.stdout and "then rollback" in shown.stdout, shown
     assert queued_ids(cli) == ([], []), "no worker takes it before its deadline"
 

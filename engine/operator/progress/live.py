@@ -18,8 +18,16 @@ from rich.table import Table
 from rich.text import Text
 
 from engine.domain.durations import human_duration, seconds_between
-from engine.domain.lifecycle import STATES, TRANSITIONS, Kind
-from engine.domain.model import EventRecord, EventSource, Mode, Run, State, TransitionRecord
+from engine.domain.lifecycle import STRATEGIES, TRANSITIONS
+from engine.domain.model import (
+    EventRecord,
+    EventSource,
+    Mode,
+    Run,
+    State,
+    TransitionRecord,
+    Trigger,
+)
 from engine.domain.ports.cloud import Environment
 from engine.domain.text_checks import printable
 from engine.operator.progress.lines import Clock, text_line, utc_now
@@ -192,21 +200,26 @@ class LiveObserver:
 
 
 def steps_ahead(run: Run) -> list[State]:
-    """The states the run still goes through if nothing fails, read from the lifecycle's
-    transitions: from each state, the first transition that leaves it alone (the table lists
-    the forward one first), a `deploy` run stopping at the resting state it pauses in."""
-    ahead: list[State] = []
-    state = run.state
-    while STATES[state].kind is not Kind.FINAL and len(ahead) < len(STATES):
-        nexts = [t.dest for t in TRANSITIONS if t.sources == (state,)]
-        if not nexts:
-            break
-        resting = [d for d in nexts if STATES[d].kind is Kind.RESTING]
-        state = resting[0] if run.mode is Mode.DEPLOY and resting else nexts[0]
-        ahead.append(state)
-        if STATES[state].kind is Kind.RESTING:
-            break
-    return ahead
+    """The states the run still goes through if nothing fails: its strategy's path in the
+    lifecycle table (`STRATEGIES`), with the `deploy` pause where the table puts it (a
+    `deploy` run not yet cut over stops there); a rollback ends rolled back."""
+    if run.state is State.ROLLING_BACK:
+        return [State.ROLLED_BACK]
+    strategy = STRATEGIES[run.strategy]
+    path = list(strategy.path)
+    if run.mode is Mode.DEPLOY and strategy.cutover is not None:
+        pause = next(t for t in TRANSITIONS if t.trigger is Trigger.PAUSE)
+        after = next(t.dest for t in TRANSITIONS if t.trigger is strategy.cutover)
+        paused_at = next((s for s in path if s in pause.sources), None)
+        if paused_at is not None and after in path:
+            before = path[: path.index(paused_at) + 1]
+            rest = path[path.index(after) :]
+            if run.state in before:
+                return [*before[before.index(run.state) + 1 :], State.AWAITING_CUTOVER]
+            path = [*before, State.AWAITING_CUTOVER, *rest]
+    if run.state not in path:
+        return []
+    return path[path.index(run.state) + 1 :]
 
 
 def live_holder(watch: _Watch) -> str | None:

@@ -132,7 +132,10 @@ const cases = {
     const health = await eb.send(new DescribeEnvironmentHealthCommand({ EnvironmentName: BLUE, AttributeNames: ["All"] }));
     assert.equal(health.Color, "Green");
     assert.ok(health.RefreshedAt instanceof Date);
-    assert.deepEqual(health.InstancesHealth, { Ok: 1 });  // numbers, not text
+    // All eight counters, as numbers (not text): one instance, Ok.
+    assert.deepEqual(health.InstancesHealth, {
+      Degraded: 0, Info: 0, NoData: 0, Ok: 1, Pending: 0, Severe: 0, Unknown: 0, Warning: 0,
+    });
     assert.deepEqual(health.Causes, []);
   },
   async terminate() {

@@ -131,6 +131,25 @@ def test_a_deploy_that_leaves_an_instance_behind_is_caught_before_the_cutover(
     assert {i["Deployment"]["VersionLabel"] for i in instances(sim, target.blue)} == {"v1"}
 
 
+def test_a_traffic_split_that_leaves_an_instance_behind_is_rolled_back(
+    sim: Simulator, target: ReleaseTarget, wired: WiredFactory
+) -> None:
+    eb = sim.client("elasticbeanstalk")
+    eb.update_environment(EnvironmentName=target.blue, OptionSettings=[dict(SIZES[0], Value="3")])
+    wait_ready_with(sim, target.blue, 3)
+    sim.faults.fleet.leave_behind(target.blue, count=1, failed=False)
+    engine = wired(BLUEGREEN_STRATEGY="traffic-split", BLUEGREEN_CANARY_MINUTES=3)
+
+    outcome = engine.release("v2")
+
+    assert outcome.exit_code == ExitCode.ROLLED_BACK, outcome.summary
+    assert "not on v2" in (outcome.run.rollback_reason or ""), outcome.run.rollback_reason
+    assert engine.path(outcome)[-3:] == ["splitting", "rolling_back", "rolled_back"]
+    world = production(sim, target.app, target.blue, GREEN, target.cname)
+    assert_blue_serves(world, "v1", target.cname)
+    assert {i["Deployment"]["VersionLabel"] for i in instances(sim, target.blue)} == {"v1"}
+
+
 def wait_ready_with(sim: Simulator, env: str, count: int) -> None:
     deadline = time.monotonic() + 60
     eb = sim.client("elasticbeanstalk")

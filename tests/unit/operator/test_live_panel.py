@@ -8,7 +8,7 @@ from dataclasses import replace
 
 from rich.console import Console
 
-from engine.domain.model import Mode, State
+from engine.domain.model import Mode, State, Strategy
 from engine.domain.ports.cloud import Environment
 from engine.operator.progress.live import LiveObserver, steps_ahead
 from engine.release.redact import Redactor
@@ -34,6 +34,22 @@ def test_a_deploy_stops_ahead_at_awaiting_cutover_and_a_rollback_at_rolled_back(
 
     assert steps_ahead(deploy) == [State.DEPLOYING, State.AWAITING_CUTOVER]
     assert steps_ahead(rollback) == [State.ROLLED_BACK]
+
+
+def test_each_strategy_shows_its_own_path_ahead() -> None:
+    run = rolled_back_release().run
+    keep = replace(run, state=State.PREFLIGHT, strategy=Strategy.SWAP_AND_KEEP)
+    keep_deploy = replace(keep, state=State.LAUNCHING, mode=Mode.DEPLOY)
+    cut_over = replace(keep, state=State.AWAITING_CUTOVER, mode=Mode.DEPLOY)
+    split = replace(run, state=State.PREFLIGHT, strategy=Strategy.TRAFFIC_SPLIT)
+
+    assert [s.value for s in steps_ahead(keep)] == [
+        "launching", "verifying_green", "going_live", "keeping_old", "retiring_old",
+        "succeeded",
+    ]  # fmt: skip
+    assert steps_ahead(keep_deploy) == [State.VERIFYING_GREEN, State.AWAITING_CUTOVER]
+    assert steps_ahead(cut_over)[:2] == [State.GOING_LIVE, State.KEEPING_OLD]
+    assert steps_ahead(split) == [State.SPLITTING, State.SUCCEEDED]
 
 
 def test_the_panel_names_the_environment_that_holds_the_live_cname() -> None:
