@@ -30,6 +30,8 @@ from tests.integration.release.world import (
 )
 
 LOADED = "@load"  # a crash point with this suffix runs on a blue autoscaled by a load
+# Minutes of SIGKILL scenarios: `make test-slow` (a CI step of its own) runs them.
+pytestmark = pytest.mark.slow
 # (crash point, version released): a broken version takes the rollback path; v3 is not
 # registered yet: the run uploads and registers its bundle.
 CRASH_POINTS = [

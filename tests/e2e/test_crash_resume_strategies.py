@@ -21,6 +21,8 @@ from simulator.seed import seed_release_target
 from tests.e2e.cli import Cli, Done
 from tests.e2e.conftest import VERSIONS
 
+# Minutes of SIGKILL scenarios: `make test-slow` (a CI step of its own) runs them.
+pytestmark = pytest.mark.slow
 KEEP, SPLIT = "swap-and-keep", "traffic-split"
 # (strategy, crash point, version released)
 CRASH_POINTS = [
