@@ -9,11 +9,10 @@ from __future__ import annotations
 from engine.domain.errors import StepFailed
 from engine.domain.model import Trigger
 from engine.domain.step import StepContext
-from states.shared.alarm_gates import check_alarms
 from states.shared.cnames import put_cnames
-from states.shared.conditions import Grace
-from states.shared.probing import ProbeTarget, answer, probe_once, probe_target
+from states.shared.probing import ProbeTarget, probe_target
 from states.shared.resources import current_blue, note, require
+from states.shared.window_watch import WindowWatch
 from states.shared.windows import wait_window
 
 
@@ -33,37 +32,18 @@ def run(ctx: StepContext) -> Trigger:
     return Trigger.BAKED
 
 
-class _BakeWatch:
+class _BakeWatch(WindowWatch):
     """One look at blue per slice of the window; raises StepFailed on a regression."""
 
     def __init__(self, ctx: StepContext, target: ProbeTarget) -> None:
-        self._ctx, self._target = ctx, target
-        self._grace = Grace(ctx.clock, ctx.deadlines.health_grace)
-        self._failed_in_a_row = 0
-        self._probes = 0
+        super().__init__(ctx, target, "blue", current_blue, "bake window", "bake")
         self._alarms = len(ctx.run.guards.alarms)
-
-    def check(self) -> None:
-        ctx = self._ctx
-        check_alarms(ctx, "during the bake window")
-        self._grace.check("blue", current_blue(ctx))
-        result = probe_once(ctx, self._target, "bake")
-        self._probes += 1
-        if result.ok(ctx.run.health.expected_status):
-            self._failed_in_a_row = 0
-            return
-        self._failed_in_a_row += 1
-        if self._failed_in_a_row >= ctx.run.health.failures:
-            raise StepFailed(
-                f"regression during the bake window: {self._failed_in_a_row} failed probes "
-                f"in a row; last: {answer(result, self._target)}"
-            )
 
     def describe(self, elapsed: float, total: float) -> str:
         return (
             f"bake: {_span(elapsed, total)} of {_span(total, total)}, "
             f"{self._alarms} alarm{'s' if self._alarms != 1 else ''} watched (none in ALARM), "
-            f"{self._probes} probes"
+            f"{self.probes} probes"
         )
 
 

@@ -10,12 +10,11 @@ from __future__ import annotations
 from engine.domain.errors import StepFailed
 from engine.domain.model import Trigger
 from engine.domain.step import StepContext
-from states.shared.alarm_gates import check_alarms
 from states.shared.cnames import put_cnames
-from states.shared.conditions import Grace
-from states.shared.probing import ProbeTarget, answer, probe_once, probe_target
+from states.shared.probing import ProbeTarget, probe_target
 from states.shared.resources import note
 from states.shared.steady import current_green
+from states.shared.window_watch import WindowWatch
 from states.shared.windows import wait_window
 
 
@@ -37,34 +36,15 @@ def run(ctx: StepContext) -> Trigger:
     return Trigger.KEPT
 
 
-class _KeepWatch:
+class _KeepWatch(WindowWatch):
     """One look at green per slice of the window; raises StepFailed on a regression."""
 
     def __init__(self, ctx: StepContext, target: ProbeTarget) -> None:
-        self._ctx, self._target = ctx, target
-        self._grace = Grace(ctx.clock, ctx.deadlines.health_grace)
-        self._failed_in_a_row = 0
-        self._probes = 0
-
-    def check(self) -> None:
-        ctx = self._ctx
-        check_alarms(ctx, "during the keep window")
-        self._grace.check("green", current_green(ctx))
-        result = probe_once(ctx, self._target, "keep window")
-        self._probes += 1
-        if result.ok(ctx.run.health.expected_status):
-            self._failed_in_a_row = 0
-            return
-        self._failed_in_a_row += 1
-        if self._failed_in_a_row >= ctx.run.health.failures:
-            raise StepFailed(
-                f"regression during the keep window: {self._failed_in_a_row} failed probes "
-                f"in a row; last: {answer(result, self._target)}"
-            )
+        super().__init__(ctx, target, "green", current_green, "keep window", "keep window")
 
     def describe(self, elapsed: float, total: float) -> str:
         blue = self._ctx.run.target.blue
         return (
             f"keep old: {elapsed:.0f} s of {total:.0f} s with {blue} (old version) up to swap "
-            f"back to, {self._probes} probes of the new live environment"
+            f"back to, {self.probes} probes of the new live environment"
         )
