@@ -11,14 +11,28 @@ import logging
 import threading
 from collections import Counter
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
+import boto3
 from botocore.client import BaseClient
 from botocore.model import OperationModel
 
 from cloud.translate import SERVICE_CODES, THROTTLING_CODES
 
 RetryReporter = Callable[[str], None]
+# Where a call's listener token rides from botocore's before-call to its after-call event: the
+# request context, one dict per API call (botocore.client.BaseClient._make_api_call).
+TOKEN_KEY = "bluegreen_call_token"  # noqa: S105 (a dict key, not a secret)
+
+
+class CallListener(Protocol):
+    """Told of every API call a client makes: once before it is sent (all its retries are one
+    call), once when it ended; `error` is `Code` or the exception's class, None on success."""
+
+    def call_started(self, service: str, operation: str) -> object: ...
+
+    def call_ended(self, token: object, status: int | None, error: str | None) -> None: ...
+
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +88,44 @@ class CallRecorder:
         except Exception:
             # Recording a retry must never fail the AWS call it describes.
             log.exception("could not record an AWS retry: %s", message)
+
+
+def listen_to_calls(session: boto3.Session, listener: CallListener) -> None:
+    """Every client created from `session` from now on tells `listener` of each API call.
+
+    botocore copies the session's event emitter into each client it creates, so this must run
+    before the clients are made. A listener that raises is logged, never fails the call."""
+    events = session.events
+    unique = f"bluegreen-listen-{id(listener)}"
+
+    def started(model: OperationModel, context: dict[str, Any], **_: Any) -> None:
+        try:
+            service = model.service_model.service_id
+            context[TOKEN_KEY] = listener.call_started(str(service), model.name)
+        except Exception:
+            log.exception("a call listener failed on %s", model.name)
+
+    def ended(context: dict[str, Any], status: int | None, error: str | None) -> None:
+        token = context.pop(TOKEN_KEY, None)
+        if token is None:
+            return
+        try:
+            listener.call_ended(token, status, error)
+        except Exception:
+            log.exception("a call listener failed at a call's end")
+
+    def answered(http_response: Any, parsed: dict[str, Any], context: dict[str, Any],
+                 **_: Any) -> None:  # fmt: skip
+        status = getattr(http_response, "status_code", None)
+        code = (parsed.get("Error") or {}).get("Code") if status is None or status >= 300 else None
+        ended(context, status, code or (f"HTTP {status}" if status and status >= 300 else None))
+
+    def raised(exception: Exception, context: dict[str, Any], **_: Any) -> None:
+        ended(context, None, type(exception).__name__)
+
+    events.register("before-call", started, unique_id=f"{unique}-before")
+    events.register("after-call", answered, unique_id=f"{unique}-after")
+    events.register("after-call-error", raised, unique_id=f"{unique}-error")
 
 
 def attempt_error(

@@ -11,9 +11,10 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import ModuleType
-from typing import cast
+from typing import Any, cast
 
 from cloud.aws import AwsConfig, make_session
+from cloud.aws_calls import listen_to_calls
 from cloud.beanstalk import Boto3Beanstalk
 from cloud.cloudwatch import Boto3Alarms
 from cloud.hook_process import SubprocessHookRunner
@@ -77,10 +78,15 @@ def aws_config_of(settings: Settings) -> AwsConfig:
     )
 
 
-def bootstrap(settings: Settings, interrupt: Interrupt) -> Runtime:
-    """Everything a release needs, from settings; raises ConfigurationError or StoreError."""
+def bootstrap(settings: Settings, interrupt: Interrupt, tracer: Any = None) -> Runtime:
+    """Everything a release needs, from settings; raises ConfigurationError or StoreError.
+
+    `tracer`: an OpenTelemetry Tracer to trace with (tests); None: as OTEL_* variables say."""
     aws = aws_config_of(settings)
     session = make_session(aws)
+    tracing = _tracing(tracer)
+    if tracing is not None:  # before any client is made: each copies the session's hooks
+        listen_to_calls(session, tracing[0])
     retries = RetryRelay()
     beanstalk = Boto3Beanstalk(session, aws, on_retry=retries)
     probe = HttpxHealthProbe()
@@ -108,16 +114,21 @@ def bootstrap(settings: Settings, interrupt: Interrupt) -> Runtime:
         hook_runner=SubprocessHookRunner(),
     )), store, queue=SqlRunQueue(sql_store.engine), closers=[store.close, probe.close])  # fmt: skip
     _add_notifier(runtime, settings.notify_url, secrets)
-    _add_tracing(runtime)
+    if tracing is not None:
+        observer, shutdown = tracing
+        runtime.observers.append(observer)
+        if shutdown is not None:
+            runtime.closers.append(shutdown)
     return runtime
 
 
-def _add_tracing(runtime: Runtime) -> None:
-    """OpenTelemetry, only when an OTEL_* variable asks for traces (else never imported)."""
+def _tracing(tracer: Any = None) -> tuple[Any, Callable[[], object] | None] | None:
+    """The tracing observer and its exporter's shutdown: for `tracer` if given, else only when
+    an OTEL_* variable asks for traces (otherwise OpenTelemetry is never imported)."""
     from engine.operator.tracing import tracing_requested
 
-    if not tracing_requested(os.environ):
-        return
+    if tracer is None and not tracing_requested(os.environ):
+        return None
     try:
         from engine.operator.tracing.observer import TracingObserver, otlp_tracer
     except ImportError as error:
@@ -125,9 +136,15 @@ def _add_tracing(runtime: Runtime) -> None:
             f"OTEL_* asks for traces, which need the otel extra: pip install "
             f"'beanstalk-bluegreen[otel]' ({error})"
         ) from None
-    tracer, shutdown = otlp_tracer()
-    runtime.observers.append(TracingObserver(tracer))
-    runtime.closers.append(shutdown)
+    if tracer is not None:
+        return TracingObserver(tracer), None
+    exporter = os.environ.get("OTEL_TRACES_EXPORTER", "otlp").strip().lower() or "otlp"
+    if exporter not in ("otlp", "console"):
+        raise ConfigurationError(
+            f"OTEL_TRACES_EXPORTER={exporter[:40]!r}: bluegreen exports 'otlp' or 'console'"
+        )
+    tracer, shutdown = otlp_tracer(exporter)
+    return TracingObserver(tracer), shutdown
 
 
 def _poller(

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
@@ -56,13 +59,60 @@ def test_traces_are_asked_for_by_otel_variables_only() -> None:
     assert tracing_requested({"OTEL_TRACES_EXPORTER": "otlp"})
 
 
+def test_an_exporter_bluegreen_does_not_have_is_refused_in_one_line(
+    cli: Cli, target: ReleaseTarget
+) -> None:
+    done = cli.run("full", "--version-label", "v2", OTEL_TRACES_EXPORTER="zipkin",
+                   **cli.replaced_tool_env())  # fmt: skip
+    assert done.exit_code == 2, done
+    assert "OTEL_TRACES_EXPORTER='zipkin'" in done.stderr
+    assert cli.history_is_empty()
+
+
+def test_a_release_exports_its_trace_over_otlp(cli: Cli, target: ReleaseTarget) -> None:
+    """The real OTLP/HTTP exporter, to a collector stand-in on loopback: the protobuf it posts
+    holds the release's spans, AWS calls among them."""
+    received: list[bytes] = []
+
+    class Collector(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            received.append(self.rfile.read(int(self.headers["Content-Length"])))
+            self.send_response(200)
+            self.send_header("Content-Type", "application/x-protobuf")
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Collector)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        endpoint = f"http://127.0.0.1:{server.server_address[1]}"
+        done = cli.run("full", "--version-label", "v2", OTEL_EXPORTER_OTLP_ENDPOINT=endpoint,
+                       OTEL_SERVICE_NAME="shop-releases", **cli.replaced_tool_env())  # fmt: skip
+    finally:
+        server.shutdown()
+    assert done.exit_code == 0, done
+    names: list[str] = []
+    services: set[str] = set()
+    for body in received:
+        request = ExportTraceServiceRequest.FromString(body)
+        for resource_spans in request.resource_spans:
+            for attribute in resource_spans.resource.attributes:
+                if attribute.key == "service.name":
+                    services.add(attribute.value.string_value)
+            names += [span.name for scope in resource_spans.scope_spans for span in scope.spans]
+    assert services == {"shop-releases"}
+    assert f"release {done.run_id}" in names
+    assert {"preflight", "cloning", "swapping", "verifying"} <= set(names)
+    assert "Elastic Beanstalk.SwapEnvironmentCNAMEs" in names
+
+
 def test_without_otel_variables_opentelemetry_is_never_imported() -> None:
     code = (
         "import sys\n"
         "from engine.operator import bootstrap\n"
-        "runtime = type('R', (), {'observers': [], 'closers': []})()\n"
-        "bootstrap._add_tracing(runtime)\n"
-        "assert not runtime.observers\n"
+        "assert bootstrap._tracing() is None\n"
         "print(sorted(m for m in sys.modules if m.startswith('opentelemetry')))\n"
     )
     env = {"PATH": "/usr/bin:/bin"}
