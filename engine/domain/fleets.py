@@ -93,7 +93,8 @@ def _target_of(
     if not words:
         return None
     if len(words) not in (3, 4):
-        raise ConfigurationError(f"{where}: {len(words)} fields; a line is {FIELDS}")
+        commas = " separated by spaces, not commas" if "," in line and len(words) < 3 else ""
+        raise ConfigurationError(f"{where}: {len(words)} fields; a line is {FIELDS}{commas}")
     app, blue, green = words[:3]
     region = words[3] if len(words) == 4 else default_region
     if problem := _app_problem(app):

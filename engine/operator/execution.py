@@ -95,23 +95,21 @@ def execute_fleet(options: Mapping[str, Any], prepare: Callable[[Settings], Flee
 
 
 def _fleet_wired(settings: Settings, interrupt: Interrupt, plan: FleetPlan) -> int:
-    """One runtime a region the fleet's targets are in (each reads and queues there)."""
+    """One runtime a region the fleet's targets are in (each reads and queues there), all
+    wired before the first wave is queued."""
     from engine.operator.bootstrap import Runtime, bootstrap
 
     runtimes: dict[str, Runtime] = {}
-
-    def runner_of(region: str) -> Runner:
-        if region not in runtimes:
+    try:
+        for region in dict.fromkeys(target.region for target, _ in plan.requests):
             try:
-                runtimes[region] = bootstrap(settings.model_copy(update={"region": region}),
-                                             interrupt)  # fmt: skip
+                regional = settings.model_copy(update={"region": region})
+                runtimes[region] = bootstrap(regional, interrupt)
             except BlueGreenError as error:
                 fail(ExitCode.USAGE, str(error))
-        return runtimes[region].runner
-
-    try:
         report = FleetReport(sys.stdout, settings.log_format == "json")
-        return _refusals_as_codes(lambda: FleetRelease(plan, runner_of, report).run())
+        fleet = FleetRelease(plan, lambda region: runtimes[region].runner, report)
+        return _refusals_as_codes(fleet.run)
     finally:
         for runtime in runtimes.values():
             runtime.close()

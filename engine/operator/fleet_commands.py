@@ -56,7 +56,8 @@ def submit_command() -> click.Command:
         ctx = click.get_current_context()
         if targets is None:
             if typed := typed_flags(ctx, "submit", ("wave_size", "batch")):
-                fail(ExitCode.USAGE, f"{' and '.join(typed)} only go with --targets FILE")
+                verb = "goes" if len(typed) == 1 else "go"
+                fail(ExitCode.USAGE, f"{' and '.join(typed)} {verb} only with --targets FILE")
             execute(options, lambda s: _submit(s, Mode(mode), follow))
         if typed := typed_flags(ctx, "submit", ("app", "blue", "green")):
             fail(ExitCode.USAGE, f"--targets {targets} names the targets: drop "
@@ -77,10 +78,13 @@ def fleet_plan(settings: Settings, mode: Mode, path: str, wave_size: int, batch:
     for target in parse_targets(text, path, settings.region):
         names = {"app": target.app, "blue": target.blue, "green": target.green,
                  "region": target.region}  # fmt: skip
-        try:
-            request = release_request(settings.model_copy(update=names), mode)
-        except ConfigurationError as error:
-            raise ConfigurationError(f"{path}:{target.line}: {error}") from None
+        # The names were checked with the line; what is left to refuse holds for every line.
+        request = release_request(settings.model_copy(update=names), mode)
+        if request.custom_domains is not None:
+            raise ConfigurationError(
+                "Route 53 records name one target's domains: --route53-record (and "
+                "BLUEGREEN_ROUTE53_FROM_SSM) do not go with --targets"
+            )
         requests.append((target, replace(request, batch=batch)))
     return FleetPlan(batch, tuple(requests), wave_size, lock_policy_of(settings))
 
