@@ -103,6 +103,21 @@ def test_a_wave_release_of_6_targets_stops_after_the_wave_with_a_failing_target(
         (("--targets", "{good}", "--app", "shop"), "names the targets: drop --app"),
         (("--wave-size", "2"), "bluegreen: --wave-size goes only with --targets FILE"),
         (("--targets", "{missing}"), "cannot read the targets file"),
+        (
+            (
+                "--targets",
+                "{good}",
+                "--route53-record",
+                "shop.example.com",
+                "--hosted-zone-id",
+                "Z0123456789ABCDEFGHIJ",
+            ),
+            "do not go with --targets",
+        ),
+        (
+            ("--targets", "{good}", "--wave-size", "0"),
+            "invalid value for '--wave-size': must be at least 1",
+        ),
     ],
 )
 def test_a_bad_targets_file_or_flag_exits_2_with_one_line_and_queues_nothing(
