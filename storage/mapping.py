@@ -44,10 +44,11 @@ GATED = tuple(state.value for state in states_where(kind=Kind.RESTING))
 def list_values(query: RunQuery) -> dict[str, Any]:
     """The `runs list` filters of `query` by name (None: not filtered on), as bound values."""
     states = [state.value for state in query.states] if query.states else None
-    return {"app": query.app, "blue": query.blue, "states": states, "since": query.since}
+    return {"app": query.app, "blue": query.blue, "states": states, "since": query.since,
+            "batch": query.batch}  # fmt: skip
 
 
-LIST_FILTERS = ("app", "blue", "states", "since")  # the names list_values gives
+LIST_FILTERS = ("app", "blue", "states", "since", "batch")  # the names list_values gives
 
 
 def active_target(run: Run) -> str | None:
@@ -104,6 +105,7 @@ def run_from_row(row: Row) -> Run:
         lease_expires_at=row.lease_expires_at,
         engine_version=row.engine_version,
         engine_revision=row.engine_revision,
+        batch=row.batch,
     )
 
 

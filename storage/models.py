@@ -71,6 +71,7 @@ class RunRow(Base):
         Index("ix_runs_blue", "blue"),
         Index("ix_runs_state", "state"),
         Index("ix_runs_finished_at", "finished_at"),
+        Index("ix_runs_batch", "batch"),
     )
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
@@ -120,6 +121,8 @@ class RunRow(Base):
     # The engine that created the run (set once, at creation).
     engine_version: Mapped[str | None] = mapped_column(String(64))
     engine_revision: Mapped[int | None] = mapped_column(Integer)
+    # The fleet release the run belongs to (`submit --targets`; set once, at creation).
+    batch: Mapped[str | None] = mapped_column(String(64))
 
 
 class TransitionRow(Base):

@@ -28,6 +28,7 @@ _FILTERS: dict[str, Callable[[Any], ColumnElement[bool]]] = {
     "blue": lambda blue: RunRow.blue == blue,
     "states": lambda states: RunRow.state.in_(states),
     "since": lambda since: RunRow.created_at >= since,
+    "batch": lambda batch: RunRow.batch == batch,
 }
 assert tuple(_FILTERS) == LIST_FILTERS
 

@@ -10,7 +10,7 @@ from storage.models import EventRow, RunRow, TransitionRow
 def new_run_row(run: Run) -> RunRow:
     values = run_values(run)
     stamp = {"engine_version": run.engine_version, "engine_revision": run.engine_revision}
-    return RunRow(id=run.id, created_at=run.created_at, **values, **stamp)
+    return RunRow(id=run.id, created_at=run.created_at, batch=run.batch, **values, **stamp)
 
 
 def transition_row(record: TransitionRecord) -> TransitionRow:

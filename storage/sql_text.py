@@ -80,6 +80,12 @@ LIST_RUNS: dict[tuple[str, ...], Statement] = {(): ('SELECT runs.* FROM runs ORD
  ('since', 'limit'): ('SELECT runs.* FROM runs WHERE runs.created_at >= :since ORDER BY '
                       'runs.created_at DESC, runs.id DESC LIMIT :limit OFFSET :param_1',
                       {'param_1': 0}),
+ ('batch',): ('SELECT runs.* FROM runs WHERE runs.batch = :batch ORDER BY runs.created_at '
+              'DESC, runs.id DESC',
+              {}),
+ ('batch', 'limit'): ('SELECT runs.* FROM runs WHERE runs.batch = :batch ORDER BY '
+                      'runs.created_at DESC, runs.id DESC LIMIT :limit OFFSET :param_1',
+                      {'param_1': 0}),
  ('app', 'blue'): ('SELECT runs.* FROM runs WHERE runs.app = :app AND runs.blue = :blue ORDER '
                    'BY runs.created_at DESC, runs.id DESC',
                    {}),
@@ -101,6 +107,13 @@ LIST_RUNS: dict[tuple[str, ...], Statement] = {(): ('SELECT runs.* FROM runs ORD
                              'runs.created_at >= :since ORDER BY runs.created_at DESC, runs.id '
                              'DESC LIMIT :limit OFFSET :param_1',
                              {'param_1': 0}),
+ ('app', 'batch'): ('SELECT runs.* FROM runs WHERE runs.app = :app AND runs.batch = :batch '
+                    'ORDER BY runs.created_at DESC, runs.id DESC',
+                    {}),
+ ('app', 'batch', 'limit'): ('SELECT runs.* FROM runs WHERE runs.app = :app AND runs.batch = '
+                             ':batch ORDER BY runs.created_at DESC, runs.id DESC LIMIT :limit '
+                             'OFFSET :param_1',
+                             {'param_1': 0}),
  ('blue', 'states'): ('SELECT runs.* FROM runs WHERE runs.blue = :blue AND runs.state IN '
                       '(__[POSTCOMPILE_states]) ORDER BY runs.created_at DESC, runs.id DESC',
                       {}),
@@ -115,6 +128,13 @@ LIST_RUNS: dict[tuple[str, ...], Statement] = {(): ('SELECT runs.* FROM runs ORD
                               'runs.created_at >= :since ORDER BY runs.created_at DESC, '
                               'runs.id DESC LIMIT :limit OFFSET :param_1',
                               {'param_1': 0}),
+ ('blue', 'batch'): ('SELECT runs.* FROM runs WHERE runs.blue = :blue AND runs.batch = :batch '
+                     'ORDER BY runs.created_at DESC, runs.id DESC',
+                     {}),
+ ('blue', 'batch', 'limit'): ('SELECT runs.* FROM runs WHERE runs.blue = :blue AND runs.batch '
+                              '= :batch ORDER BY runs.created_at DESC, runs.id DESC LIMIT '
+                              ':limit OFFSET :param_1',
+                              {'param_1': 0}),
  ('states', 'since'): ('SELECT runs.* FROM runs WHERE runs.state IN (__[POSTCOMPILE_states]) '
                        'AND runs.created_at >= :since ORDER BY runs.created_at DESC, runs.id '
                        'DESC',
@@ -124,6 +144,21 @@ LIST_RUNS: dict[tuple[str, ...], Statement] = {(): ('SELECT runs.* FROM runs ORD
                                 'BY runs.created_at DESC, runs.id DESC LIMIT :limit OFFSET '
                                 ':param_1',
                                 {'param_1': 0}),
+ ('states', 'batch'): ('SELECT runs.* FROM runs WHERE runs.state IN (__[POSTCOMPILE_states]) '
+                       'AND runs.batch = :batch ORDER BY runs.created_at DESC, runs.id DESC',
+                       {}),
+ ('states', 'batch', 'limit'): ('SELECT runs.* FROM runs WHERE runs.state IN '
+                                '(__[POSTCOMPILE_states]) AND runs.batch = :batch ORDER BY '
+                                'runs.created_at DESC, runs.id DESC LIMIT :limit OFFSET '
+                                ':param_1',
+                                {'param_1': 0}),
+ ('since', 'batch'): ('SELECT runs.* FROM runs WHERE runs.created_at >= :since AND runs.batch '
+                      '= :batch ORDER BY runs.created_at DESC, runs.id DESC',
+                      {}),
+ ('since', 'batch', 'limit'): ('SELECT runs.* FROM runs WHERE runs.created_at >= :since AND '
+                               'runs.batch = :batch ORDER BY runs.created_at DESC, runs.id '
+                               'DESC LIMIT :limit OFFSET :param_1',
+                               {'param_1': 0}),
  ('app', 'blue', 'states'): ('SELECT runs.* FROM runs WHERE runs.app = :app AND runs.blue = '
                              ':blue AND runs.state IN (__[POSTCOMPILE_states]) ORDER BY '
                              'runs.created_at DESC, runs.id DESC',
@@ -142,6 +177,15 @@ LIST_RUNS: dict[tuple[str, ...], Statement] = {(): ('SELECT runs.* FROM runs ORD
                                      'runs.created_at DESC, runs.id DESC LIMIT :limit OFFSET '
                                      ':param_1',
                                      {'param_1': 0}),
+ ('app', 'blue', 'batch'): ('SELECT runs.* FROM runs WHERE runs.app = :app AND runs.blue = '
+                            ':blue AND runs.batch = :batch ORDER BY runs.created_at DESC, '
+                            'runs.id DESC',
+                            {}),
+ ('app', 'blue', 'batch', 'limit'): ('SELECT runs.* FROM runs WHERE runs.app = :app AND '
+                                     'runs.blue = :blue AND runs.batch = :batch ORDER BY '
+                                     'runs.created_at DESC, runs.id DESC LIMIT :limit OFFSET '
+                                     ':param_1',
+                                     {'param_1': 0}),
  ('app', 'states', 'since'): ('SELECT runs.* FROM runs WHERE runs.app = :app AND runs.state IN '
                               '(__[POSTCOMPILE_states]) AND runs.created_at >= :since ORDER BY '
                               'runs.created_at DESC, runs.id DESC',
@@ -151,6 +195,24 @@ LIST_RUNS: dict[tuple[str, ...], Statement] = {(): ('SELECT runs.* FROM runs ORD
                                        'runs.created_at >= :since ORDER BY runs.created_at '
                                        'DESC, runs.id DESC LIMIT :limit OFFSET :param_1',
                                        {'param_1': 0}),
+ ('app', 'states', 'batch'): ('SELECT runs.* FROM runs WHERE runs.app = :app AND runs.state IN '
+                              '(__[POSTCOMPILE_states]) AND runs.batch = :batch ORDER BY '
+                              'runs.created_at DESC, runs.id DESC',
+                              {}),
+ ('app', 'states', 'batch', 'limit'): ('SELECT runs.* FROM runs WHERE runs.app = :app AND '
+                                       'runs.state IN (__[POSTCOMPILE_states]) AND runs.batch '
+                                       '= :batch ORDER BY runs.created_at DESC, runs.id DESC '
+                                       'LIMIT :limit OFFSET :param_1',
+                                       {'param_1': 0}),
+ ('app', 'since', 'batch'): ('SELECT runs.* FROM runs WHERE runs.app = :app AND '
+                             'runs.created_at >= :since AND runs.batch = :batch ORDER BY '
+                             'runs.created_at DESC, runs.id DESC',
+                             {}),
+ ('app', 'since', 'batch', 'limit'): ('SELECT runs.* FROM runs WHERE runs.app = :app AND '
+                                      'runs.created_at >= :since AND runs.batch = :batch ORDER '
+                                      'BY runs.created_at DESC, runs.id DESC LIMIT :limit '
+                                      'OFFSET :param_1',
+                                      {'param_1': 0}),
  ('blue', 'states', 'since'): ('SELECT runs.* FROM runs WHERE runs.blue = :blue AND runs.state '
                                'IN (__[POSTCOMPILE_states]) AND runs.created_at >= :since '
                                'ORDER BY runs.created_at DESC, runs.id DESC',
@@ -160,6 +222,35 @@ LIST_RUNS: dict[tuple[str, ...], Statement] = {(): ('SELECT runs.* FROM runs ORD
                                         'runs.created_at >= :since ORDER BY runs.created_at '
                                         'DESC, runs.id DESC LIMIT :limit OFFSET :param_1',
                                         {'param_1': 0}),
+ ('blue', 'states', 'batch'): ('SELECT runs.* FROM runs WHERE runs.blue = :blue AND runs.state '
+                               'IN (__[POSTCOMPILE_states]) AND runs.batch = :batch ORDER BY '
+                               'runs.created_at DESC, runs.id DESC',
+                               {}),
+ ('blue', 'states', 'batch', 'limit'): ('SELECT runs.* FROM runs WHERE runs.blue = :blue AND '
+                                        'runs.state IN (__[POSTCOMPILE_states]) AND runs.batch '
+                                        '= :batch ORDER BY runs.created_at DESC, runs.id DESC '
+                                        'LIMIT :limit OFFSET :param_1',
+                                        {'param_1': 0}),
+ ('blue', 'since', 'batch'): ('SELECT runs.* FROM runs WHERE runs.blue = :blue AND '
+                              'runs.created_at >= :since AND runs.batch = :batch ORDER BY '
+                              'runs.created_at DESC, runs.id DESC',
+                              {}),
+ ('blue', 'since', 'batch', 'limit'): ('SELECT runs.* FROM runs WHERE runs.blue = :blue AND '
+                                       'runs.created_at >= :since AND runs.batch = :batch '
+                                       'ORDER BY runs.created_at DESC, runs.id DESC LIMIT '
+                                       ':limit OFFSET :param_1',
+                                       {'param_1': 0}),
+ ('states', 'since', 'batch'): ('SELECT runs.* FROM runs WHERE runs.state IN '
+                                '(__[POSTCOMPILE_states]) AND runs.created_at >= :since AND '
+                                'runs.batch = :batch ORDER BY runs.created_at DESC, runs.id '
+                                'DESC',
+                                {}),
+ ('states', 'since', 'batch', 'limit'): ('SELECT runs.* FROM runs WHERE runs.state IN '
+                                         '(__[POSTCOMPILE_states]) AND runs.created_at >= '
+                                         ':since AND runs.batch = :batch ORDER BY '
+                                         'runs.created_at DESC, runs.id DESC LIMIT :limit '
+                                         'OFFSET :param_1',
+                                         {'param_1': 0}),
  ('app', 'blue', 'states', 'since'): ('SELECT runs.* FROM runs WHERE runs.app = :app AND '
                                       'runs.blue = :blue AND runs.state IN '
                                       '(__[POSTCOMPILE_states]) AND runs.created_at >= :since '
@@ -170,4 +261,64 @@ LIST_RUNS: dict[tuple[str, ...], Statement] = {(): ('SELECT runs.* FROM runs ORD
                                                '(__[POSTCOMPILE_states]) AND runs.created_at '
                                                '>= :since ORDER BY runs.created_at DESC, '
                                                'runs.id DESC LIMIT :limit OFFSET :param_1',
-                                               {'param_1': 0})}
+                                               {'param_1': 0}),
+ ('app', 'blue', 'states', 'batch'): ('SELECT runs.* FROM runs WHERE runs.app = :app AND '
+                                      'runs.blue = :blue AND runs.state IN '
+                                      '(__[POSTCOMPILE_states]) AND runs.batch = :batch ORDER '
+                                      'BY runs.created_at DESC, runs.id DESC',
+                                      {}),
+ ('app', 'blue', 'states', 'batch', 'limit'): ('SELECT runs.* FROM runs WHERE runs.app = :app '
+                                               'AND runs.blue = :blue AND runs.state IN '
+                                               '(__[POSTCOMPILE_states]) AND runs.batch = '
+                                               ':batch ORDER BY runs.created_at DESC, runs.id '
+                                               'DESC LIMIT :limit OFFSET :param_1',
+                                               {'param_1': 0}),
+ ('app', 'blue', 'since', 'batch'): ('SELECT runs.* FROM runs WHERE runs.app = :app AND '
+                                     'runs.blue = :blue AND runs.created_at >= :since AND '
+                                     'runs.batch = :batch ORDER BY runs.created_at DESC, '
+                                     'runs.id DESC',
+                                     {}),
+ ('app', 'blue', 'since', 'batch', 'limit'): ('SELECT runs.* FROM runs WHERE runs.app = :app '
+                                              'AND runs.blue = :blue AND runs.created_at >= '
+                                              ':since AND runs.batch = :batch ORDER BY '
+                                              'runs.created_at DESC, runs.id DESC LIMIT :limit '
+                                              'OFFSET :param_1',
+                                              {'param_1': 0}),
+ ('app', 'states', 'since', 'batch'): ('SELECT runs.* FROM runs WHERE runs.app = :app AND '
+                                       'runs.state IN (__[POSTCOMPILE_states]) AND '
+                                       'runs.created_at >= :since AND runs.batch = :batch '
+                                       'ORDER BY runs.created_at DESC, runs.id DESC',
+                                       {}),
+ ('app', 'states', 'since', 'batch', 'limit'): ('SELECT runs.* FROM runs WHERE runs.app = :app '
+                                                'AND runs.state IN (__[POSTCOMPILE_states]) '
+                                                'AND runs.created_at >= :since AND runs.batch '
+                                                '= :batch ORDER BY runs.created_at DESC, '
+                                                'runs.id DESC LIMIT :limit OFFSET :param_1',
+                                                {'param_1': 0}),
+ ('blue', 'states', 'since', 'batch'): ('SELECT runs.* FROM runs WHERE runs.blue = :blue AND '
+                                        'runs.state IN (__[POSTCOMPILE_states]) AND '
+                                        'runs.created_at >= :since AND runs.batch = :batch '
+                                        'ORDER BY runs.created_at DESC, runs.id DESC',
+                                        {}),
+ ('blue', 'states', 'since', 'batch', 'limit'): ('SELECT runs.* FROM runs WHERE runs.blue = '
+                                                 ':blue AND runs.state IN '
+                                                 '(__[POSTCOMPILE_states]) AND runs.created_at '
+                                                 '>= :since AND runs.batch = :batch ORDER BY '
+                                                 'runs.created_at DESC, runs.id DESC LIMIT '
+                                                 ':limit OFFSET :param_1',
+                                                 {'param_1': 0}),
+ ('app', 'blue', 'states', 'since', 'batch'): ('SELECT runs.* FROM runs WHERE runs.app = :app '
+                                               'AND runs.blue = :blue AND runs.state IN '
+                                               '(__[POSTCOMPILE_states]) AND runs.created_at '
+                                               '>= :since AND runs.batch = :batch ORDER BY '
+                                               'runs.created_at DESC, runs.id DESC',
+                                               {}),
+ ('app', 'blue', 'states', 'since', 'batch', 'limit'): ('SELECT runs.* FROM runs WHERE '
+                                                        'runs.app = :app AND runs.blue = :blue '
+                                                        'AND runs.state IN '
+                                                        '(__[POSTCOMPILE_states]) AND '
+                                                        'runs.created_at >= :since AND '
+                                                        'runs.batch = :batch ORDER BY '
+                                                        'runs.created_at DESC, runs.id DESC '
+                                                        'LIMIT :limit OFFSET :param_1',
+                                                        {'param_1': 0})}

@@ -184,6 +184,9 @@ class Run:
     # (None: written before runs were stamped).
     engine_version: str | None = None
     engine_revision: int | None = None
+    # The fleet release (`submit --targets FILE`) the run belongs to, set once at creation
+    # (None: a run of its own); `runs list --batch` and a resumed fleet release find it by it.
+    batch: str | None = None
 
     @property
     def rollback_version(self) -> str | None:

@@ -23,6 +23,7 @@ from engine.domain.exit_codes import ExitCode
 from engine.domain.health_urls import secrets_of
 from engine.domain.model import Run
 from engine.domain.text_checks import printable
+from engine.operator.fleet_release import FleetPlan, FleetRelease, FleetReport
 from engine.operator.observer_guard import FanOutObserver
 from engine.operator.option_table import BY_NAME
 from engine.operator.settings import Settings, load_settings
@@ -76,6 +77,42 @@ def execute(options: Mapping[str, Any], prepare: Preparation) -> NoReturn:
         sys.exit(_wired(settings, interrupt, operation))
     finally:
         restore_signals()
+
+
+def execute_fleet(options: Mapping[str, Any], prepare: Callable[[Settings], FleetPlan]) -> NoReturn:
+    """`submit --targets FILE`: check every line, then release the fleet wave by wave."""
+    try:
+        settings = load_settings(overrides_of(options), "submit")
+        plan = prepare(settings)
+    except BlueGreenError as error:
+        fail(ExitCode.USAGE, str(error))
+    interrupt = Interrupt()
+    restore_signals = install_signal_handlers(interrupt)
+    try:
+        sys.exit(_fleet_wired(settings, interrupt, plan))
+    finally:
+        restore_signals()
+
+
+def _fleet_wired(settings: Settings, interrupt: Interrupt, plan: FleetPlan) -> int:
+    """One runtime a region the fleet's targets are in (each reads and queues there), all
+    wired before the first wave is queued."""
+    from engine.operator.bootstrap import Runtime, bootstrap
+
+    runtimes: dict[str, Runtime] = {}
+    try:
+        for region in dict.fromkeys(target.region for target, _ in plan.requests):
+            try:
+                regional = settings.model_copy(update={"region": region})
+                runtimes[region] = bootstrap(regional, interrupt)
+            except BlueGreenError as error:
+                fail(ExitCode.USAGE, str(error))
+        report = FleetReport(sys.stdout, settings.log_format == "json")
+        fleet = FleetRelease(plan, lambda region: runtimes[region].runner, report)
+        return _refusals_as_codes(fleet.run)
+    finally:
+        for runtime in runtimes.values():
+            runtime.close()
 
 
 def _wired(settings: Settings, interrupt: Interrupt, operation: Operation) -> int:

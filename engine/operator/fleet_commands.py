@@ -9,18 +9,22 @@ from __future__ import annotations
 
 import sys
 import time
+from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import click
 
-from engine.domain.errors import BlueGreenError, StoreError
+from engine.domain.errors import BlueGreenError, ConfigurationError, StoreError
 from engine.domain.exit_codes import ExitCode
+from engine.domain.fleets import parse_targets
 from engine.domain.lifecycle import Kind
 from engine.domain.model import Mode, Run, State
-from engine.operator.execution import Operation, execute, fail, overrides_of
+from engine.operator.execution import Operation, execute, execute_fleet, fail, overrides_of
+from engine.operator.fleet_release import FleetPlan, new_batch_id
 from engine.operator.inputs import lock_policy_of, release_request
 from engine.operator.observer_guard import FanOutObserver
-from engine.operator.option_flags import flags_for
+from engine.operator.option_flags import flags_for, typed_flags
 from engine.operator.settings import Settings, load_settings
 from engine.release.interrupt import Interrupt, install_signal_handlers
 from engine.release.observer import Observer, Outcome
@@ -34,15 +38,55 @@ NO_WORKER_NOTICE_SECONDS = 30.0
 
 
 def submit_command() -> click.Command:
-    """`submit`: the flags of `full` and `deploy`, with --mode and --wait."""
+    """`submit`: the flags of `full` and `deploy`, with --mode and --wait; --targets FILE
+    (with --wave-size and --batch) releases a fleet in waves."""
 
     @click.command("submit")
     @flags_for("submit")
-    def submit(mode: str, follow: bool, **options: Any) -> None:
-        """Queue a release for the workers; print its run id at once."""
-        execute(options, lambda s: _submit(s, Mode(mode), follow))
+    def submit(
+        mode: str,
+        follow: bool,
+        targets: str | None,
+        wave_size: int,
+        batch: str | None,
+        **options: Any,
+    ) -> None:
+        """Queue a release for the workers; print its run id at once. With --targets FILE:
+        a fleet release in waves, followed to its end."""
+        ctx = click.get_current_context()
+        if targets is None:
+            if typed := typed_flags(ctx, "submit", ("wave_size", "batch")):
+                verb = "goes" if len(typed) == 1 else "go"
+                fail(ExitCode.USAGE, f"{' and '.join(typed)} {verb} only with --targets FILE")
+            execute(options, lambda s: _submit(s, Mode(mode), follow))
+        if typed := typed_flags(ctx, "submit", ("app", "blue", "green")):
+            fail(ExitCode.USAGE, f"--targets {targets} names the targets: drop "
+                 f"{' and '.join(typed)}")  # fmt: skip
+        fleet = (targets, wave_size, batch or new_batch_id())
+        execute_fleet(options, lambda s: fleet_plan(s, Mode(mode), *fleet))
 
     return submit
+
+
+def fleet_plan(settings: Settings, mode: Mode, path: str, wave_size: int, batch: str) -> FleetPlan:
+    """Every line checked and every target's request built (ConfigurationError: exit 2)."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigurationError(f"cannot read the targets file {path}: {error}") from None
+    requests = []
+    for target in parse_targets(text, path, settings.region):
+        names = {"app": target.app, "blue": target.blue, "green": target.green,
+                 "region": target.region}  # fmt: skip
+        # The names were checked with the line; what is left to refuse holds for every line.
+        request = release_request(settings.model_copy(update=names), mode)
+        if request.custom_domains is not None:
+            raise ConfigurationError(
+                "Route 53 records name one target's domains: --route53-record (and "
+                "BLUEGREEN_ROUTE53_FROM_SSM) do not go with --targets"
+            )
+        requests.append((target, replace(request, batch=batch)))
+    return FleetPlan(batch, tuple(requests), wave_size, lock_policy_of(settings))
 
 
 def _submit(settings: Settings, mode: Mode, follow: bool) -> Operation:

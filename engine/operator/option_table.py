@@ -16,6 +16,7 @@ from engine.domain.aws_names import (
     region_problem,
 )
 from engine.domain.environment_names import ENVIRONMENT_NAME_RULE, environment_name_problem
+from engine.domain.fleets import BATCH_ID_RULE, MAX_FLEET, batch_id_problem
 from engine.domain.health_urls import MAX_HEALTH_PATH, health_path_problem
 from engine.domain.hooks import DEFAULT_HOOK_TIMEOUT_SECONDS
 from engine.domain.model import DEFAULT_DNS_SETTLE_SECONDS, State
@@ -255,6 +256,15 @@ COMMAND_FLAGS = (
            setting=False),
     Option("follow", "Follow the run to its end.", ("submit",), kind="switch", default=False,
            flag_name="--wait", setting=False),
+    Option("targets", "A fleet release: one target a line, `APP BLUE GREEN [REGION]`, released "
+           "in waves and followed to the end (docs/unattended.md).", ("submit",),
+           max_length=4096, metavar="FILE", setting=False),
+    Option("wave_size", "--targets: targets queued at once; the next wave only when every run "
+           "of this one succeeded.", ("submit",), (), "integer", 1, 1, high=MAX_FLEET,
+           setting=False),
+    Option("batch", "--targets: the fleet release's id (default: a new one); the id of an "
+           "earlier one continues it, skipping what succeeded.", ("submit",), max_length=64,
+           check=batch_id_problem, metavar="ID", setting=False, rule=BATCH_ID_RULE),
     Option("concurrency", "Runs driven at once (all on one poller).", ("worker",), (),
            "integer", 4, 1, high=256, setting=False),
     Option("metrics_port", "Serve Prometheus metrics on this port (needs the metrics extra).",
@@ -269,6 +279,8 @@ COMMAND_FLAGS = (
            max_length=NAME_LIMIT, flag_name="--app", setting=False),
     Option("blue_filter", "Only runs releasing to this (blue) environment.", ("runs list",),
            max_length=40, flag_name="--blue", setting=False),
+    Option("batch_filter", "Only runs of this fleet release (`submit --targets`).",
+           ("runs list",), max_length=64, flag_name="--batch", metavar="ID", setting=False),
     Option("states", "Only runs in this state (repeatable).", ("runs list",), kind="list",
            choices=tuple(state.value for state in State), max_length=32, flag_name="--state",
            setting=False),

@@ -158,6 +158,7 @@ def runs_group() -> None:
 def list_command(
     app_filter: str | None,
     blue_filter: str | None,
+    batch_filter: str | None,
     states: tuple[str, ...],
     since: str | None,
     limit: int,
@@ -166,7 +167,7 @@ def list_command(
 ) -> None:
     """List runs, newest first."""
     chosen = tuple(State(s) for s in states)
-    query = RunQuery(app_filter, blue_filter, chosen, _since(since), limit)
+    query = RunQuery(app_filter, blue_filter, chosen, _since(since), limit, batch_filter)
     with opened_store(database_url) as store:
         rows = [summary_of(store, run) for run in store.list_runs(query)]
     emit(rows, as_json, runs_table)

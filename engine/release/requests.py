@@ -51,6 +51,7 @@ class ReleaseRequest:
     guards: Guards = field(default_factory=Guards)
     custom_domains: CustomDomains | None = None
     strategy: Strategy = Strategy.SWAP_BACK
+    batch: str | None = None  # the fleet release it is part of (`submit --targets FILE`)
 
     def new_run(self, now: datetime, state: State = State.PREFLIGHT) -> Run:
         """A run of this request, stamped with this engine's version and revision."""
@@ -58,7 +59,7 @@ class ReleaseRequest:
             id=new_run_id(), target=self.target, green=self.green, mode=self.mode,
             version_label=self.version_label, health=self.health, state=state,
             created_at=now, updated_at=now, bundle=self.bundle, guards=self.guards,
-            facts=self._facts(), strategy=self.strategy,
+            facts=self._facts(), strategy=self.strategy, batch=self.batch,
         ))  # fmt: skip
 
     def _facts(self) -> Facts:

@@ -64,6 +64,7 @@ class InMemoryRunStore:
                 lease_expires_at=stored.lease_expires_at,
                 engine_version=stored.engine_version,  # the stamp is set at creation only
                 engine_revision=stored.engine_revision,
+                batch=stored.batch,
             )
             self._transitions.extend([transition] if transition else [])
             self._events.extend(_stored_event(e) for e in events)
@@ -169,6 +170,7 @@ def _matches(run: Run, query: RunQuery) -> bool:
         and (query.blue is None or run.target.blue == query.blue)
         and (not query.states or run.state in query.states)
         and (query.since is None or run.created_at >= query.since)
+        and (query.batch is None or run.batch == query.batch)
     )
 
 

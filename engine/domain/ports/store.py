@@ -24,6 +24,7 @@ class RunQuery:
     states: tuple[State, ...] = ()
     since: datetime | None = None
     limit: int | None = 50
+    batch: str | None = None  # the fleet release (`submit --targets`) the runs belong to
 
 
 class RunHistory(Protocol):

@@ -97,6 +97,7 @@ def run_summary(run: Run, transitions: Sequence[TransitionRecord]) -> dict[str, 
         "duration_seconds": run_duration_seconds(run, transitions),
         # The error that ended the release: a rolled-back run keeps it as the rollback's reason.
         "error": run.error or run.rollback_reason,
+        "batch": run.batch,  # the fleet release (`submit --targets`) it is part of, or None
     }
 
 

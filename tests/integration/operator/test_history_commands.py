@@ -51,6 +51,7 @@ def test_runs_list_json_rows_have_the_promised_fields(releases: Releases) -> Non
         "finished_at": row["finished_at"],
         "duration_seconds": pytest.approx(506.0),
         "error": "health check failed: GET /health answered 500 (expected 200)",
+        "batch": None,
     }
 
 
