@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
+from engine.domain.durations import human_duration
+
 FORMATS = ("json", "slack", "teams")
 
 # Slack's Block Kit limits (https://api.slack.com/reference/block-kit/blocks): a header's
@@ -23,16 +25,16 @@ SLACK_FIELD_LIMIT = 2000
 SLACK_MAX_FIELDS = 10
 
 # What each event looks like: a Slack emoji and an Adaptive Card TextBlock colour (one of
-# default, dark, light, accent, good, warning, attention: the Adaptive Cards schema's Colors).
+# Default, Dark, Light, Accent, Good, Warning, Attention: the Adaptive Cards schema's Colors).
 _LOOKS: dict[str, tuple[str, str]] = {
-    "started": (":rocket:", "accent"),
-    "waiting_for_cutover": (":hourglass_flowing_sand:", "accent"),
-    "succeeded": (":white_check_mark:", "good"),
-    "rolled_back": (":leftwards_arrow_with_hook:", "warning"),
-    "rolled_back_by_operator": (":leftwards_arrow_with_hook:", "warning"),
-    "refused": (":no_entry:", "attention"),
-    "failed": (":rotating_light:", "attention"),
-    "interrupted": (":double_vertical_bar:", "warning"),
+    "started": (":rocket:", "Accent"),
+    "waiting_for_cutover": (":hourglass_flowing_sand:", "Accent"),
+    "succeeded": (":white_check_mark:", "Good"),
+    "rolled_back": (":leftwards_arrow_with_hook:", "Warning"),
+    "rolled_back_by_operator": (":leftwards_arrow_with_hook:", "Warning"),
+    "refused": (":no_entry:", "Attention"),
+    "failed": (":rotating_light:", "Attention"),
+    "interrupted": (":double_vertical_bar:", "Warning"),
 }
 
 
@@ -78,7 +80,7 @@ def _facts(summary: Mapping[str, Any]) -> list[tuple[str, str]]:
         ("Run", summary.get("run_id")),
     ]
     if summary.get("duration_seconds") is not None:
-        facts.append(("Duration", f"{summary['duration_seconds']} s"))
+        facts.append(("Duration", human_duration(float(summary["duration_seconds"]))))
     return [(name, str(value)) for name, value in facts if value not in (None, "")]
 
 
@@ -97,7 +99,7 @@ def slack_message(summary: Mapping[str, Any]) -> dict[str, Any]:
     the notification's fallback (and what Slack shows in notifications), `blocks` a header, a
     section with the summary line and its fields, and a context line with the run's id."""
     event = str(summary.get("event", ""))
-    emoji, _ = _LOOKS.get(event, (":information_source:", "default"))
+    emoji, _ = _LOOKS.get(event, (":information_source:", "Default"))
     text = str(summary.get("text", ""))
     fields = [
         {"type": "mrkdwn", "text": _clip(f"*{name}*\n{_slack_escaped(value)}", SLACK_FIELD_LIMIT)}
@@ -134,7 +136,7 @@ def teams_message(summary: Mapping[str, Any]) -> dict[str, Any]:
     card (https://learn.microsoft.com/en-us/microsoftteams/platform/webhooks-and-connectors/
     how-to/add-incoming-webhook; schema http://adaptivecards.io/schemas/adaptive-card.json)."""
     event = str(summary.get("event", ""))
-    _, colour = _LOOKS.get(event, ("", "default"))
+    _, colour = _LOOKS.get(event, ("", "Default"))
     card = {
         "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
         "type": "AdaptiveCard",

@@ -93,7 +93,7 @@ def check_teams_message(message: Any) -> None:
     for element in card["body"]:
         if element["type"] == "TextBlock":
             assert isinstance(element["text"], str) and element["text"]
-            assert element.get("color", "default") in ADAPTIVE_COLOURS
+            assert element.get("color", "default").lower() in ADAPTIVE_COLOURS
             assert element.get("size", "default") in {
                 "default", "small", "medium", "large", "extraLarge",
                 "Default", "Small", "Medium", "Large", "ExtraLarge",
