@@ -1,9 +1,11 @@
-"""Run summaries posted to a webhook (Slack-compatible) with httpx, off the release's thread.
+"""Run notifications posted to a webhook as JSON with httpx, off the release's thread.
 
 `WebhookNotifier` implements `engine.domain.ports.cloud.Notifier`: `notify` only queues; a
-daemon thread posts with retries; `flush`/`close` give the CLI a bounded wait at exit. The
-URL's secrets (path, user:password, query) never reach a log line or an error: only
-`scheme://host/…` does.
+daemon thread posts with retries and tells the caller's `on_done` how each delivery ended (a
+`Delivery`); `flush`/`close` give the CLI a bounded wait at exit. The URL's secrets (path,
+user:password, query) never reach a log line, an error or a `Delivery`: only
+`scheme://host/…` does. What the JSON says (a summary, a Slack or Teams message) is the
+caller's: `engine.operator.notification_formats`.
 """
 
 from __future__ import annotations
@@ -14,13 +16,14 @@ import json
 import logging
 import queue
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import httpx
 
 from cloud.user_agent import USER_AGENT
 from engine.domain.errors import ConfigurationError
+from engine.domain.ports.cloud import Delivery
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +51,18 @@ class _Verdict(enum.Enum):
     GIVE_UP = "give_up"
 
 
+OnDone = Callable[[Delivery], None]
+
+
+@dataclass
+class _Attempts:
+    """One notification's tries so far: how many, and the last answer or error."""
+
+    count: int = 0
+    status: int | None = None
+    error: str | None = None
+
+
 def redact_url(url: str) -> str:
     """`scheme://host[:port]` plus `/…` when there was a path or query: safe to log."""
     try:
@@ -73,7 +88,7 @@ def validated_webhook_url(url: str) -> httpx.URL:
 
 
 class WebhookNotifier:
-    """Posts each summary as JSON to one URL; never raises, never blocks the caller."""
+    """Posts each payload as JSON to one URL; never raises, never blocks the caller."""
 
     def __init__(
         self,
@@ -96,7 +111,7 @@ class WebhookNotifier:
             headers={"User-Agent": USER_AGENT, "Content-Type": "application/json"},
         )
         _HTTPX_LOG_SCRUBBER.hide(self._url, self.where)
-        self._queue: queue.Queue[bytes | None] = queue.Queue()
+        self._queue: queue.Queue[tuple[bytes, OnDone | None] | None] = queue.Queue()
         self._idle = threading.Condition()
         self._pending = 0
         self._closed = False
@@ -104,10 +119,11 @@ class WebhookNotifier:
         self._worker = threading.Thread(target=self._work, name="bluegreen-notify", daemon=True)
         self._worker.start()
 
-    def notify(self, summary: Mapping[str, object]) -> None:
-        """Queue one summary for delivery and return at once."""
+    def notify(self, payload: Mapping[str, object], on_done: OnDone | None = None) -> None:
+        """Queue one payload for delivery and return at once; `on_done` is called on the
+        notifier's thread with how the delivery ended (not when it was never queued)."""
         try:
-            body = json.dumps(dict(summary), default=str, sort_keys=True).encode()
+            body = json.dumps(dict(payload), default=str, sort_keys=True).encode()
         except Exception as error:  # a notifier never raises
             log.warning("notification not sent: summary is not JSON (%s)", type(error).__name__)
             return
@@ -116,7 +132,7 @@ class WebhookNotifier:
                 log.warning("notification to %s not sent: notifier closed", self.where)
                 return
             self._pending += 1
-        self._queue.put(body)
+        self._queue.put((body, on_done))
 
     def flush(self, timeout: float) -> bool:
         """Wait at most `timeout` s for queued summaries; True if none is left in flight."""
@@ -136,39 +152,56 @@ class WebhookNotifier:
         return done
 
     def _work(self) -> None:
-        while (body := self._queue.get()) is not _STOP:
+        while (item := self._queue.get()) is not _STOP:
+            body, on_done = item
             try:
-                self._deliver(body)
-            except Exception:  # the worker must outlive any surprise
+                delivery = self._deliver(body)
+            except Exception as error:  # the worker must outlive any surprise
                 log.warning("notification to %s failed unexpectedly", self.where)
+                delivery = Delivery(False, 0, self.where, error=type(error).__name__)
+            if on_done is not None:
+                try:
+                    on_done(delivery)
+                except Exception as error:  # e.g. the history is down: the log says it
+                    log.warning("delivery of a notification not recorded (%s)", error)
             with self._idle:
                 self._pending -= 1
                 self._idle.notify_all()
         self._client.close()
 
-    def _deliver(self, body: bytes) -> None:
+    def _deliver(self, body: bytes) -> Delivery:
+        tries = _Attempts()
         for attempt in range(1, self._retry.attempts + 1):
-            verdict, retry_after = self._post_once(body, attempt)
+            tries.count = attempt
+            verdict, retry_after = self._post_once(body, tries)
             if verdict is not _Verdict.RETRY:
-                return
+                return self._delivery(verdict is _Verdict.DELIVERED, tries)
             if attempt == self._retry.attempts:
                 break
             if self._stop.wait(self._retry.delay(attempt, retry_after)):
                 log.warning("notification to %s given up: closing", self.where)
-                return
-        log.warning("notification to %s given up after %d attempts", self.where, attempt)
+                return self._delivery(False, tries)
+        log.warning("notification to %s given up after %d attempts", self.where, tries.count)
+        return self._delivery(False, tries)
 
-    def _post_once(self, body: bytes, attempt: int) -> tuple[_Verdict, float | None]:
+    def _delivery(self, delivered: bool, tries: _Attempts) -> Delivery:
+        return Delivery(delivered, tries.count, self.where, tries.status, tries.error)
+
+    def _post_once(self, body: bytes, tries: _Attempts) -> tuple[_Verdict, float | None]:
+        attempt = tries.count
         try:
             response = self._client.post(self._url, content=body)
         except (httpx.ConnectError, httpx.ConnectTimeout) as error:
             # Nothing reached the receiver: safe to send again.
+            tries.status, tries.error = None, type(error).__name__
             self._warn(attempt, f"cannot connect ({type(error).__name__})")
             return _Verdict.RETRY, None
         except httpx.HTTPError as error:
             # It may have arrived (e.g. a read timeout): not re-sent, to avoid duplicates.
+            tries.status, tries.error = None, type(error).__name__
             self._warn(attempt, f"{type(error).__name__}, not re-sent")
             return _Verdict.GIVE_UP, None
+        tries.status, tries.error = response.status_code, None
         return self._judge(response, attempt)
 
     def _judge(self, response: httpx.Response, attempt: int) -> tuple[_Verdict, float | None]:

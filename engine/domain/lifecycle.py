@@ -158,6 +158,11 @@ VERDICTS: tuple[Verdict, ...] = (
 )  # fmt: skip
 
 
+# Where runs begin: a new run is created in preflight (or queued, for the workers). A drive
+# that begins in one of these starts the release (a notification's `started` event).
+ENTRY_STATES: tuple[State, ...] = (State.QUEUED, State.PREFLIGHT)
+
+
 @dataclass(frozen=True)
 class StateInfo:
     """Everything the engine and its views know about one state."""

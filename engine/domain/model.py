@@ -37,6 +37,7 @@ class EventSource(enum.StrEnum):
     PROBE = "probe"
     AWS = "aws"
     OPERATOR = "operator"
+    NOTIFY = "notify"  # how a notification's delivery ended (written by the notifier's thread)
 
 
 @dataclass(frozen=True)

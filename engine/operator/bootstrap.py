@@ -23,10 +23,12 @@ from cloud.notify import WebhookNotifier
 from cloud.route53 import Boto3Dns, Boto3ParameterStore
 from cloud.s3 import Boto3ArtifactStore
 from engine.domain.errors import ConfigurationError
+from engine.domain.notification_events import parse_events
 from engine.domain.ports.dns import Dns
 from engine.domain.ports.queue import RunQueue
 from engine.domain.ports.store import RunStore
 from engine.operator.inputs import deadlines_of
+from engine.operator.notification_formats import format_for
 from engine.operator.notifications import NotifyingObserver
 from engine.operator.settings import Settings
 from engine.release.clock import SystemClock
@@ -113,7 +115,7 @@ def bootstrap(settings: Settings, interrupt: Interrupt, tracer: Any = None) -> R
         judge_inputs=judge_inputs,
         hook_runner=SubprocessHookRunner(),
     )), store, queue=SqlRunQueue(sql_store.engine), closers=[store.close, probe.close])  # fmt: skip
-    _add_notifier(runtime, settings.notify_url, secrets)
+    _add_notifier(runtime, settings, secrets)
     if tracing is not None:
         observer, shutdown = tracing
         runtime.observers.append(observer)
@@ -164,11 +166,19 @@ def _poller(
     )
 
 
-def _add_notifier(runtime: Runtime, url: str | None, secrets: HealthSecrets) -> None:
+def _add_notifier(runtime: Runtime, settings: Settings, secrets: HealthSecrets) -> None:
+    """The webhook, when one is set: the events asked for, in its format; each delivery's
+    outcome recorded in the run's history from the notifier's thread (its own transaction)."""
+    url = settings.notify_url
     if not url:
         return
     notifier = WebhookNotifier(url)
-    runtime.observers.append(NotifyingObserver(notifier, scrub=secrets.data))
+    store = runtime.store
+    runtime.observers.append(NotifyingObserver(
+        notifier, scrub=secrets.data, events=parse_events(settings.notify_on),
+        fmt=format_for(settings.notify_format, url),
+        record=lambda event: store.add_events([event]),
+    ))  # fmt: skip
     runtime.closers.append(lambda: notifier.close(NOTIFY_FLUSH_SECONDS))
 
 

@@ -1,12 +1,16 @@
-"""What a notification says about a drive that ended: a plain JSON-able summary of the run.
+"""What a notification says about a run: a plain JSON-able summary, per event.
 
-`summary_for` builds it from an `Outcome`; `NotifyingObserver` posts it through a `Notifier`
-when the runner reports the drive finished (succeeded, rolled back, failed, waiting, interrupted).
+`summary_for` builds it from an `Outcome` (a drive that ended: its verdict is the event),
+`started_summary` from a run a drive begins; `NotifyingObserver` posts the events asked for
+(`--notify-on`, `engine.domain.notification_events`) in the format asked for
+(`engine.operator.notification_formats`) through a `Notifier`, and records how each delivery
+ended as an event of the run (source `notify`), written on the notifier's thread: never in the
+release's transaction, never raising into it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import UTC, datetime
 from typing import Any
 
@@ -14,8 +18,10 @@ from engine.domain import lifecycle
 from engine.domain.durations import human_duration, run_duration_seconds
 from engine.domain.exit_codes import ExitCode
 from engine.domain.lifecycle import Verdict
-from engine.domain.model import Run, State
-from engine.domain.ports.cloud import Notifier
+from engine.domain.model import EventRecord, EventSource, Run, RunId, State
+from engine.domain.notification_events import DEFAULT_EVENTS, STARTED, event_of
+from engine.domain.ports.cloud import Delivery, Notifier
+from engine.operator.notification_formats import payload_for
 from engine.operator.views.document import run_document, without
 from engine.release.observer import NullObserver, Outcome
 
@@ -48,7 +54,9 @@ def summary_for(outcome: Outcome, now: datetime | None = None) -> dict[str, obje
     return {
         "run_id": str(run.id),
         **without(run_document(run), "id"),
+        "event": event_of(verdict),
         "outcome": verdict.name,
+        "headline": verdict.headline,
         "exit_code": outcome.exit_code,
         "duration_seconds": duration,
         "error": run.error or run.rollback_reason,
@@ -57,27 +65,98 @@ def summary_for(outcome: Outcome, now: datetime | None = None) -> dict[str, obje
     }
 
 
+def started_summary(run: Run) -> dict[str, object]:
+    """The payload of `started`: the run as a drive begins it (no outcome yet)."""
+    return {
+        "run_id": str(run.id),
+        **without(run_document(run), "id"),
+        "event": STARTED,
+        "outcome": None,
+        "headline": "started",
+        "exit_code": None,
+        "duration_seconds": None,
+        "error": None,
+        "summary": f"release of {run.version_label} started",
+        "text": f"bluegreen: release of {run.version_label} to {_target(run)} started; "
+        f"run {run.id}",
+    }
+
+
+def _target(run: Run) -> str:
+    return f"{run.target.app}/{run.target.blue} ({run.target.region})"
+
+
 def _text(run: Run, verdict: Verdict, duration: float) -> str:
-    target = f"{run.target.app}/{run.target.blue} ({run.target.region})"
     line = (
-        f"bluegreen: release of {run.version_label} to {target} {verdict.headline}"
+        f"bluegreen: release of {run.version_label} to {_target(run)} {verdict.headline}"
         f" after {human_duration(duration)}; run {run.id}"
     )
     reason = run.error or run.rollback_reason
     return f"{line}: {reason}" if reason and verdict is not lifecycle.SUCCEEDED else line
 
 
+def delivery_event(run_id: str, event: str, fmt: str, delivery: Delivery) -> EventRecord:
+    """The history's record of one notification: `notification succeeded (slack,
+    https://hooks.slack.com/…) → delivered (HTTP 200, 1 attempt)`."""
+    return EventRecord(
+        RunId(run_id),
+        datetime.now(UTC),
+        EventSource.NOTIFY,
+        f"notification {event} ({fmt}, {delivery.where}) → {delivery.outcome}",
+        {
+            "notification": event,
+            "format": fmt,
+            "where": delivery.where,
+            "delivered": delivery.delivered,
+            "ok": delivery.delivered,
+            "attempts": delivery.attempts,
+            "status": delivery.status,
+            "error": delivery.error,
+        },
+    )
+
+
+Record = Callable[[EventRecord], None]
+
+
 class NotifyingObserver(NullObserver):
-    """An Observer that posts the summary of every finished drive; ignores everything else."""
+    """An Observer that posts the events asked for: `started` when a drive begins a run, the
+    verdict's event when a drive ends; ignores everything else. `record` (None: nothing is
+    recorded) takes each delivery's record, on the notifier's thread."""
 
     def __init__(
-        self, notifier: Notifier, scrub: Callable[[Any], Any] = lambda summary: summary
+        self,
+        notifier: Notifier,
+        scrub: Callable[[Any], Any] = lambda summary: summary,
+        events: Collection[str] = DEFAULT_EVENTS,
+        fmt: str = "json",
+        record: Record | None = None,
     ) -> None:
         self._notifier = notifier
         self._scrub = scrub  # masks the health URL's secrets: a payload leaves the machine
+        self._events = frozenset(events)
+        self._fmt = fmt
+        self._record = record
+
+    def run_started(self, run: Run) -> None:
+        if run.state in lifecycle.ENTRY_STATES:
+            self._send(str(run.id), STARTED, lambda: started_summary(run))
 
     def finished(self, outcome: Outcome) -> None:
+        event = event_of(verdict_for(outcome))
+        self._send(str(outcome.run.id), event, lambda: summary_for(outcome))
+
+    def _send(self, run_id: str, event: str, summary: Callable[[], dict[str, object]]) -> None:
+        if event not in self._events:
+            return
         try:
-            self._notifier.notify(self._scrub(summary_for(outcome)))
+            payload = payload_for(self._fmt, self._scrub(summary()))
+            self._notifier.notify(payload, self._recorder(run_id, event))
         except Exception:  # observers never raise; notifiers should not either
             return
+
+    def _recorder(self, run_id: str, event: str) -> Callable[[Delivery], None] | None:
+        record = self._record
+        if record is None:
+            return None
+        return lambda delivery: record(delivery_event(run_id, event, self._fmt, delivery))

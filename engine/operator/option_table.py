@@ -20,6 +20,7 @@ from engine.domain.fleets import BATCH_ID_RULE, MAX_FLEET, batch_id_problem
 from engine.domain.health_urls import MAX_HEALTH_PATH, health_path_problem
 from engine.domain.hooks import DEFAULT_HOOK_TIMEOUT_SECONDS
 from engine.domain.model import DEFAULT_DNS_SETTLE_SECONDS, State
+from engine.domain.notification_events import DEFAULT_EVENTS, EVENTS, events_problem
 from engine.operator.options import Option
 
 DAY = 86_400.0  # the longest deadline, lease or wait a setting may ask for, in seconds
@@ -132,8 +133,17 @@ RUNNING = (
            metavar="URL", rule="not an in-memory SQLite"),
     Option("log_format", "Progress output (auto: a live view on a terminal).", RUNNERS,
            ("BLUEGREEN_LOG_FORMAT",), "choice", "auto", choices=("auto", "text", "json")),
-    Option("notify_url", "Webhook for run summaries.", RUNNERS, ("BLUEGREEN_NOTIFY_URL",),
-           max_length=URL_LIMIT, metavar="URL"),
+    Option("notify_url", "Webhook for run notifications (docs/notifications.md).", RUNNERS,
+           ("BLUEGREEN_NOTIFY_URL",), max_length=URL_LIMIT, metavar="URL"),
+    Option("notify_on", "The events to notify (comma-separated, or all): "
+           f"{', '.join(EVENTS)}.", RUNNERS, ("BLUEGREEN_NOTIFY_ON",),
+           default=",".join(DEFAULT_EVENTS), max_length=512, check=events_problem,
+           metavar="EVENTS", rule="event names separated by commas, or all"),
+    Option("notify_format", "The webhook's message: json (the run summary), slack (Block "
+           "Kit), teams (an Adaptive Card); auto: slack for hooks.slack.com, teams for "
+           "Microsoft's webhook and workflow hosts, else json.", RUNNERS,
+           ("BLUEGREEN_NOTIFY_FORMAT",), "choice", "auto",
+           choices=("auto", "json", "slack", "teams")),
     Option("wait_for_lock", "Seconds to wait for a busy target or run (held by a live runner) "
            "instead of exiting 3.", DRIVE, ("BLUEGREEN_WAIT_FOR_LOCK",), "number", 0.0, 0,
            high=DAY),

@@ -61,6 +61,8 @@ class Settings(BaseSettings):
     database_url: str | None = declared("database_url")
     log_format: str = declared("log_format")
     notify_url: str | None = declared("notify_url")
+    notify_on: str = declared("notify_on")
+    notify_format: str = declared("notify_format")
     wait_for_lock: float = declared("wait_for_lock")
     lease_seconds: float = declared("lease_seconds")
     on_unfinished: str = declared("on_unfinished")

@@ -6,7 +6,7 @@ Every method raises only the errors of `engine.domain.errors`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
@@ -264,7 +264,31 @@ class HealthProbe(Protocol):
         ...
 
 
-class Notifier(Protocol):
-    """Posts a run summary somewhere; never raises, never blocks the release for long."""
+@dataclass(frozen=True)
+class Delivery:
+    """How the delivery of one notification ended, after its retries."""
 
-    def notify(self, summary: Mapping[str, object]) -> None: ...
+    delivered: bool
+    attempts: int  # requests sent (0: none could be, e.g. the notifier was closing)
+    where: str  # the receiver as it may be shown: scheme://host/… (never its secret path)
+    status: int | None = None  # the last HTTP status answered, if any
+    error: str | None = None  # the last error's class (ConnectError, ReadTimeout), if any
+
+    @property
+    def outcome(self) -> str:
+        """`delivered (HTTP 200, 1 attempt)`, `given up after 4 attempts (HTTP 500)`."""
+        why = f"HTTP {self.status}" if self.status is not None else (self.error or "no answer")
+        tries = f"{self.attempts} attempt{'' if self.attempts == 1 else 's'}"
+        if self.delivered:
+            return f"delivered ({why}, {tries})"
+        return f"given up after {tries} ({why})"
+
+
+class Notifier(Protocol):
+    """Posts a run notification somewhere; never raises, never blocks the release for long."""
+
+    def notify(
+        self, payload: Mapping[str, object], on_done: Callable[[Delivery], None] | None = None
+    ) -> None:
+        """Queue `payload`; `on_done` hears how its delivery ended (on the notifier's thread)."""
+        ...

@@ -20,7 +20,8 @@ INPUT_OPTIONS = {
     "bundle": "bundle", "bucket": "bucket", "health-path": "health_path", "region": "region",
     "dns-settle": "dns_settle", "bake": "bake", "alarms": "alarms",
     "route53-records": "route53_records", "hosted-zone-id": "hosted_zone_id",
-    "database-url": "database_url", "notify-url": "notify_url",
+    "database-url": "database_url", "notify-url": "notify_url", "notify-on": "notify_on",
+    "notify-format": "notify_format",
     "wait-for-lock": "wait_for_lock", "on-unfinished": "on_unfinished",
     "auth-method": "auth_method", "sso-profile": "sso_profile",
 }  # fmt: skip

@@ -26,6 +26,7 @@ LANES = (
     ("engine", "engine"),
     ("aws", "AWS errors"),
     ("operator", "operator"),
+    ("notify", "notifications"),
     ("error", "errors"),
 )
 FAILURE_TRIGGERS = ("fail", "give_up")
@@ -41,6 +42,7 @@ MARKER_COLOURS = {
     "engine": "#6b7280",
     "operator": "#8b5cf6",
     "aws": "#d97706",
+    "notify": "#0e7490",
     "error": "#c62828",
 }
 CHART_STYLE = (
@@ -56,6 +58,7 @@ CHART_STYLE = (
     )
     + f".timeline .lane-eb .dot{{fill:{MARKER_COLOURS['eb']}}}"
     f".timeline .lane-probe .dot{{fill:{MARKER_COLOURS['probe']}}}"
+    f".timeline .lane-notify .dot{{fill:{MARKER_COLOURS['notify']}}}"
     f".timeline .marker.failed .cross{{stroke:{MARKER_COLOURS['probe-failed']};stroke-width:3}}"
     f".timeline .marker.failed .dot{{fill:{MARKER_COLOURS['probe-failed']}}}"
     f".timeline .lane-engine .diamond{{fill:{MARKER_COLOURS['engine']}}}"

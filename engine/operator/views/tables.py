@@ -23,6 +23,7 @@ SOURCE_STYLES = {
     "engine": "white",
     "aws": "yellow",
     "operator": "magenta",
+    "notify": "blue",
 }
 
 

@@ -10,6 +10,7 @@ import pytest
 
 from cloud.notify import WebhookNotifier
 from engine.domain.model import State
+from engine.domain.ports.cloud import Delivery
 from engine.operator.notifications import summary_for
 from engine.release.observer import Outcome
 from tests.integration.cloud.receiver import Receiver, refused_url, running_receiver
@@ -155,3 +156,56 @@ def test_the_urls_secrets_never_appear_in_logs(caplog: pytest.LogCaptureFixture)
     assert "HTTP Request: POST http://127.0.0.1:" in logged  # httpx's own line, scrubbed
     for secret in ("XSECRETPATHX", "QTOKENQ", "PASSWORDP", "T0001"):
         assert secret not in logged
+
+
+def test_on_done_hears_how_each_delivery_ended(receiver: Receiver) -> None:
+    receiver.answers = [500, 200, 500, 500, 404]
+    notifier = WebhookNotifier(receiver.url, attempts=2, **FAST)
+    heard: list[Delivery] = []
+
+    notifier.notify({"n": 1}, heard.append)  # 500, then 200
+    notifier.notify({"n": 2}, heard.append)  # 500, 500: given up
+    notifier.notify({"n": 3}, heard.append)  # 404: not retried
+    assert notifier.close(timeout=10)
+
+    where = receiver.url.removesuffix("/hook") + "/…"
+    assert heard == [
+        Delivery(True, 2, where, status=200),
+        Delivery(False, 2, where, status=500),
+        Delivery(False, 1, where, status=404),
+    ]
+    assert [d.outcome for d in heard] == [
+        "delivered (HTTP 200, 2 attempts)",
+        "given up after 2 attempts (HTTP 500)",
+        "given up after 1 attempt (HTTP 404)",
+    ]
+
+
+def test_on_done_names_the_error_when_nothing_answered(receiver: Receiver) -> None:
+    receiver.hang = True
+    heard: list[Delivery] = []
+    slow = WebhookNotifier(receiver.url, timeout=0.2, **FAST)
+    down = WebhookNotifier(refused_url(), attempts=2, **FAST)
+
+    slow.notify({"n": 1}, heard.append)
+    assert slow.flush(timeout=10)
+    down.notify({"n": 2}, heard.append)
+    assert down.close(timeout=10)
+    slow.close(timeout=1)
+
+    assert [(d.delivered, d.attempts, d.status, d.error) for d in heard] == [
+        (False, 1, None, "ReadTimeout"),
+        (False, 2, None, "ConnectError"),
+    ]
+
+
+def test_an_on_done_that_raises_does_not_stop_the_notifier(receiver: Receiver) -> None:
+    notifier = WebhookNotifier(receiver.url, **FAST)
+
+    def broken(delivery: Delivery) -> None:
+        raise RuntimeError("the history is down")
+
+    notifier.notify({"n": 1}, broken)
+    notifier.notify({"n": 2})
+    assert notifier.close(timeout=10)
+    assert receiver.accepted == [{"n": 1}, {"n": 2}]
