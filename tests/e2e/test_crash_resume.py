@@ -65,7 +65,12 @@ CRASH_POINTS = [
     (f"swapping:before-call{LOADED}", "v2"),
     (f"swapping:after-call{LOADED}", "v2"),
     (f"swapping:after-call:2{LOADED}", "v2"),
+    # The cutover pinned blue's MinSize at green's two: the cleanup's second call restores
+    # blue's sizes to the saved configuration's (UpdateEnvironment), its third deletes it.
+    *((f"cleaning_up:{when}:2{LOADED}", "v2") for when in ("before-call", "after-call")),
+    (f"cleaning_up:after-call:3{LOADED}", "v2"),
 ]  # fmt: skip
+RESTORES = [p for p, _ in CRASH_POINTS if p.startswith("cleaning_up:") and p.endswith(LOADED)]
 SIZES = [{"Namespace": "aws:autoscaling:asg", "OptionName": "MaxSize", "Value": "4"}]
 KILLED_LEASE_SECONDS = "3"
 WORKERS = 6
@@ -84,6 +89,10 @@ class Scenario:
     swaps: int  # SwapEnvironmentCNAMEs calls EB carried out for this target
     registrations: int  # CreateApplicationVersion calls EB carried out for the version
     failed_requests: list[str]
+    # Blue's UpdateEnvironment calls without a version (its sizes), as (MinSize, MaxSize)
+    # asked for; and blue's sizes at the end
+    blue_size_updates: list[tuple[str | None, str | None]]
+    blue_sizes: tuple[str, str]
 
 
 def _run_scenario(
@@ -122,7 +131,29 @@ def _run_scenario(
     return Scenario(
         point, version, app, target.cname, killed, resumed, cli.states(killed.run_id),
         production(sim, app, blue, green, target.cname), len(swaps), len(registered), failed,
+        _size_updates(sim, target.blue_id), _sizes(sim, app, blue),
     )  # fmt: skip
+
+
+def _size_updates(sim: Simulator, env_id: str) -> list[tuple[str | None, str | None]]:
+    asked = [
+        {o["OptionName"]: o["Value"] for o in call.params.get("OptionSettings") or []}
+        for call in sim.calls.performed("UpdateEnvironment")
+        if call.params.get("EnvironmentId") == env_id and "VersionLabel" not in call.params
+    ]
+    return [(each.get("MinSize"), each.get("MaxSize")) for each in asked]
+
+
+def _sizes(sim: Simulator, app: str, env: str) -> tuple[str, str]:
+    (settings,) = sim.client("elasticbeanstalk").describe_configuration_settings(
+        ApplicationName=app, EnvironmentName=env
+    )["ConfigurationSettings"]
+    found = {
+        o["OptionName"]: o["Value"]
+        for o in settings["OptionSettings"]
+        if o["Namespace"] == "aws:autoscaling:asg"
+    }
+    return found.get("MinSize", "1"), found.get("MaxSize", "4")  # EB's defaults
 
 
 def _scale_out(sim: Simulator, target: ReleaseTarget, count: int) -> None:
@@ -200,3 +231,16 @@ def test_a_bundle_killed_around_its_registration_is_registered_once(
 def test_every_scenario_resumed_the_run_it_killed(scenarios: dict[str, Scenario]) -> None:
     for scenario in scenarios.values():
         assert scenario.resumed.run_id == scenario.killed.run_id
+
+
+@pytest.mark.parametrize("point", RESTORES)
+def test_a_cleanup_killed_around_the_restore_of_blues_sizes_restores_them_once(
+    scenarios: dict[str, Scenario], point: str
+) -> None:
+    scenario = scenarios[point]
+    # The cutover's raise of blue's MinSize to green's two, then one restore to the saved
+    # configuration's (MinSize 1, MaxSize 4): not sent again by the resume when the killed
+    # run had sent it, and sent by the resume when the killed run had not.
+    assert scenario.blue_size_updates == [("2", None), ("1", None)]
+    assert scenario.blue_sizes == ("1", "4")
+    assert scenario.world.blue["Status"] == "Ready"
