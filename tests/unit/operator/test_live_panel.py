@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import io
 from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 
 from rich.console import Console
 
-from engine.domain.model import Mode, State, Strategy
+from engine.domain.durations import human_duration
+from engine.domain.model import EventRecord, EventSource, Mode, State, Strategy
 from engine.domain.ports.cloud import Environment
 from engine.operator.progress.live import LiveObserver, steps_ahead
 from engine.release.redact import Redactor
+from tests.fakes.clock import FakeClock
 from tests.unit.operator.releases import rolled_back_release
 
 LIVE = "shop-blue.example"
@@ -73,3 +76,52 @@ def test_the_panel_names_the_environment_that_holds_the_live_cname() -> None:
     shown = console.file.getvalue()  # type: ignore[attr-defined]
     assert f"live traffic ({LIVE}) goes to shop-green" in shown
     assert "ahead: verifying -> cutting_over" in shown
+
+
+def shown(panel: LiveObserver) -> str:
+    console = Console(file=io.StringIO(), width=120, force_terminal=False)
+    console.print(panel._render())
+    return console.file.getvalue()  # type: ignore[attr-defined]
+
+
+def window_event(run_id: str, at: datetime, phase: str, elapsed: float) -> EventRecord:
+    """A bake window's progress event, with the data states.shared.windows gives it."""
+    return EventRecord(run_id, at, EventSource.ENGINE,
+        f"bake: {elapsed / 60:.0f} min of 5 min, 0 alarms watched (none in ALARM), 3 probes",
+        {"window": "bake", "phase": phase, "elapsed_seconds": f"{elapsed:.1f}",
+         "total_seconds": "300.0", "ends_at": (BAKE_START + timedelta(seconds=300)).isoformat()},
+    )  # fmt: skip
+
+
+BAKE_START = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
+
+
+def test_the_bake_countdown_is_read_from_the_clock_at_each_refresh_not_from_the_last_event() -> (
+    None
+):
+    clock = FakeClock(BAKE_START)
+    run = replace(rolled_back_release().run, state=State.BAKING, finished_at=None)
+    panel = LiveObserver(io.StringIO(), Redactor(), clock=clock.now)
+    panel.run_started(run)
+    try:
+        panel.event(window_event(run.id, clock.now(), "started", 0.0))
+        seen = []
+        # A refresh every half second (REFRESHES_PER_SECOND); a window's event only every
+        # 30 s (PROGRESS_EVERY_SECONDS): each refresh shows the clock's own figures.
+        for tick in range(1, 181):
+            clock.advance(0.5)
+            if tick % 60 == 0:
+                panel.event(window_event(run.id, clock.now(), "progress", tick / 2))
+            elapsed = tick / 2
+            expected = (
+                f"waiting for bake window: {human_duration(elapsed)} of 5m00s, "
+                f"{human_duration(300 - elapsed)} left"
+            )
+            seen.append(expected in shown(panel))
+        assert all(seen), [tick for tick, ok in enumerate(seen, 1) if not ok][:5]
+        clock.advance(210)
+        assert "bake window: 5m00s of 5m00s, 0.0s left" in shown(panel)  # never negative
+        panel.event(window_event(run.id, clock.now(), "ended", 300.0))
+        assert "waiting for bake: 5 min of 5 min" in shown(panel)
+    finally:
+        panel._stop_live()
