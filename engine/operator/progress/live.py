@@ -148,9 +148,10 @@ class LiveObserver:
         self._live = Live(
             console=self._console,
             refresh_per_second=REFRESHES_PER_SECOND,
-            get_renderable=self._render_safely,
+            get_renderable=self._live_view,
             redirect_stdout=False,
             redirect_stderr=False,
+            transient=True,  # erased when stopped; `_stop_live` prints the final panel once
         )
         self._live.start()
 
@@ -199,6 +200,8 @@ class LiveObserver:
         if self._live is not None:
             self._live.stop()
             self._live = None
+            if self._watch is not None:
+                self._console.print(self._render_safely())
 
     def _print_line(self, record: dict[str, Any], style: str) -> None:
         line = self._shown(text_line(self._redactor.data(record)))
@@ -210,6 +213,13 @@ class LiveObserver:
                 return self._render()
         except Exception:
             return Text("")
+
+    def _live_view(self) -> RenderableType:
+        """The panel and an empty line under it, where the cursor rests between refreshes:
+        what the tty echoes there (`^C` when Ctrl-C is pressed) is erased by the next refresh.
+        Resting at the end of the panel's last line, which fills the width, the echo wrapped
+        to a line of its own, and each later refresh left the panel's top border behind."""
+        return Group(self._render_safely(), Text(""))
 
     def _render(self) -> RenderableType:
         watch = self._watch
