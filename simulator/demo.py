@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from simulator.core import Simulator
 from simulator.domains import endpoint_of, seed_custom_domains, targets
@@ -29,17 +30,15 @@ def run_demo(speed: float, say: Say) -> None:
         domain = domains.names[-1]  # the record at blue's load balancer
         say(f"custom domain {domain} -> {targets(sim, domains.zone_id)[domain]} (blue's)")
         green_id = _launch_green(sim, target.blue_id, say)
-        _swap(sim, "shop-blue", "shop-green", say)
-        _probe(sim, target.cname, say)
-        _until_moved(sim, target.cname, say)
+        moved = _swap(sim, "shop-blue", "shop-green", target.cname, say)
+        _until_moved(sim, target.cname, moved, say)
         zone = domains.zone_id
         _point(sim, zone, domain, endpoint_of(sim, "shop", green_id), "green's", say)
-        _swap(sim, "shop-green", "shop-blue", say)
-        _probe(sim, target.cname, say)
+        moved = _swap(sim, "shop-green", "shop-blue", target.cname, say)
         _point(
             sim, domains.zone_id, domain, endpoint_of(sim, "shop", target.blue_id), "blue's", say
         )
-        _until_moved(sim, target.cname, say)
+        _until_moved(sim, target.cname, moved, say)
         _terminate(sim, "shop-green", say)
         _events(sim, say)
         say(f"Done in {time.monotonic() - started:.1f} s.")
@@ -50,14 +49,24 @@ def _probe(sim: Simulator, cname: str, say: Say) -> None:
     say(f"  GET http://{cname}/ -> {status} {body!r}")
 
 
-def _until_moved(sim: Simulator, cname: str, say: Say) -> None:
-    """Probe until the answer changes: the resolver's cached answer has expired."""
-    started, before = time.monotonic(), sim.get(f"http://{cname}/")
-    deadline = started + sim.dns_settle_seconds + 5
-    while sim.get(f"http://{cname}/") == before and time.monotonic() < deadline:
+@dataclass(frozen=True)
+class Moved:
+    """A swap that moved the live CNAME: when DNS changed, and what it answered before."""
+
+    at: float  # time.monotonic()
+    old_answer: tuple[int, str]
+
+
+def _until_moved(sim: Simulator, cname: str, moved: Moved, say: Say) -> None:
+    """Probe until the answer is no longer the old one: the resolver's cached answer has
+    expired; how long that took is counted from the swap's change, whatever ran since."""
+    deadline = moved.at + sim.dns_settle_seconds + 5
+    while sim.get(f"http://{cname}/") == moved.old_answer and time.monotonic() < deadline:
         time.sleep(0.01)
-    waited, ttl = time.monotonic() - started, sim.dns.settings.ttl
-    say(f"  (DNS: the cached answer expired after {waited:.2f} s: EB's TTL {ttl:g} s, scaled)")
+    waited, ttl = time.monotonic() - moved.at, sim.dns.settings.ttl
+    scaled = sim.timing.scaled(ttl).total_seconds()
+    say(f"  (DNS: the new answer seen {waited:.2f} s after the swap, once the cached one "
+        f"expired: EB's TTL {ttl:g} s, {scaled:.2f} s at this speed)")  # fmt: skip
     _probe(sim, cname, say)
 
 
@@ -92,12 +101,23 @@ def _launch_green(sim: Simulator, blue_id: str, say: Say) -> str:
     return str(green["EnvironmentId"])
 
 
-def _swap(sim: Simulator, source: str, destination: str, say: Say) -> None:
+def _swap(sim: Simulator, source: str, destination: str, cname: str, say: Say) -> Moved:
+    """Swap, and probe `cname` the moment the swap has moved it: a resolver's cached answer
+    lasts one TTL from then (60/speed s: 0.15 s at speed 400), so the probe that shows the old
+    answer is made at once, before the wait for both environments (a poll, 50 ms at least,
+    and AWS calls) uses up that window."""
     eb = sim.client("elasticbeanstalk")
+    before, old_answer = sim.backend.routes().get(cname.lower()), sim.get(f"http://{cname}/")
     eb.swap_environment_cnames(SourceEnvironmentName=source, DestinationEnvironmentName=destination)
     say(f"swapping CNAMEs of {source} and {destination} ...")
+    deadline = time.monotonic() + 30
+    while sim.backend.routes().get(cname.lower()) == before and time.monotonic() < deadline:
+        time.sleep(0.002)  # DNS itself (the router's table), read in process: no AWS call
+    moved_at = time.monotonic()
+    _probe(sim, cname, say)
     for name in (source, destination):
         wait_for_environment(sim, name)
+    return Moved(moved_at, old_answer)
 
 
 def _terminate(sim: Simulator, name: str, say: Say) -> None:

@@ -150,6 +150,10 @@ def restore_sizes(ctx: StepContext, role: str, env_id: str | None) -> None:
         if size(current, key) != size(saved, key)
     }
     if not changes:
+        # Restored already; a re-run after a crash right after the restore was sent finds the
+        # update still under way: the step ends only once it is done, as the first run's does.
+        if not env.is_ready:
+            _ready(ctx, role, env.id, f"{role} Ready with its saved sizes")
         return
     _ready(ctx, role, env.id, f"{role} Ready to restore its sizes")
     request(

@@ -66,6 +66,8 @@ CRASH_POINTS = [
     (f"swapping:after-call{LOADED}", "v2"),
     (f"swapping:after-call:2{LOADED}", "v2"),
 ]  # fmt: skip
+# (tests/e2e/test_crash_resume_capacity.py kills the cleanup around its restore of blue's
+# sizes, with a module of its own: this one's scenarios already take minutes.)
 SIZES = [{"Namespace": "aws:autoscaling:asg", "OptionName": "MaxSize", "Value": "4"}]
 KILLED_LEASE_SECONDS = "3"
 WORKERS = 6
@@ -84,9 +86,13 @@ class Scenario:
     swaps: int  # SwapEnvironmentCNAMEs calls EB carried out for this target
     registrations: int  # CreateApplicationVersion calls EB carried out for the version
     failed_requests: list[str]
+    # Blue's UpdateEnvironment calls without a version (its sizes), as (MinSize, MaxSize)
+    # asked for; and blue's sizes at the end
+    blue_size_updates: list[tuple[str | None, str | None]]
+    blue_sizes: tuple[str, str]
 
 
-def _run_scenario(
+def run_scenario(
     sim: Simulator, home: Path, history: str | None, index: int, point: str, version: str
 ) -> Scenario:
     app = f"crash{index}"
@@ -122,7 +128,29 @@ def _run_scenario(
     return Scenario(
         point, version, app, target.cname, killed, resumed, cli.states(killed.run_id),
         production(sim, app, blue, green, target.cname), len(swaps), len(registered), failed,
+        _size_updates(sim, target.blue_id), _sizes(sim, app, blue),
     )  # fmt: skip
+
+
+def _size_updates(sim: Simulator, env_id: str) -> list[tuple[str | None, str | None]]:
+    asked = [
+        {o["OptionName"]: o["Value"] for o in call.params.get("OptionSettings") or []}
+        for call in sim.calls.performed("UpdateEnvironment")
+        if call.params.get("EnvironmentId") == env_id and "VersionLabel" not in call.params
+    ]
+    return [(each.get("MinSize"), each.get("MaxSize")) for each in asked]
+
+
+def _sizes(sim: Simulator, app: str, env: str) -> tuple[str, str]:
+    (settings,) = sim.client("elasticbeanstalk").describe_configuration_settings(
+        ApplicationName=app, EnvironmentName=env
+    )["ConfigurationSettings"]
+    found = {
+        o["OptionName"]: o["Value"]
+        for o in settings["OptionSettings"]
+        if o["Namespace"] == "aws:autoscaling:asg"
+    }
+    return found.get("MinSize", "1"), found.get("MaxSize", "4")  # EB's defaults
 
 
 def _scale_out(sim: Simulator, target: ReleaseTarget, count: int) -> None:
@@ -156,7 +184,7 @@ def scenarios(
     home = tmp_path_factory.mktemp("crash")
     with ThreadPoolExecutor(WORKERS) as pool:
         futures = [
-            pool.submit(_run_scenario, sim, home, shared_history_url, index, point, version)
+            pool.submit(run_scenario, sim, home, shared_history_url, index, point, version)
             for index, (point, version) in enumerate(CRASH_POINTS)
         ]
         done = [future.result() for future in futures]

@@ -28,6 +28,8 @@ Each implements the real Protocol (mypy checks the `_: Protocol = Fake(...)` lin
   condition holds, raising DeadlineExceeded past the deadline; `waits` lists what it waited for.
 - FakeAlarms: CloudWatch alarm states (`put(name, "ALARM", reason)`); `unreadable` fails reads.
 - FakeDns / FakeParameterStore: Route 53 zones and SSM parameters in memory (tests/fakes/dns.py).
+- FakeTerminal (tests/fakes/terminal.py): a stream keeping the screen an xterm would show
+  (auto-wrap, cursor up, erase in line, cursor shown/hidden); `echo` plays the tty's echo.
 - FakeWorld: all of the above wired together; `seed_release()` makes a target and a Run,
   `context(run)` a StepContext (one RecordingJournal per run, kept across re-runs).
 """

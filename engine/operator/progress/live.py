@@ -17,7 +17,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from engine.domain.durations import human_duration, seconds_between
+from engine.domain.durations import human_duration, seconds_between, utc
 from engine.domain.lifecycle import STRATEGIES, TRANSITIONS
 from engine.domain.model import (
     EventRecord,
@@ -52,6 +52,41 @@ class _LiveStep:
     ended_at: datetime | None = None
 
 
+@dataclass(frozen=True)
+class _Window:
+    """A window the step waits out (bake, keep, DNS settle), from its progress event: the
+    panel counts it down from the clock at each refresh, not from the last event's message
+    (a window's events come every PROGRESS_EVERY_SECONDS, so that message lags)."""
+
+    name: str
+    ends_at: datetime
+    total_seconds: float
+
+    def shown(self, now: datetime) -> str:
+        left = min(max(seconds_between(now, self.ends_at), 0.0), self.total_seconds)
+        label = WINDOW_LABELS.get(self.name, self.name)
+        elapsed, total = self.total_seconds - left, self.total_seconds
+        return (
+            f"{label}: {human_duration(elapsed)} of {human_duration(total)}, "
+            f"{human_duration(left)} left"
+        )
+
+
+WINDOW_LABELS = {"bake": "bake window", "keep_old": "keep window", "dns_settle": "DNS settle"}
+
+
+def window_of(data: dict[str, Any]) -> _Window | None:
+    """The window a progress event describes (states.shared.windows), None once it ended
+    or when its data does not say where it ends."""
+    if data.get("phase") == "ended":
+        return None
+    try:
+        ends_at = utc(datetime.fromisoformat(str(data["ends_at"])))
+        return _Window(str(data["window"]), ends_at, float(data["total_seconds"]))
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
 @dataclass
 class _Watch:
     """What the panel shows about the run being driven."""
@@ -60,6 +95,7 @@ class _Watch:
     drive_started_at: datetime
     steps: list[_LiveStep] = field(default_factory=list)
     waiting_for: str | None = None
+    window: _Window | None = None
     environments: list[dict[str, Any]] = field(default_factory=list)
     last_probe: str | None = None
     last_probe_failed: bool = False
@@ -112,9 +148,10 @@ class LiveObserver:
         self._live = Live(
             console=self._console,
             refresh_per_second=REFRESHES_PER_SECOND,
-            get_renderable=self._render_safely,
+            get_renderable=self._live_view,
             redirect_stdout=False,
             redirect_stderr=False,
+            transient=True,  # erased when stopped; `_stop_live` prints the final panel once
         )
         self._live.start()
 
@@ -127,7 +164,7 @@ class LiveObserver:
                 started = watch.steps[-1].started_at
                 watch.steps[-1].ended_at = record.at
             watch.steps.append(_LiveStep(record.to_state, record.at))
-            watch.waiting_for, watch.environments = None, []
+            watch.waiting_for, watch.window, watch.environments = None, None, []
         self._print_line(transition_record(run, record, started), "bold")
 
     def _event(self, record: EventRecord) -> None:
@@ -139,6 +176,7 @@ class LiveObserver:
             watch.last_probe_failed = bool(line["failed"])
         if record.data.get("window") and watch is not None:  # a settle or bake window
             watch.waiting_for = self._redactor.text(record.message)
+            watch.window = window_of(record.data)
         style = "bold red" if line["failed"] else SOURCE_STYLES.get(line["source"], "white")
         self._print_line(line, style)
 
@@ -147,7 +185,7 @@ class LiveObserver:
         if watch is None or watch.run.id != run.id:
             return
         watch.run = run
-        watch.waiting_for = self._shown(what)
+        watch.waiting_for, watch.window = self._shown(what), None
         watch.environments = [self._redactor.data(environment_record(e)) for e in environments]
         watch.seen.update({env["name"]: env for env in watch.environments})
 
@@ -162,6 +200,8 @@ class LiveObserver:
         if self._live is not None:
             self._live.stop()
             self._live = None
+            if self._watch is not None:
+                self._console.print(self._render_safely())
 
     def _print_line(self, record: dict[str, Any], style: str) -> None:
         line = self._shown(text_line(self._redactor.data(record)))
@@ -173,6 +213,13 @@ class LiveObserver:
                 return self._render()
         except Exception:
             return Text("")
+
+    def _live_view(self) -> RenderableType:
+        """The panel and an empty line under it, where the cursor rests between refreshes:
+        what the tty echoes there (`^C` when Ctrl-C is pressed) is erased by the next refresh.
+        Resting at the end of the panel's last line, which fills the width, the echo wrapped
+        to a line of its own, and each later refresh left the panel's top border behind."""
+        return Group(self._render_safely(), Text(""))
 
     def _render(self) -> RenderableType:
         watch = self._watch
@@ -186,7 +233,9 @@ class LiveObserver:
         live = live_holder(watch)
         if live:
             parts.append(Text(self._shown(live), style="bold"))
-        if watch.waiting_for:
+        if watch.window is not None:
+            parts.append(Text(f"waiting for {watch.window.shown(now)}", style="italic"))
+        elif watch.waiting_for:
             parts.append(Text(f"waiting for {watch.waiting_for}", style="italic"))
         if watch.environments:
             parts.append(_environments_table(watch.environments))

@@ -239,6 +239,44 @@ def test_a_lost_response_to_the_warm_ups_update_converges_with_one_raise(
     ]
 
 
+class LoseAtCleanup(NullObserver):
+    """At the transition into cleaning_up, the next UpdateEnvironment's response is lost:
+    the cleanup's restore of blue's sizes (green is terminated, never updated)."""
+
+    def __init__(self, sim: Simulator) -> None:
+        self.sim = sim
+        self.updates_before = 0
+
+    def transitioned(self, run: Run, record: TransitionRecord) -> None:
+        if record.to_state is State.CLEANING_UP:
+            self.updates_before = len(self.sim.calls.performed("UpdateEnvironment"))
+            self.sim.faults.lose_response("UpdateEnvironment")
+
+
+def test_a_lost_response_to_the_cleanups_restore_of_blues_sizes_converges_with_one_restore(
+    sim: Simulator, target: ReleaseTarget, wired: WiredFactory
+) -> None:
+    scale_blue_to(sim, target, 2)
+    engine = wired()
+    request = release_request(engine.settings.model_copy(update={"version_label": "v2"}), Mode.FULL)
+    observer = LoseAtCleanup(sim)
+
+    outcome = engine.runner.release(request, observer)
+
+    assert outcome.exit_code == ExitCode.OK, outcome.summary
+    made = sim.calls.performed("UpdateEnvironment")[observer.updates_before :]
+    assert [(c.params["EnvironmentId"], c.params["OptionSettings"], c.lost) for c in made] == [
+        (target.blue_id, [{"Namespace": ASG, "OptionName": "MinSize", "Value": "1"}], True)
+    ]  # sent once, its lost answer read from what exists: not sent again
+    messages = [e.message for e in engine_events(engine, outcome.run.id)]
+    assert any("sizes back to" in m and "took effect" in m for m in messages), messages
+    assert any("capacity restored: blue shop-blue back to MinSize=1" in m for m in messages)
+    assert min_size(sim, target.app, target.blue) == "1"
+    world = production(sim, target.app, target.blue, GREEN, target.cname)
+    assert_blue_serves(world, "v2", target.cname)
+    assert_clean(world)
+
+
 class ScaledInBeforeCutover(NullObserver):
     """At the transition into cutting_over, waits until blue (serving nothing since the swap)
     has scaled in to one instance: the cutover must then warm it up again."""
