@@ -126,8 +126,9 @@ class Runner:
             )
         run = request.new_run(self.services.clock.now(), State.QUEUED)
         self._store.create(run, self.services.owner, self.services.lease_seconds)
-        if resolved.reason:
-            self._store.add_events([self._pair_event(run, resolved.reason)])
+        reasons = [r for r in (resolved.reason, resolved.adoption) if r]
+        if reasons:
+            self._store.add_events([self._pair_event(run, reason) for reason in reasons])
         self._store.release(run.id, self.services.owner)  # queued: free for any worker
         run.lease_owner = run.lease_expires_at = None
         return run
@@ -179,9 +180,13 @@ class Runner:
         run = request.new_run(self.services.clock.now())
         self._store.create(run, self.services.owner, self.services.lease_seconds)
         drive = Drive(self.services, run, observer)
-        if resolved.reason:
+        if resolved.reason or resolved.adoption:
             drive.start()
+        if resolved.reason:
             drive.journal.event(EventSource.ENGINE, resolved.reason)
+        if resolved.adoption:
+            drive.journal.event(EventSource.ENGINE, resolved.adoption,
+                                adopted_from_run=run.facts.adopted_from_run)  # fmt: skip
         return drive.drive()
 
     def _live_first(self, request: ReleaseRequest) -> Resolved:
