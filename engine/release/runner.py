@@ -126,9 +126,12 @@ class Runner:
             )
         run = request.new_run(self.services.clock.now(), State.QUEUED)
         self._store.create(run, self.services.owner, self.services.lease_seconds)
-        reasons = [r for r in (resolved.reason, resolved.adoption) if r]
-        if reasons:
-            self._store.add_events([self._pair_event(run, reason) for reason in reasons])
+        events = [self._pair_event(run, resolved.reason)] if resolved.reason else []
+        if resolved.adoption:
+            adopted = {"adopted_from_run": run.facts.adopted_from_run}
+            events.append(self._pair_event(run, resolved.adoption, adopted))
+        if events:
+            self._store.add_events(events)
         self._store.release(run.id, self.services.owner)  # queued: free for any worker
         run.lease_owner = run.lease_expires_at = None
         return run
@@ -197,8 +200,11 @@ class Runner:
         except CloudError:
             return Resolved(request, None)
 
-    def _pair_event(self, run: Run, reason: str) -> EventRecord:
-        return EventRecord(run.id, self.services.clock.now(), EventSource.ENGINE, reason)
+    def _pair_event(
+        self, run: Run, reason: str, data: dict[str, str | None] | None = None
+    ) -> EventRecord:
+        now = self.services.clock.now()
+        return EventRecord(run.id, now, EventSource.ENGINE, reason, dict(data or {}))
 
     def _blue_runs(self, request: ReleaseRequest) -> bool:
         """Whether blue is live and already on the requested version (cron's no-op case)."""
