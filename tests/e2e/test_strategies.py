@@ -242,3 +242,28 @@ def test_an_environment_under_the_green_name_not_kept_by_the_pair_is_not_adopted
 
     assert refused.exit_code == 2, refused
     assert "green name taken" in refused.stdout, refused
+
+
+def test_a_rolled_back_adoption_keeps_the_kept_environment_only_while_it_is_unchanged(
+    sim: Simulator, target: ReleaseTarget, cli: Cli
+) -> None:
+    forever = (*KEEP, "--keep-old", "forever")
+    assert cli.run("full", *FLAGS, *forever, "--version-label", "v2").exit_code == 0
+    sim.faults.fail_update(BLUE, times=1)  # EB fails the deploy and keeps the old version
+
+    failed = cli.run("full", *FLAGS, *forever, "--version-label", "v3")
+
+    assert failed.exit_code == 1, failed
+    assert cli.states(failed.run_id)[-1] == "rolled_back"
+    live = environments(sim)
+    assert {n: e["VersionLabel"] for n, e in live.items()} == {BLUE: "v1", GREEN: "v2"}
+    assert live[GREEN]["CNAME"] == target.cname
+    assert live[BLUE]["EnvironmentId"] == target.blue_id, "unchanged, so kept as it was"
+
+    broken = cli.run("full", *FLAGS, *forever, "--version-label", "broken")
+
+    assert broken.exit_code == 1, broken
+    assert "going_live" not in cli.states(broken.run_id)
+    live = environments(sim)
+    assert list(live) == [GREEN], "the kept environment ran the broken version: terminated"
+    assert (live[GREEN]["CNAME"], live[GREEN]["VersionLabel"]) == (target.cname, "v2")
