@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from engine.domain.bundles import leader_only_configs
 from engine.domain.environment_names import environment_name_problem, same_environment_name
-from engine.domain.errors import ConfigurationError, CredentialsError
+from engine.domain.errors import ConfigurationError, CredentialsError, StepFailed
 from engine.domain.health_urls import check_health_path
 from engine.domain.lifecycle import STRATEGIES
 from engine.domain.model import Strategy, Trigger
@@ -17,6 +17,7 @@ from states.shared.alarm_gates import require_alarms_exist
 from states.shared.app_versions import ensure_version
 from states.shared.busy_blue import check_managed_actions, wait_for_blue
 from states.shared.conditions import health_text
+from states.shared.drift import check_drift
 from states.shared.records import inspect_records
 from states.shared.resources import (
     describe_by_id,
@@ -38,8 +39,10 @@ def run(ctx: StepContext) -> Trigger:
     if ctx.run.strategy is Strategy.TRAFFIC_SPLIT:
         _check_traffic_split(ctx, blue)  # no green: blue is updated in place
     else:
-        _check_green_name_free(ctx)
+        _check_green_name_free(ctx, blue)
     _record_blue(ctx, blue)
+    if ctx.run.facts.adopted_from_run:
+        _check_kept_drift(ctx)
     inspect_records(ctx, blue)
     warn_if_ssm_domains_ignored(ctx)
     ensure_version(ctx)
@@ -135,13 +138,45 @@ def _check_traffic_split(ctx: StepContext, blue: Environment) -> None:
              "bundle was not given here, so its .ebextensions were not checked")  # fmt: skip
 
 
-def _check_green_name_free(ctx: StepContext) -> None:
+def _check_green_name_free(ctx: StepContext, blue: Environment) -> None:
     holder = live_named(ctx, ctx.run.green)
-    if holder is not None and not is_own_green(ctx, holder):
+    if ctx.run.facts.adopted_from_run:
+        _check_kept(ctx, holder, blue)
+    elif holder is not None and not is_own_green(ctx, holder):
         raise ConfigurationError(
             f"green name taken: environment {holder.name} ({holder.id}, {holder.status}) "
             "exists and was not created by this run"
         )
+
+
+def _check_kept(ctx: StepContext, holder: Environment | None, blue: Environment) -> None:
+    """The kept environment this run adopts (engine.release.pairs found it in the history and
+    in EB): still that one under the green name, Ready and Green, and not the live one."""
+    kept_id, kept_by = ctx.run.facts.green_env_id, ctx.run.facts.adopted_from_run
+    name = ctx.run.green
+    if holder is None or holder.id != kept_id:
+        now = f"{holder.id} ({holder.status}) holds the name now" if holder else "it is gone"
+        raise ConfigurationError(
+            f"the environment {name} ({kept_id}) kept by run {kept_by} is not there: {now}"
+        )
+    if not (holder.is_ready and holder.is_healthy):
+        raise ConfigurationError(
+            f"the kept environment {name} ({holder.id}) is {holder.status} with health "
+            f"{health_text(holder)}: it is adopted only Ready and Green; nothing was changed"
+        )
+    if holder.cname and holder.cname == blue.cname:
+        raise ConfigurationError(f"the kept environment {name} holds the live CNAME {blue.cname}")
+    note(ctx, f"the kept environment {name} ({holder.id}) is Ready and Green, running "
+         f"{holder.version_label}: this run deploys to it", environment=holder.id)  # fmt: skip
+
+
+def _check_kept_drift(ctx: StepContext) -> None:
+    """A kept environment has lived beside the live one since the last release: console
+    changes to either show as drift, judged by --on-drift before anything is changed."""
+    try:
+        check_drift(ctx)
+    except StepFailed as drift:
+        raise ConfigurationError(f"{drift}; nothing was changed") from drift
 
 
 def _record_blue(ctx: StepContext, blue: Environment) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from engine.domain.errors import ConflictError, StepFailed
 from engine.domain.hooks import HookPoint
 from engine.domain.model import Trigger
+from engine.domain.ports.cloud import Environment
 from engine.domain.step import StepContext
 from states.shared.blue_version import put_blue_on
 from states.shared.capacity import restore_sizes
@@ -30,14 +31,32 @@ def run(ctx: StepContext) -> Trigger:
         _restore_blue_version(ctx)
         _restore_cnames(ctx)
     restore_records(ctx)  # before green goes: no record may point at it then
-    if not is_gone(find_own_green(ctx)):
-        settle_after_swap_back(ctx, "terminating green")
-    remove_green(ctx)
+    green = find_own_green(ctx)
+    if _kept_untouched(ctx, green):
+        note(ctx, f"rollback: the kept environment {ctx.run.green} was not changed (it runs "
+             f"{green.version_label if green else '?'}): it stays, kept as it was")  # fmt: skip
+    else:
+        if not is_gone(green):
+            settle_after_swap_back(ctx, "terminating green")
+        remove_green(ctx)
     restore_sizes(ctx, "blue", ctx.run.facts.blue_env_id)  # a warm-up's raise, undone
     remove_template(ctx)
     if ctx.run.facts.blue_env_id is not None:
         _confirm_production(ctx)
     return Trigger.UNDONE
+
+
+def _kept_untouched(ctx: StepContext, green: Environment | None) -> bool:
+    """An adopted kept environment (`--keep-old forever`) that never got this run's version
+    (refused or failed before the deploy, or EB kept the old one): left as it was. Once it
+    runs the new version (or is being deployed to) it is this run's green, terminated."""
+    if not ctx.run.facts.adopted_from_run or green is None or is_gone(green):
+        return False
+    return (
+        green.is_ready
+        and green.version_label != ctx.run.version_label
+        and green.cname != ctx.run.facts.blue_cname
+    )
 
 
 def _take_traffic_off_new_blue(ctx: StepContext) -> None:

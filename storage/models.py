@@ -108,6 +108,8 @@ class RunRow(Base):
     # Hook points done (comma-separated) and the cutover gate's deadline.
     hooks_done: Mapped[str | None] = mapped_column(Text)
     gate_deadline: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # The run whose kept environment (--keep-old forever) this run adopted as its green.
+    adopted_from_run: Mapped[str | None] = mapped_column(String(NAME))
     # Outcome.
     error: Mapped[str | None] = mapped_column(Text)
     rollback_reason: Mapped[str | None] = mapped_column(Text)

@@ -155,6 +155,10 @@ class Facts:
     hooks_done: str | None = None
     # When a run resting at the cutover gate times out (deploy --cutover-timeout).
     gate_deadline: datetime | None = None
+    # swap-and-keep adopting the environment an earlier run kept (`--keep-old forever`): that
+    # run's id; the kept environment is this run's green (`green_env_id`, recorded at creation)
+    # and gets the new version by a deploy instead of being created.
+    adopted_from_run: str | None = None
 
 
 @dataclass

@@ -52,6 +52,10 @@ class ReleaseRequest:
     custom_domains: CustomDomains | None = None
     strategy: Strategy = Strategy.SWAP_BACK
     batch: str | None = None  # the fleet release it is part of (`submit --targets FILE`)
+    # swap-and-keep: the environment named `green` that the run `kept_by_run` kept running
+    # (`--keep-old forever`), found in the history and in EB (engine.release.pairs.adoption).
+    kept_env_id: str | None = None
+    kept_by_run: str | None = None
 
     def new_run(self, now: datetime, state: State = State.PREFLIGHT) -> Run:
         """A run of this request, stamped with this engine's version and revision."""
@@ -64,7 +68,11 @@ class ReleaseRequest:
 
     def _facts(self) -> Facts:
         domains = self.custom_domains
-        return Facts(route53_request=domains.to_text() if domains else None)
+        return Facts(
+            route53_request=domains.to_text() if domains else None,
+            green_env_id=self.kept_env_id,
+            adopted_from_run=self.kept_by_run,
+        )
 
 
 def new_run_id() -> RunId:

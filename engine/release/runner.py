@@ -126,8 +126,12 @@ class Runner:
             )
         run = request.new_run(self.services.clock.now(), State.QUEUED)
         self._store.create(run, self.services.owner, self.services.lease_seconds)
-        if resolved.reason:
-            self._store.add_events([self._pair_event(run, resolved.reason)])
+        events = [self._pair_event(run, resolved.reason)] if resolved.reason else []
+        if resolved.adoption:
+            adopted = {"adopted_from_run": run.facts.adopted_from_run}
+            events.append(self._pair_event(run, resolved.adoption, adopted))
+        if events:
+            self._store.add_events(events)
         self._store.release(run.id, self.services.owner)  # queued: free for any worker
         run.lease_owner = run.lease_expires_at = None
         return run
@@ -179,9 +183,13 @@ class Runner:
         run = request.new_run(self.services.clock.now())
         self._store.create(run, self.services.owner, self.services.lease_seconds)
         drive = Drive(self.services, run, observer)
-        if resolved.reason:
+        if resolved.reason or resolved.adoption:
             drive.start()
+        if resolved.reason:
             drive.journal.event(EventSource.ENGINE, resolved.reason)
+        if resolved.adoption:
+            drive.journal.event(EventSource.ENGINE, resolved.adoption,
+                                adopted_from_run=run.facts.adopted_from_run)  # fmt: skip
         return drive.drive()
 
     def _live_first(self, request: ReleaseRequest) -> Resolved:
@@ -192,8 +200,11 @@ class Runner:
         except CloudError:
             return Resolved(request, None)
 
-    def _pair_event(self, run: Run, reason: str) -> EventRecord:
-        return EventRecord(run.id, self.services.clock.now(), EventSource.ENGINE, reason)
+    def _pair_event(
+        self, run: Run, reason: str, data: dict[str, str | None] | None = None
+    ) -> EventRecord:
+        now = self.services.clock.now()
+        return EventRecord(run.id, now, EventSource.ENGINE, reason, dict(data or {}))
 
     def _blue_runs(self, request: ReleaseRequest) -> bool:
         """Whether blue is live and already on the requested version (cron's no-op case)."""

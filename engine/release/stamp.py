@@ -16,9 +16,11 @@ from engine.domain.model import Run
 DISTRIBUTION = "beanstalk-bluegreen"
 # 2: release strategies (swap-and-keep, traffic-split) and their states; a revision-1 engine
 # would drive a swap-and-keep run as a swap-back one, so it must refuse them.
-ENGINE_REVISION = 2
+# 3: swap-and-keep adopting a kept environment (facts.adopted_from_run): a revision-2 engine
+# would try to create that green, and a rollback would then terminate the kept environment.
+ENGINE_REVISION = 3
 # Runs written before runs were stamped (no revision) are revision 1's.
-FINISHES = frozenset({1, 2})
+FINISHES = frozenset({1, 2, 3})
 
 
 class IncompatibleRunError(ConfigurationError):

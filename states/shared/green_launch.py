@@ -1,6 +1,7 @@
 """Launching this run's green: save blue's configuration as the run's template, create green
 from it on a version (blue's previous one for swap-back, the new one for swap-and-keep), and
 wait until green is Ready and healthy. Never a second green, never a second template.
+Or adopt the environment an earlier run kept: deploy the version to it, create nothing.
 """
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ from __future__ import annotations
 from engine.domain.errors import ConflictError, StepFailed
 from engine.domain.ports.cloud import CreateEnvironmentRequest, Environment
 from engine.domain.step import StepContext
+from states.shared.blue_version import put_on
 from states.shared.conditions import present, ready_and_healthy
 from states.shared.outcome_unknown import request
 from states.shared.resources import (
@@ -18,6 +20,7 @@ from states.shared.resources import (
     require,
     template_name,
 )
+from states.shared.steady import current_green
 
 
 def launch_green(ctx: StepContext, version_label: str) -> None:
@@ -35,6 +38,24 @@ def launch_green(ctx: StepContext, version_label: str) -> None:
     launched = present("green", green.id, snapshot)
     if launched.cname != ctx.run.facts.green_cname:
         ctx.journal.record_facts(green_cname=launched.cname)
+
+
+def adopt_kept_green(ctx: StepContext, version_label: str) -> None:
+    """The kept environment (this run's green since its creation, `facts.green_env_id`) on
+    `version_label`, Ready and healthy; its CNAME recorded. Never while it holds the live
+    CNAME; no template and no environment is created."""
+    run = ctx.run
+    green = current_green(ctx)
+    if is_gone(green):
+        raise StepFailed(f"the kept environment {green.name} ({green.id}) is {green.status}")
+    if green.cname and green.cname == run.facts.blue_cname:
+        raise StepFailed(f"the kept environment {green.name} holds the live CNAME {green.cname}")
+    note(ctx, f"green is the kept environment {green.name} ({green.id}, kept by run "
+         f"{run.facts.adopted_from_run}): deploying {version_label} to it, not creating one",
+         environment=green.id, version=version_label)  # fmt: skip
+    adopted = put_on(ctx, "green", current_green, version_label, "adopting the kept environment")
+    if adopted.cname != run.facts.green_cname:
+        ctx.journal.record_facts(green_cname=adopted.cname)
 
 
 def _ensure_template(ctx: StepContext) -> str:

@@ -152,3 +152,106 @@ def test_live_traffic_sees_no_failed_request_across_the_kill_and_the_resume(
     scenarios: dict[str, Scenario], name: str
 ) -> None:
     assert scenarios[name].failed_requests == []
+
+
+# swap-and-keep adopting the environment `--keep-old forever` kept (the second release of the
+# pair): killed at each state boundary of its path and around its one deploy, then resumed.
+ADOPT_POINTS = [
+    *(f"state:{s}" for s in ("preflight", "launching", "verifying_green", "going_live",
+                             "retiring_old")),
+    "launching:before-call",  # the deploy to the kept environment, its intent recorded
+    "launching:after-call",  # the deploy was sent: resume waits for it, never deploys again
+    "going_live:after-call",  # the one swap
+]  # fmt: skip
+ADOPT_VERSIONS = {**VERSIONS, "v3": {}}
+ADOPT_WORKERS = 4  # two releases and a resume each: fewer at once on a small machine
+ADOPT_TIMEOUT = 240.0  # a cap per command (the default 60 s is short for 4 at once)
+
+
+@dataclass(frozen=True)
+class Adoption:
+    blue: str
+    blue_id: str
+    green: str
+    cname: str
+    first: Done
+    killed: Done
+    resumed: Done
+    states: list[str]
+    live: dict[str, dict[str, Any]]
+    created: int  # CreateEnvironment calls carried out for the pair after the seed
+    deploys: list[tuple[str, str]]  # (environment id, version) of each deploy carried out
+    failed_requests: list[str]
+
+
+def _run_adoption(
+    sim: Simulator, home: Path, history: str | None, index: int, point: str
+) -> Adoption:
+    app = f"adopt{index}"
+    blue, green = f"{app}-blue", f"{app}-green"
+    target = seed_release_target(sim, app=app, blue=blue, versions=ADOPT_VERSIONS)
+    cli = Cli(sim, home / app, database_url=history or "")
+    names = {"BEANSTALK_APP_NAME": app, "BLUE_ENV_NAME": blue, "GREEN_ENV_NAME": green,
+             "BLUEGREEN_STRATEGY": KEEP, "BLUEGREEN_KEEP_OLD": "forever"}  # fmt: skip
+    first = cli.run("full", **names, VERSION_LABEL="v2", timeout=ADOPT_TIMEOUT)
+    with sim.live_traffic(f"http://{target.cname}/", interval=0.02) as traffic:
+        killed = cli.run(
+            "full", **names, VERSION_LABEL="v3", BLUEGREEN_TEST_CRASH_AT=point,
+            BLUEGREEN_LEASE_SECONDS="3", timeout=ADOPT_TIMEOUT,
+        )  # fmt: skip
+        resumed = cli.run("resume", killed.run_id, **names, BLUEGREEN_VISIBILITY_WINDOW="2",
+                          timeout=ADOPT_TIMEOUT)  # fmt: skip
+    failed = [f"{f.at:.2f} s: {f.status} {f.detail}" for f in traffic.stop().failures]
+    every = sim.client("elasticbeanstalk").describe_environments(
+        ApplicationName=app, EnvironmentNames=[blue, green], IncludeDeleted=True
+    )["Environments"]
+    ids = {e["EnvironmentId"] for e in every}
+    created = [  # blue's CreateEnvironment is the seed's
+        c for c in sim.calls.performed("CreateEnvironment")
+        if c.params.get("ApplicationName") == app and c.params.get("EnvironmentName") != blue
+    ]  # fmt: skip
+    deploys = [(c.params["EnvironmentId"], c.params.get("VersionLabel", ""))
+               for c in sim.calls.performed("UpdateEnvironment")
+               if c.params.get("EnvironmentId") in ids]  # fmt: skip
+    live = {e["EnvironmentName"]: e for e in every if e["Status"] != "Terminated"}
+    return Adoption(
+        blue, target.blue_id, green, target.cname, first, killed, resumed,
+        cli.states(killed.run_id), live, len(created), deploys, failed,
+    )  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def adoptions(
+    running_simulator: Simulator,
+    tmp_path_factory: pytest.TempPathFactory,
+    shared_history_url: str | None,
+) -> Iterator[dict[str, Adoption]]:
+    sim = running_simulator
+    sim.reset()
+    home = tmp_path_factory.mktemp("crash-adoption")
+    with ThreadPoolExecutor(ADOPT_WORKERS) as pool:
+        futures = {
+            point: pool.submit(_run_adoption, sim, home, shared_history_url, index, point)
+            for index, point in enumerate(ADOPT_POINTS)
+        }
+        done = {point: future.result() for point, future in futures.items()}
+    yield done
+    sim.reset()
+
+
+@pytest.mark.parametrize("point", ADOPT_POINTS)
+def test_a_release_adopting_the_kept_environment_killed_there_is_resumed_to_its_end(
+    adoptions: dict[str, Adoption], point: str
+) -> None:
+    a = adoptions[point]
+
+    assert a.first.exit_code == 0, a.first
+    assert a.killed.exit_code == -9, a.killed
+    assert a.resumed.exit_code == 0, a.resumed
+    assert a.states[-1] == "succeeded" and "launching" in a.states
+    assert {n: e["VersionLabel"] for n, e in a.live.items()} == {a.blue: "v3", a.green: "v2"}
+    assert a.live[a.blue]["CNAME"] == a.cname, "the kept environment is live on v3"
+    assert a.live[a.blue]["EnvironmentId"] == a.blue_id, "adopted, never created again"
+    assert a.created == 1, "only the first release created an environment"
+    assert a.deploys == [(a.blue_id, "v3")], "one deploy to the kept environment"
+    assert a.failed_requests == []

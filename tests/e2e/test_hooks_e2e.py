@@ -224,3 +224,21 @@ def test_hooks_from_the_bluegreen_hooks_variable_as_a_json_array(
 
     assert done.exit_code == 0, done
     assert [c["point"] for c in calls(log)] == ["before-swap", "before-cleanup"]
+
+
+def test_the_html_report_draws_each_hooks_exit_code_duration_and_output_tail_as_text(
+    sim: Simulator, target: ReleaseTarget, cli: Cli, tmp_path: Path
+) -> None:
+    printer = "import sys; print('<script>alert(1)</script> & <b>bold</b>'); sys.exit(0)"
+    command = shlex.join([sys.executable, "-c", printer])
+    done = release(cli, "v2", f"after-verify={command}")
+    assert done.exit_code == 0, done
+    output = tmp_path / "report.html"
+
+    reported = cli.run("runs", "report", done.run_id, "-o", str(output))
+
+    assert reported.exit_code == 0, reported
+    page = output.read_text(encoding="utf-8")
+    assert "<script" not in page and "<b>bold</b>" not in page, "the hook's output is text"
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;b&gt;bold&lt;/b&gt;" in page
+    assert "<div class='hook' data-hook='after-verify'>hook after-verify, exit 0, " in page

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from simulator import Simulator
+from simulator.eb.models import SOLUTION_STACK
 from simulator.seed import ReleaseTarget, seed_release_target
 from tests.e2e.cli import APP, BLUE, GREEN, Cli
 
@@ -164,3 +165,105 @@ def test_an_operator_rollback_in_the_keep_window_swaps_back(
     assert (live[BLUE]["CNAME"], live[BLUE]["VersionLabel"]) == (target.cname, "v1")
     run_id = rolled.run_id
     assert shown(cli, run_id)["outcome"]["verdict"] == "rolled_back_by_operator"
+
+
+@pytest.mark.slow  # three releases: ~40 s
+def test_keep_old_forever_the_kept_environment_is_the_next_releases_target(
+    sim: Simulator, target: ReleaseTarget, cli: Cli
+) -> None:
+    forever = (*KEEP, "--keep-old", "forever")
+    first = cli.run("full", *FLAGS, *forever, "--version-label", "v2")
+    assert first.exit_code == 0, first
+    assert {n: e["VersionLabel"] for n, e in environments(sim).items()} == {
+        BLUE: "v1", GREEN: "v2"}  # fmt: skip
+    sim.calls.clear()
+    sim.faults.lose_response("UpdateEnvironment")  # the deploy to the kept one: answer lost
+
+    second = cli.run("full", *FLAGS, *forever, "--version-label", "v3")
+
+    assert second.exit_code == 0, second
+    live = environments(sim)
+    assert {n: e["VersionLabel"] for n, e in live.items()} == {BLUE: "v3", GREEN: "v2"}
+    assert live[BLUE]["CNAME"] == target.cname, "the kept environment went live on v3"
+    assert live[BLUE]["EnvironmentId"] == target.blue_id, "adopted, not created again"
+    assert sim.calls.count("CreateEnvironment") == 0
+    assert sim.calls.count("CreateConfigurationTemplate") == 0
+    deploys = sim.calls.performed("UpdateEnvironment")
+    assert [(c.params.get("EnvironmentId"), c.params.get("VersionLabel")) for c in deploys] == [
+        (target.blue_id, "v3")]  # fmt: skip
+    assert templates(sim) == []
+    document = shown(cli, second.run_id)
+    assert (document["blue"], document["green"]) == (GREEN, BLUE)
+    adopted = [e for e in document["events"] if "adopted_from_run" in e["data"]]
+    assert len(adopted) == 1 and f"run {first.run_id} kept it" in adopted[0]["message"]
+    assert adopted[0]["data"]["adopted_from_run"] == first.run_id
+    shown_text = cli.run("runs", "show", second.run_id, COLUMNS="250")
+    assert f"adopting the kept environment {BLUE}" in shown_text.stdout, shown_text
+
+    third = cli.run("full", *FLAGS, *forever, "--version-label", "v1")
+
+    assert third.exit_code == 0, third
+    live = environments(sim)
+    assert {n: e["VersionLabel"] for n, e in live.items()} == {BLUE: "v3", GREEN: "v1"}
+    assert live[GREEN]["CNAME"] == target.cname, "the names alternate: green is live again"
+    assert sim.calls.count("CreateEnvironment") == 0
+    assert (shown(cli, third.run_id)["blue"], shown(cli, third.run_id)["green"]) == (BLUE, GREEN)
+
+
+def test_a_kept_environment_that_is_not_green_is_refused_before_anything_changes(
+    sim: Simulator, target: ReleaseTarget, cli: Cli
+) -> None:
+    forever = (*KEEP, "--keep-old", "forever")
+    assert cli.run("full", *FLAGS, *forever, "--version-label", "v2").exit_code == 0
+    sim.faults.stick(BLUE, ops=("update",))  # a console change under way on the kept one
+    sim.client("elasticbeanstalk").update_environment(EnvironmentName=BLUE, VersionLabel="v3")
+    sim.calls.clear()
+
+    refused = cli.run("full", *FLAGS, *forever, "--version-label", "v3")
+
+    assert refused.exit_code == 2, refused
+    assert cli.states(refused.run_id)[-1] == "refused"
+    assert f"the kept environment {BLUE}" in refused.stdout and "is Updating" in refused.stdout
+    assert sim.calls.count("UpdateEnvironment") == sim.calls.count("CreateEnvironment") == 0
+    assert environments(sim)[GREEN]["CNAME"] == target.cname
+    sim.release(BLUE)
+
+
+def test_an_environment_under_the_green_name_not_kept_by_the_pair_is_not_adopted(
+    sim: Simulator, target: ReleaseTarget, cli: Cli
+) -> None:
+    forever = (*KEEP, "--keep-old", "forever")
+    assert cli.run("full", *FLAGS, *KEEP, "--version-label", "v2").exit_code == 0  # not kept
+    eb = sim.client("elasticbeanstalk")
+    eb.create_environment(ApplicationName=APP, EnvironmentName=BLUE, VersionLabel="v1",
+                          SolutionStackName=SOLUTION_STACK)  # fmt: skip
+
+    refused = cli.run("full", *FLAGS, *forever, "--version-label", "v3")
+
+    assert refused.exit_code == 2, refused
+    assert "green name taken" in refused.stdout, refused
+
+
+def test_a_rolled_back_adoption_keeps_the_kept_environment_only_while_it_is_unchanged(
+    sim: Simulator, target: ReleaseTarget, cli: Cli
+) -> None:
+    forever = (*KEEP, "--keep-old", "forever")
+    assert cli.run("full", *FLAGS, *forever, "--version-label", "v2").exit_code == 0
+    sim.faults.fail_update(BLUE, times=1)  # EB fails the deploy and keeps the old version
+
+    failed = cli.run("full", *FLAGS, *forever, "--version-label", "v3")
+
+    assert failed.exit_code == 1, failed
+    assert cli.states(failed.run_id)[-1] == "rolled_back"
+    live = environments(sim)
+    assert {n: e["VersionLabel"] for n, e in live.items()} == {BLUE: "v1", GREEN: "v2"}
+    assert live[GREEN]["CNAME"] == target.cname
+    assert live[BLUE]["EnvironmentId"] == target.blue_id, "unchanged, so kept as it was"
+
+    broken = cli.run("full", *FLAGS, *forever, "--version-label", "broken")
+
+    assert broken.exit_code == 1, broken
+    assert "going_live" not in cli.states(broken.run_id)
+    live = environments(sim)
+    assert list(live) == [GREEN], "the kept environment ran the broken version: terminated"
+    assert (live[GREEN]["CNAME"], live[GREEN]["VersionLabel"]) == (target.cname, "v2")

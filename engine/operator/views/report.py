@@ -119,10 +119,33 @@ def _events_table(events: Iterable[Mapping[str, Any]]) -> str:
         f"<td class='time'>{_text(event['at'])}</td>"
         f"<td class='num'>+{escape(human_duration(event['offset_seconds']))}</td>"
         f"<td>{escape(event['source'])}</td>"
-        f"<td>{escape(event['message'])}{' (failed)' if event['failed'] else ''}</td></tr>"
+        f"<td>{escape(event['message'])}{' (failed)' if event['failed'] else ''}"
+        f"{_hook_result(event['data'])}</td></tr>"
         for event in events
     ]
     return _table(("time (UTC)", "+", "source", "message"), rows, "events")
+
+
+def _hook_result(data: Mapping[str, Any]) -> str:
+    """A hook's exit code, duration and last output lines, under its event (what `runs show`
+    prints). The lines are the command's own output: escaped like every history value."""
+    if "hook" not in data or "output_tail" not in data:
+        return ""  # not a hook's result (its "started" event, or another event)
+    exit_code = data.get("exit_code")
+    duration = data.get("duration_seconds")
+    facts = [
+        f"hook {data['hook']}",
+        "timed out" if data.get("timed_out") else f"exit {'-' if exit_code is None else exit_code}",
+        f"{float(duration):.1f} s" if isinstance(duration, int | float) else None,
+    ]
+    summary = ", ".join(escape(str(fact)) for fact in facts if fact)
+    tail = [str(line) for line in data.get("output_tail") or []]
+    output = (
+        f"<pre class='tail'>{escape(chr(10).join(tail))}</pre>"
+        if tail
+        else "<div class='hook'>(no output)</div>"
+    )
+    return f"<div class='hook' data-hook='{escape(str(data['hook']))}'>{summary}</div>{output}"
 
 
 def _ending(detail: Mapping[str, Any]) -> str:
