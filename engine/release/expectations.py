@@ -59,6 +59,8 @@ class Window:
     learned: bool
     # The poller's seconds per AWS second (1 in production): low / scale is in AWS seconds.
     scale: float = 1.0
+    # The likeliest end (the typical duration, or the learned median): a poll lands just after.
+    expected: float | None = None
 
 
 @dataclass(frozen=True)
@@ -135,10 +137,12 @@ class Expectations:
         scale = self.time_scale
         if not found:
             prior = PRIOR_SECONDS.get(operation, 60.0) * scale
-            return Window(prior * PRIOR_SPREAD[0], prior * PRIOR_SPREAD[1], False, scale)
+            low, high = prior * PRIOR_SPREAD[0], prior * PRIOR_SPREAD[1]
+            return Window(low, high, False, scale, prior)
         low, high = min(found) * scale, max(found) * scale
-        margin = max(fine, statistics.median(found) * scale * LEARNED_MARGIN)
-        return Window(max(low - margin, 0.0), high + margin, True, scale)
+        median = statistics.median(found) * scale
+        margin = max(fine, median * LEARNED_MARGIN)
+        return Window(max(low - margin, 0.0), high + margin, True, scale, median)
 
 
 def _keys(application: str, environments: Sequence[str], operation: str) -> list[tuple[str, ...]]:

@@ -44,16 +44,27 @@ def interval(elapsed: float, window: Window | None, cadence: Cadence) -> float:
     if window is None:  # nothing under way (e.g. health settling): start fine, ease off
         return min(cadence.late, cadence.fine + elapsed * EASE_OFF)
     if elapsed < window.low:
-        ahead = window.low - elapsed
-        if ahead <= cadence.fine:
-            return cadence.fine
-        return ahead / math.ceil(ahead / cadence.quiet)  # evenly, landing on `low`
+        return _landing(window.low - elapsed, cadence.fine, cadence.quiet)  # evenly, on `low`
     if elapsed <= window.high:
-        if window.learned:
-            return cadence.fine
-        spread = (window.high - window.low) / UNLEARNED_POLLS
-        return max(cadence.fine, min(spread, cadence.dense or spread))
+        step = cadence.fine
+        if not window.learned:
+            step = max(
+                cadence.fine, min((window.high - window.low) / UNLEARNED_POLLS, cadence.dense)
+            )
+        if window.expected is not None:
+            # Polls land half a base interval after the likeliest end, not just before it.
+            ahead = window.expected + cadence.fine / 2 - elapsed
+            if ahead > cadence.fine / 4:
+                return _landing(ahead, 0.0, step)
+        return step
     return min(cadence.late, cadence.fine + (elapsed - window.high) * EASE_OFF)
+
+
+def _landing(ahead: float, fine: float, longest: float) -> float:
+    """A pause of at most `longest`, evenly spaced so that the polls land `ahead` from now."""
+    if ahead <= fine:
+        return fine
+    return ahead / math.ceil(ahead / longest)
 
 
 @dataclass(frozen=True)

@@ -62,6 +62,30 @@ def test_inside_the_window_of_an_unconfirmed_prior_polls_are_dense_but_bounded()
     assert interval(105.0, narrow, CADENCE) == CADENCE.fine  # 10 s / 20 polls, never < base
 
 
+def poll_times(window: Window, cadence: Cadence, until: float) -> list[float]:
+    """When a wait following `interval()` polls, from its operation's start until `until`."""
+    times, elapsed = [0.0], 0.0
+    while elapsed < until:
+        elapsed += interval(elapsed, window, cadence)
+        times.append(elapsed)
+    return times
+
+
+def test_a_poll_lands_just_after_the_likeliest_end_not_just_before_it() -> None:
+    prior = Window(171.0, 225.0, learned=False, expected=180.0)
+    learned = Window(178.8, 181.2, learned=True, expected=180.0)
+
+    for window in (prior, learned):
+        times = poll_times(window, CADENCE, 200.0)
+        after = min(t for t in times if t > 180.0)
+
+        assert 180.0 < after <= 180.0 + CADENCE.fine / 2 + 1e-9
+        gaps = [
+            b - a for a, b in zip(times, times[1:], strict=False) if window.low <= a < window.high
+        ]
+        assert max(gaps) <= DENSE_SECONDS + 1e-9  # dense inside the window
+
+
 def test_the_dense_pause_is_in_aws_seconds_whatever_the_simulator_speed() -> None:
     at_10x = Cadence.for_base(0.125, time_scale=0.1)  # the simulator's poll interval at 10x
 
