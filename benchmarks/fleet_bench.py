@@ -60,12 +60,15 @@ def single(sim: Simulator, url: str) -> None:
     settings = settings_for(sim, url, target, "shop-green")
     runtime = bootstrap(settings, Interrupt())
     try:
+        poller = runtime.runner.services.poller
         for name, version in (("first release (empty history)", "v2"), ("learned", "v3")):
+            ticks = getattr(poller, "ticks", 0)
             calls, run_id, seconds = release(runtime, settings, version)
             detail = ", ".join(f"{op} {n}" for op, n in sorted(calls.items()) if is_read(op))
-            polls = calls["DescribeEnvironments"]
+            polls, waits = calls["DescribeEnvironments"], getattr(poller, "ticks", 0) - ticks
             print(f"  {name}: {reads_of(calls)} EB reads, {polls} of them DescribeEnvironments "
-                  f"({detail}), {seconds * sim.speed:.0f} AWS-s")  # fmt: skip
+                  f"({waits} by the shared poller's waits; {detail}), "
+                  f"{seconds * sim.speed:.0f} AWS-s")  # fmt: skip
             print(f"    engine's own: {Lags(lags_of(runtime, run_id)).line(sim.speed)}")
             outside = lag_table(outside_lags(sim, runtime, run_id), sim.speed)
             print(f"    from outside (median/p95 AWS-s, engine's record minus the simulator's "

@@ -27,7 +27,7 @@ from engine.domain.ports.store import RunHistory, RunQuery
 # well past it; an operation ending earlier than the window is seen at the window's first poll
 # (one quiet pause late, at most 60 s), and the history learns its real duration from that run.
 PRIOR_SECONDS = {"launch": 180.0, "update": 45.0, "swap": 5.0, "terminate": 240.0}
-PRIOR_SPREAD = (0.95, 1.25)  # dense polling from 95 % to 125 % of the typical duration
+PRIOR_SPREAD = (0.97, 1.25)  # dense polling from 97 % to 125 % of the typical duration
 SAMPLES_KEPT = 10
 RUNS_READ = 10  # how many of an application's latest runs seed its expectations
 LEARNED_MARGIN = 0.01  # of the median: the simulator and EB itself vary a little
@@ -40,14 +40,15 @@ _STATUS_OPERATION = {"Launching": "launch", "Terminating": "terminate", "Updatin
 
 def operation_of(environments: Sequence[Environment | None]) -> str | None:
     """The operation a wait's environments are in: launch, update, swap (two environments
-    Updating together: a CNAME swap updates both) or terminate; None when none is under way."""
-    kinds = {_STATUS_OPERATION.get(env.status) for env in environments if env is not None}
-    kinds.discard(None)
+    Updating together: a CNAME swap updates both; one Updating beside a Ready one is that
+    one's update) or terminate; None when none is under way."""
+    found = [_STATUS_OPERATION.get(env.status) for env in environments if env is not None]
+    kinds = {kind for kind in found if kind is not None}
     if not kinds:
         return None
-    if kinds == {"update"} and sum(env is not None for env in environments) > 1:
+    if kinds == {"update"} and found.count("update") > 1:  # one Updating beside a Ready: update
         return "swap"
-    return "terminate" if "terminate" in kinds else sorted(k for k in kinds if k)[0]
+    return "terminate" if "terminate" in kinds else sorted(kinds)[0]
 
 
 @dataclass(frozen=True)
