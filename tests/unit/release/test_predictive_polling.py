@@ -309,3 +309,15 @@ def test_a_wait_says_in_aws_seconds_whether_it_took_as_long_as_expected() -> Non
     assert timeliness(launch, fast_sim) == ", as expected (120-480 s; 3.6 s here at 50x speed)"
     late = Sample("shop", ("shop-green",), "launch", 900.0)
     assert timeliness(late, Window(120, 480, learned=False)) == ", later than expected (120-480 s)"
+
+
+def test_the_first_release_of_a_target_says_a_typical_launch_was_as_expected() -> None:
+    from engine.release.waits import timeliness
+
+    for scale in (1.0, 0.1):  # AWS itself, and the simulator at 10x
+        window = Expectations(time_scale=scale).window("shop", ["shop-green"], "launch", scale)
+        launch = Sample("shop", ("shop-green",), "launch", 180.6)
+
+        line = timeliness(launch, window)
+
+        assert line.startswith(", as expected (175-225 s"), line
