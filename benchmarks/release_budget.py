@@ -99,6 +99,35 @@ def lags_of(runtime: Runtime, run_id: RunId) -> list[float]:
     ]
 
 
+def outside_lags(sim: Simulator, runtime: Runtime, run_id: RunId) -> dict[str, list[float]]:
+    """Detection lag measured from outside, per wait kind, in wall seconds: when the engine
+    recorded a finished wait (its `waited` event) minus when the simulator's own record says
+    that operation really ended (`Simulator.completed_operations`, never EB's API)."""
+    done = sim.completed_operations()
+    found: dict[str, list[float]] = {}
+    for event in runtime.store.events(run_id):
+        if event.source is not EventSource.ENGINE or WAITED_KEY not in event.data:
+            continue
+        kind, names = str(event.data[WAITED_KEY]), set(event.data.get("environments", ()))
+        ended = [c.ended for c in done if c.kind == kind and c.env_name in names
+                 and c.ended <= event.at]  # fmt: skip
+        if ended:
+            found.setdefault(kind, []).append((event.at - max(ended)).total_seconds())
+    return found
+
+
+def lag_table(lags: dict[str, list[float]], speed: float) -> str:
+    """`launch 0.6/0.9 s, swap ...`: median/p95 per wait kind in AWS seconds."""
+    if not lags:
+        return "no waits matched"
+    parts = [
+        f"{kind} {statistics.median(v) * speed:.2f}/{percentile(v, 0.95) * speed:.2f} s"
+        f" (n={len(v)})"
+        for kind, v in sorted(lags.items())
+    ]
+    return ", ".join(parts)
+
+
 def release(
     runtime: Runtime, settings: Settings, version: str
 ) -> tuple[Counter[str], RunId, float]:

@@ -10,6 +10,7 @@
         sim.faults.throttle_next(3)              # see simulator.faults.Faults
         sim.faults.lose_response("SwapEnvironmentCNAMEs")  # carried out, then answered 503
         sim.calls.count("CreateEnvironment")     # how many were really carried out
+        sim.completed_operations()               # when each operation really ended (off the API)
         sim.set_dns(ttl=60, linger=30)           # swaps reach clients late (simulator.dns)
         with sim.live_traffic(f"http://{target.cname}/") as traffic:  # a client every 5 ms
             ...

@@ -22,6 +22,7 @@ from simulator.calls import CallLog
 from simulator.control import ControlApp
 from simulator.dns import EB_CNAME_TTL, LINGER_SHARE, DnsSettings, ResolverCache
 from simulator.eb.backend import DEFAULT_ACCOUNT, Beanstalk
+from simulator.eb.models import Completed
 from simulator.faults import Faults
 from simulator.load import INSTANCE_RPS, Load
 from simulator.route53 import Route53Changes
@@ -234,6 +235,10 @@ class Simulator:
     def _cname_of(self, env_name: str) -> str | None:
         env = self.backend.environment(env_name)
         return env.cname if env is not None else None
+
+    def completed_operations(self) -> list[Completed]:
+        """When each EB operation really ended (the simulator's own record, oldest first)."""
+        return self.backend.completed()
 
     def release(self, env_name: str) -> bool:
         """Let the stuck operation of `env_name` (and a swap partner's) complete now."""

@@ -17,13 +17,17 @@ from engine.domain.model import EventRecord, EventSource
 from engine.domain.ports.cloud import Environment
 from engine.domain.ports.store import RunHistory, RunQuery
 
-# The prior, before the history has measured anything. Evidence is thin: AWS's getting-started
-# guide says creating an environment takes "about 5 minutes"
-# (https://docs.aws.amazon.com/elasticbeanstalk/latest/dg/GettingStarted.CreateApp.html);
-# deployments and terminations are documented as "a few minutes" and a CNAME swap as a DNS
-# update. So the prior's window is wide (PRIOR_SPREAD) and the history narrows it quickly.
-PRIOR_SECONDS = {"launch": 300.0, "update": 60.0, "swap": 10.0, "terminate": 300.0}
-PRIOR_SPREAD = (0.4, 1.6)  # plausible: 40 % to 160 % of the prior
+# The prior, before the history has measured anything: the typical durations of a small
+# load-balanced environment, the figures this project models AWS with (simulator/timing.py's
+# Durations: launch 180 s, update 45 s, a CNAME swap 5 s, terminate 240 s). AWS itself
+# documents only "about 5 minutes" for a first environment, its application included
+# (https://docs.aws.amazon.com/elasticbeanstalk/latest/dg/GettingStarted.CreateApp.html), and
+# "a few minutes" for deployments and terminations. The window opens a little before the
+# typical time (dense polls from there, so an on-time end is seen within ~2 s) and stays dense
+# well past it; an operation ending earlier than the window is seen at the window's first poll
+# (one quiet pause late, at most 60 s), and the history learns its real duration from that run.
+PRIOR_SECONDS = {"launch": 180.0, "update": 45.0, "swap": 5.0, "terminate": 240.0}
+PRIOR_SPREAD = (0.97, 1.25)  # dense polling from 97 % to 125 % of the typical duration
 SAMPLES_KEPT = 10
 RUNS_READ = 10  # how many of an application's latest runs seed its expectations
 LEARNED_MARGIN = 0.01  # of the median: the simulator and EB itself vary a little
@@ -36,14 +40,15 @@ _STATUS_OPERATION = {"Launching": "launch", "Terminating": "terminate", "Updatin
 
 def operation_of(environments: Sequence[Environment | None]) -> str | None:
     """The operation a wait's environments are in: launch, update, swap (two environments
-    Updating together: a CNAME swap updates both) or terminate; None when none is under way."""
-    kinds = {_STATUS_OPERATION.get(env.status) for env in environments if env is not None}
-    kinds.discard(None)
+    Updating together: a CNAME swap updates both; one Updating beside a Ready one is that
+    one's update) or terminate; None when none is under way."""
+    found = [_STATUS_OPERATION.get(env.status) for env in environments if env is not None]
+    kinds = {kind for kind in found if kind is not None}
     if not kinds:
         return None
-    if kinds == {"update"} and sum(env is not None for env in environments) > 1:
+    if kinds == {"update"} and found.count("update") > 1:  # one Updating beside a Ready: update
         return "swap"
-    return "terminate" if "terminate" in kinds else sorted(k for k in kinds if k)[0]
+    return "terminate" if "terminate" in kinds else sorted(kinds)[0]
 
 
 @dataclass(frozen=True)
@@ -55,6 +60,8 @@ class Window:
     learned: bool
     # The poller's seconds per AWS second (1 in production): low / scale is in AWS seconds.
     scale: float = 1.0
+    # The likeliest end (the typical duration, or the learned median): a poll lands just after.
+    expected: float | None = None
 
 
 @dataclass(frozen=True)
@@ -131,10 +138,12 @@ class Expectations:
         scale = self.time_scale
         if not found:
             prior = PRIOR_SECONDS.get(operation, 60.0) * scale
-            return Window(prior * PRIOR_SPREAD[0], prior * PRIOR_SPREAD[1], False, scale)
+            low, high = prior * PRIOR_SPREAD[0], prior * PRIOR_SPREAD[1]
+            return Window(low, high, False, scale, prior)
         low, high = min(found) * scale, max(found) * scale
-        margin = max(fine, statistics.median(found) * scale * LEARNED_MARGIN)
-        return Window(max(low - margin, 0.0), high + margin, True, scale)
+        median = statistics.median(found) * scale
+        margin = max(fine, median * LEARNED_MARGIN)
+        return Window(max(low - margin, 0.0), high + margin, True, scale, median)
 
 
 def _keys(application: str, environments: Sequence[str], operation: str) -> list[tuple[str, ...]]:

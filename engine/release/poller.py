@@ -195,12 +195,29 @@ class SharedPoller:
         by_id = {env.id: env for env in found}
         finished = [w for w in watches if self._evaluate(w, by_id)]
         streamed = self._events_due(watches, finished)
-        if streamed:
-            self.stream_events(streamed)
         for watch in finished:
-            watch.done.set()
-            self._unregister(watch)
+            self._unregister(watch)  # never evaluated again, though not yet told
+        for application in {w.application for w in streamed}:
+            self._events_at[application] = self._clock.monotonic()  # not asked again meanwhile
+        if self._start_thread and streamed:
+            # The ticker's own thread polls on: another wait due now is not delayed by these
+            # DescribeEvents (one per application; a fleet's waits often end in one tick).
+            threading.Thread(
+                target=self._stream_then_finish, args=(streamed, finished),
+                name="bluegreen-events", daemon=True,
+            ).start()  # fmt: skip
+        else:
+            self._stream_then_finish(streamed, finished)
         return self._next_pause([w for w in watches if w not in finished])
+
+    def _stream_then_finish(self, streamed: list[Watch], finished: list[Watch]) -> None:
+        """The events due, then the finished waits told (their events journaled first)."""
+        try:
+            if streamed:
+                self.stream_events(streamed)
+        finally:
+            for watch in finished:
+                watch.done.set()
 
     def _events_due(self, watches: list[Watch], finished: list[Watch]) -> list[Watch]:
         """The watches whose application's events to fetch now: where a wait finished, and,

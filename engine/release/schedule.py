@@ -18,7 +18,8 @@ from engine.release.expectations import Expectations, Sample, Window, operation_
 QUIET_SECONDS = 60.0  # longest pause before an operation can be done: still sees early failures
 QUIET_PER_FINE = 45.0  # ... and never more than this many base intervals (fast simulators)
 LATE_PER_FINE = 3.0  # longest pause once an operation is overdue, in base intervals
-UNLEARNED_POLLS = 20  # polls across the wide window of a prior nothing has confirmed yet
+UNLEARNED_POLLS = 20  # polls across the window of a prior nothing has confirmed yet ...
+DENSE_SECONDS = 2.0  # ... but at least every 2 AWS-seconds (detection lag about 1 s)
 EASE_OFF = 0.1  # a late or unknown wait adds this much pause per second it has waited
 
 
@@ -29,12 +30,13 @@ class Cadence:
     fine: float  # around the expected completion: detection lag is about half of this
     quiet: float
     late: float
+    dense: float = 0.0  # the longest pause inside a window (DENSE_SECONDS scaled), >= fine
 
     @classmethod
     def for_base(cls, base: float, time_scale: float = 1.0) -> Cadence:
         fine = max(base, 0.01)
         quiet = max(fine, min(QUIET_SECONDS * time_scale, QUIET_PER_FINE * fine))
-        return cls(fine, quiet, LATE_PER_FINE * fine)
+        return cls(fine, quiet, LATE_PER_FINE * fine, max(fine, DENSE_SECONDS * time_scale))
 
 
 def interval(elapsed: float, window: Window | None, cadence: Cadence) -> float:
@@ -42,15 +44,27 @@ def interval(elapsed: float, window: Window | None, cadence: Cadence) -> float:
     if window is None:  # nothing under way (e.g. health settling): start fine, ease off
         return min(cadence.late, cadence.fine + elapsed * EASE_OFF)
     if elapsed < window.low:
-        ahead = window.low - elapsed
-        if ahead <= cadence.fine:
-            return cadence.fine
-        return ahead / math.ceil(ahead / cadence.quiet)  # evenly, landing on `low`
+        return _landing(window.low - elapsed, cadence.fine, cadence.quiet)  # evenly, on `low`
     if elapsed <= window.high:
-        if window.learned:
-            return cadence.fine
-        return max(cadence.fine, (window.high - window.low) / UNLEARNED_POLLS)
+        step = cadence.fine
+        if not window.learned:
+            step = max(
+                cadence.fine, min((window.high - window.low) / UNLEARNED_POLLS, cadence.dense)
+            )
+        if window.expected is not None:
+            # Polls land half a base interval after the likeliest end, not just before it.
+            ahead = window.expected + cadence.fine / 2 - elapsed
+            if ahead > cadence.fine / 4:
+                return _landing(ahead, 0.0, step)
+        return step
     return min(cadence.late, cadence.fine + (elapsed - window.high) * EASE_OFF)
+
+
+def _landing(ahead: float, fine: float, longest: float) -> float:
+    """A pause of at most `longest`, evenly spaced so that the polls land `ahead` from now."""
+    if ahead <= fine:
+        return fine
+    return ahead / math.ceil(ahead / longest)
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from simulator.eb import (
     templates,
 )
 from simulator.eb.balancers import Balancer, process
-from simulator.eb.models import Environment
+from simulator.eb.models import Completed, Environment
 from simulator.eb.state import Bundles, Context, RegionState
 from simulator.eb.unsupported import refuse_ignored
 from simulator.faults import Faults
@@ -174,6 +174,14 @@ class Beanstalk:
         with self._lock:
             states = self._regions.values()
             return next((e for s in states if (e := s.live_env(env_name)) is not None), None)
+
+    def completed(self) -> list[Completed]:
+        """Every operation that has ended, in every region, oldest first: the simulator's own
+        record (for benchmarks measuring detection lag from outside; EB's API never shows it)."""
+        self.tick()
+        with self._lock:
+            done = [c for state in self._regions.values() for c in state.completed]
+        return sorted(done, key=lambda c: c.ended)
 
     def reset(self) -> None:
         """Forget every region; stop every app server; take the load balancers out of moto."""

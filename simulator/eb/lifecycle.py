@@ -12,7 +12,7 @@ from collections.abc import Callable
 from simulator.appserver import LAUNCH_FAILED, Behaviour
 from simulator.bundles import Manifest
 from simulator.eb import deployments, fleet, health
-from simulator.eb.models import FAILED, PROCESSED, Environment, Operation
+from simulator.eb.models import FAILED, PROCESSED, Completed, Environment, Operation
 from simulator.eb.state import Context
 from simulator.eb.traffic_split import begin_split_if_due
 from simulator.faults import FailKind
@@ -105,6 +105,7 @@ def release(ctx: Context, env: Environment) -> bool:
 
 def _complete(ctx: Context, env: Environment, op: Operation) -> None:
     env.op, env.status, env.updated = None, "Ready", ctx.now
+    _record(ctx, env, op)
     completions = {
         "launch": _launch_failed if op.fail else _launched,
         "update": _update_failed if op.fail else _updated,
@@ -117,6 +118,13 @@ def _complete(ctx: Context, env: Environment, op: Operation) -> None:
         "tags": _done("Environment tag update completed successfully.", restart=False),
     }
     completions[op.kind](ctx, env, op)
+
+
+def _record(ctx: Context, env: Environment, op: Operation) -> None:
+    """The simulator's own record of when `op` really ended (not shown on EB's API)."""
+    ctx.state.completed.append(
+        Completed(env.id, env.name, env.app, op.kind, op.started, ctx.now, op.fail)
+    )
 
 
 def _done(message: str, restart: bool = True) -> Callable[[Context, Environment, Operation], None]:
@@ -267,6 +275,8 @@ def _flap(ctx: Context, env: Environment) -> None:
 
 def _swapped(ctx: Context, env: Environment, op: Operation) -> None:
     partner = ctx.state.envs[op.partner or ""]
+    if partner.op is not None:
+        _record(ctx, partner, partner.op)
     partner.op, partner.status, partner.updated = None, "Ready", ctx.now
     env.cname, partner.cname = partner.cname, env.cname
     source, destination = (env, partner) if op.is_source else (partner, env)

@@ -121,6 +121,20 @@ class ManagedAction:
         }
 
 
+@dataclass(frozen=True)
+class Completed:
+    """One operation as it really ended, in the simulator's own record (never on EB's API):
+    what the engine's detection lag is measured against from outside (benchmarks)."""
+
+    env_id: str
+    env_name: str
+    app: str
+    kind: str  # launch, update, swap, terminate, abort, rebuild, restart, tags
+    started: datetime
+    ended: datetime  # the clock's time at the tick that changed the environment's status
+    failed: bool = False
+
+
 @dataclass
 class Operation:
     """What an environment is doing: launch, update, swap, terminate or abort."""

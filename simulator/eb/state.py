@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import string
+from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -11,11 +12,12 @@ from typing import Any
 
 from simulator.eb import errors
 from simulator.eb.events import EventLog
-from simulator.eb.models import Application, AppVersion, Environment, Event, Template
+from simulator.eb.models import Application, AppVersion, Completed, Environment, Event, Template
 from simulator.faults import Faults
 from simulator.load import Load
 from simulator.timing import Timing
 
+COMPLETED_KEPT = 10_000  # a long benchmark's operations; the oldest are dropped first
 Bundles = Callable[[str, str], bytes | None]  # (bucket, key) -> object bytes, None if absent
 
 
@@ -30,6 +32,8 @@ class RegionState:
         self.templates: dict[tuple[str, str], Template] = {}
         self.envs: dict[str, Environment] = {}
         self.events = EventLog()
+        # Every operation's real end, oldest first (simulator.eb.lifecycle appends).
+        self.completed: deque[Completed] = deque(maxlen=COMPLETED_KEPT)
 
     def arn(self, kind: str, path: str) -> str:
         return f"arn:aws:elasticbeanstalk:{self.region}:{self.account}:{kind}/{path}"

@@ -215,3 +215,24 @@ def test_a_configuration_update_reports_the_text_the_eb_cli_waits_for(stepped: S
         "Environment update completed successfully.",
         "Successfully deployed new configuration to environment.",
     ]
+
+
+def test_the_simulator_records_when_each_operation_really_ended(stepped: Stepped) -> None:
+    stepped.app()
+    stepped.launch("shop-blue")
+    stepped.launch("shop-green")
+    began = stepped.clock.now()
+    stepped.eb.swap_environment_cnames(
+        SourceEnvironmentName="shop-blue", DestinationEnvironmentName="shop-green"
+    )
+    stepped.advance(7)  # a swap takes 5 s: it ended at the tick 7 s later
+    stepped.eb.terminate_environment(EnvironmentName="shop-green")
+    stepped.advance(240)
+
+    done = [c for c in stepped.sim.completed_operations() if c.ended > began]
+
+    assert [(c.kind, c.env_name) for c in done] == [
+        ("swap", "shop-blue"), ("swap", "shop-green"), ("terminate", "shop-green"),
+    ]  # fmt: skip
+    assert [(c.ended - began).total_seconds() for c in done] == [7.0, 7.0, 247.0]
+    assert all(c.started == began for c in done[:2]) and not any(c.failed for c in done)

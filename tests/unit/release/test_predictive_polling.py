@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import timedelta
+from itertools import pairwise
 
 from engine.domain.model import EventRecord, EventSource, RunId
 from engine.domain.ports.runtime import Condition, Snapshot
 from engine.release.expectations import (
     PRIOR_SECONDS,
+    PRIOR_SPREAD,
     Expectations,
     Sample,
     Window,
@@ -18,7 +20,7 @@ from engine.release.expectations import (
 )
 from engine.release.interrupt import Interrupt
 from engine.release.poller import SharedPoller
-from engine.release.schedule import Cadence, interval
+from engine.release.schedule import DENSE_SECONDS, Cadence, interval
 from tests.unit.release.fakes import (
     ManualClock,
     PollingBeanstalk,
@@ -54,10 +56,40 @@ def test_inside_a_learned_window_it_polls_every_base_interval() -> None:
     assert interval(105.0, window, CADENCE) == CADENCE.fine
 
 
-def test_a_wide_window_of_the_unconfirmed_prior_gets_a_bounded_number_of_polls() -> None:
-    window = Window(120.0, 480.0, learned=False)
+def test_inside_the_window_of_an_unconfirmed_prior_polls_are_dense_but_bounded() -> None:
+    wide, narrow = Window(120.0, 480.0, learned=False), Window(100.0, 110.0, learned=False)
 
-    assert interval(200.0, window, CADENCE) == 18.0  # 360 s / 20 polls
+    assert interval(200.0, wide, CADENCE) == DENSE_SECONDS  # not 360 s / 20 polls = 18 s
+    assert interval(105.0, narrow, CADENCE) == CADENCE.fine  # 10 s / 20 polls, never < base
+
+
+def poll_times(window: Window, cadence: Cadence, until: float) -> list[float]:
+    """When a wait following `interval()` polls, from its operation's start until `until`."""
+    times, elapsed = [0.0], 0.0
+    while elapsed < until:
+        elapsed += interval(elapsed, window, cadence)
+        times.append(elapsed)
+    return times
+
+
+def test_a_poll_lands_just_after_the_likeliest_end_not_just_before_it() -> None:
+    prior = Window(171.0, 225.0, learned=False, expected=180.0)
+    learned = Window(178.8, 181.2, learned=True, expected=180.0)
+
+    for window in (prior, learned):
+        times = poll_times(window, CADENCE, 200.0)
+        after = min(t for t in times if t > 180.0)
+
+        assert 180.0 < after <= 180.0 + CADENCE.fine / 2 + 1e-9
+        gaps = [b - a for a, b in pairwise(times) if window.low <= a < window.high]
+        assert max(gaps) <= DENSE_SECONDS + 1e-9  # dense inside the window
+
+
+def test_the_dense_pause_is_in_aws_seconds_whatever_the_simulator_speed() -> None:
+    at_10x = Cadence.for_base(0.125, time_scale=0.1)  # the simulator's poll interval at 10x
+
+    assert at_10x.dense == DENSE_SECONDS * 0.1
+    assert interval(20.0, Window(17.1, 22.5, learned=False, scale=0.1), at_10x) == at_10x.dense
 
 
 def test_an_overdue_operation_is_polled_a_little_less_often_up_to_three_base_intervals() -> None:
@@ -81,17 +113,16 @@ def test_the_operation_is_read_from_what_eb_says_the_environments_are_doing() ->
     assert operation_of([launching]) == "launch"
     assert operation_of([updating]) == "update"
     assert operation_of([updating, other]) == "swap"
+    assert operation_of([updating, environment("e-2", "green")]) == "update"  # not a swap
     assert operation_of([environment("e-1", "green", "Terminating")]) == "terminate"
     assert operation_of([environment("e-1", "green"), None]) is None
 
 
-def test_without_history_the_window_is_the_documented_prior_widened() -> None:
+def test_without_history_the_window_opens_a_little_before_the_typical_duration() -> None:
     window = Expectations().window("shop", ["green"], "launch", 1.0)
 
-    assert (window.low, window.high) == (
-        0.4 * PRIOR_SECONDS["launch"],
-        1.6 * PRIOR_SECONDS["launch"],
-    )
+    assert (window.low, window.high) == (0.97 * 180.0, 1.25 * 180.0)
+    assert PRIOR_SPREAD == (0.97, 1.25) and PRIOR_SECONDS["launch"] == 180.0
     assert not window.learned
 
 
@@ -153,6 +184,62 @@ def test_a_learned_launch_is_polled_a_few_times_then_noticed_within_a_base_inter
     ((_, completion, _),) = sink.completions
     assert completion.sample.operation == "launch"
     assert completion.lag is not None and completion.lag <= 1.0
+
+
+def polls_until_seen(
+    operation: str,
+    status: str,
+    took: float,
+    poller: SharedPoller,
+    beanstalk: PollingBeanstalk,
+    clock: ManualClock,
+) -> tuple[int, float]:
+    """Run one wait on `poller` whose operation ends after `took` seconds: its polls and lag."""
+    beanstalk.environments["e-1"] = environment("e-1", "green", status, date_updated=clock.now())
+    sink = RecordingSink()
+    done: Condition = lambda snap: (env := snap["e-1"]) is not None and env.status != status  # noqa: E731
+    thread, _ = in_thread(lambda: poller.wait("green", "app", ["e-1"], done, 900, sink))
+    eventually(lambda: watching(poller) == 1)
+    before, elapsed = len(beanstalk.describe_calls), 0.0
+    while elapsed < took:
+        pause = poller.tick()
+        clock.advance(pause)
+        elapsed += pause
+    ended = clock.now() - timedelta(seconds=elapsed - took)
+    end_status = "Terminated" if operation == "terminate" else "Ready"
+    beanstalk.environments["e-1"] = environment("e-1", "green", end_status, date_updated=ended)
+    poller.tick()
+    thread.join(5)
+    ((_, completion, _),) = sink.completions
+    assert completion.sample.operation == operation and completion.lag is not None
+    return len(beanstalk.describe_calls) - before, completion.lag
+
+
+def test_on_an_empty_history_an_operation_of_typical_length_is_seen_within_two_seconds() -> None:
+    for operation, status in (("launch", "Launching"), ("terminate", "Terminating")):
+        beanstalk, clock = PollingBeanstalk(), ManualClock()
+        poller = SharedPoller(
+            beanstalk, clock, Interrupt(), base_interval=1.25, start_thread=False,  # type: ignore[arg-type]
+            expectations=Expectations(),
+        )  # fmt: skip
+        polls, lag = polls_until_seen(
+            operation, status, PRIOR_SECONDS[operation], poller, beanstalk, clock
+        )
+
+        assert lag <= DENSE_SECONDS
+        assert polls <= 16  # a few quiet pauses, then every 2 s from 97 % of the typical time
+
+
+def test_the_next_release_polls_a_learned_operation_less_than_the_first() -> None:
+    beanstalk, clock = PollingBeanstalk(), ManualClock()
+    poller = SharedPoller(
+        beanstalk, clock, Interrupt(), base_interval=1.25, start_thread=False,  # type: ignore[arg-type]
+        expectations=Expectations(),
+    )  # fmt: skip
+    first, _ = polls_until_seen("launch", "Launching", 200.0, poller, beanstalk, clock)
+    learned, lag = polls_until_seen("launch", "Launching", 200.0, poller, beanstalk, clock)
+
+    assert learned < first and lag <= 1.25
 
 
 def test_a_new_wait_is_polled_at_once_even_while_another_waits_quietly() -> None:
@@ -222,3 +309,15 @@ def test_a_wait_says_in_aws_seconds_whether_it_took_as_long_as_expected() -> Non
     assert timeliness(launch, fast_sim) == ", as expected (120-480 s; 3.6 s here at 50x speed)"
     late = Sample("shop", ("shop-green",), "launch", 900.0)
     assert timeliness(late, Window(120, 480, learned=False)) == ", later than expected (120-480 s)"
+
+
+def test_the_first_release_of_a_target_says_a_typical_launch_was_as_expected() -> None:
+    from engine.release.waits import timeliness
+
+    for scale in (1.0, 0.1):  # AWS itself, and the simulator at 10x
+        window = Expectations(time_scale=scale).window("shop", ["shop-green"], "launch", scale)
+        launch = Sample("shop", ("shop-green",), "launch", 180.6)
+
+        line = timeliness(launch, window)
+
+        assert line.startswith(", as expected (175-225 s"), line
