@@ -86,6 +86,8 @@ def scenarios(
     sim.reset()
 
 
+# A crash suite (SIGKILL at every Route 53 step, then resume): `make test-slow`, like the others.
+@pytest.mark.slow
 @pytest.mark.parametrize(("point", "version"), CRASH_POINTS, ids=SCENARIO_IDS)
 def test_a_run_killed_there_resumes_with_the_records_as_they_were_each_changed_once(
     scenarios: dict[tuple[str, str], Scenario], point: str, version: str
