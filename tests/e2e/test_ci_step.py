@@ -37,6 +37,7 @@ def github_env(tmp_path: Path, **inputs: str) -> dict[str, str]:
     }
 
 
+@pytest.mark.slow
 def test_a_github_step_writes_every_output_the_summary_and_the_report(
     cli: Cli, target: ReleaseTarget, tmp_path: Path
 ) -> None:
@@ -58,6 +59,7 @@ def test_a_github_step_writes_every_output_the_summary_and_the_report(
     assert steps[:3] == ["preflight", "cloning", "swapping"] and "cleaning_up" in steps
 
 
+@pytest.mark.slow
 def test_a_rolled_back_release_exits_1_and_says_so_in_its_outputs(
     cli: Cli, target: ReleaseTarget, tmp_path: Path
 ) -> None:
@@ -79,6 +81,7 @@ def test_bad_input_exits_2_with_outputs_and_no_run(cli: Cli, tmp_path: Path) -> 
     assert cli.history_is_empty()
 
 
+@pytest.mark.slow
 def test_the_replaced_tools_variables_work_with_no_inputs(
     cli: Cli, target: ReleaseTarget, tmp_path: Path
 ) -> None:
@@ -92,6 +95,7 @@ def test_the_replaced_tools_variables_work_with_no_inputs(
     assert dotenv["BLUEGREEN_RUN_ID"] == done.run_id
 
 
+@pytest.mark.slow
 def test_the_gitlab_components_variables_reach_the_command(
     cli: Cli, target: ReleaseTarget, tmp_path: Path
 ) -> None:
@@ -114,6 +118,7 @@ def test_the_gitlab_components_variables_reach_the_command(
     assert "BLUEGREEN_LIVE_URL=http://" in (tmp_path / "bluegreen.env").read_text()
 
 
+@pytest.mark.slow
 def test_the_bitbucket_pipes_variables_reach_the_command(
     cli: Cli, target: ReleaseTarget, tmp_path: Path
 ) -> None:

@@ -103,6 +103,7 @@ def test_a_run_killed_there_resumes_with_the_records_as_they_were_each_changed_o
     assert scenario.changes == (1 if point.startswith("route53:") else 2)
 
 
+@pytest.mark.slow
 def test_a_deploy_leaves_the_records_on_green_and_the_cutover_brings_them_back(
     cli: Cli, sim: Simulator, target: ReleaseTarget
 ) -> None:

@@ -9,6 +9,8 @@ import signal
 import time
 from datetime import UTC, datetime
 
+import pytest
+
 from simulator import Simulator
 from simulator.seed import ReleaseTarget
 from storage.queue import SqlRunQueue
@@ -74,6 +76,7 @@ def test_before_its_deadline_a_gated_run_is_claimed_by_nobody_and_resume_refuses
     assert cli.states(run_id)[-1] == "awaiting_cutover"
 
 
+@pytest.mark.slow
 def test_the_next_resume_of_a_run_past_its_gate_rolls_it_back(
     sim: Simulator, target: ReleaseTarget, cli: Cli
 ) -> None:
@@ -91,6 +94,7 @@ def test_the_next_resume_of_a_run_past_its_gate_rolls_it_back(
     assert_clean(world)
 
 
+@pytest.mark.slow
 def test_a_worker_cuts_over_a_run_past_its_gate_when_told_to(
     sim: Simulator, target: ReleaseTarget, cli: Cli
 ) -> None:

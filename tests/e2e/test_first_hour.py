@@ -8,6 +8,8 @@ import re
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from simulator import Simulator
 from simulator.seed import ReleaseTarget
 from tests.e2e.cli import Cli, command_line
@@ -51,6 +53,7 @@ def test_deploy_prints_where_the_new_version_can_be_tried_before_the_cutover(
     assert sim.get(f"http://{target.cname}/") == (200, "version v1"), "live is still green"
 
 
+@pytest.mark.slow
 def test_progress_lines_say_whether_a_wait_was_late_in_one_unit_and_name_a_host_once(
     sim: Simulator, target: ReleaseTarget, cli: Cli
 ) -> None:

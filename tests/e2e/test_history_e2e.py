@@ -126,6 +126,7 @@ def show(releases: Releases, name: str) -> dict:
     return releases.bluegreen("runs", "show", releases.ids[name], "--json").json()
 
 
+@pytest.mark.slow
 def test_runs_list_shows_the_three_releases_newest_first(releases: Releases) -> None:
     rows = releases.bluegreen("runs", "list", "--json").json()
     assert [row["id"] for row in rows] == [

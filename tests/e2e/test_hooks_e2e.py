@@ -107,6 +107,7 @@ def test_a_failing_before_swap_hook_rolls_back_with_nothing_changed_in_the_live_
     assert "line 29" in stored and SECRET not in stored, "redacted before it was stored"
 
 
+@pytest.mark.slow
 def test_hooks_run_at_each_point_with_the_runs_facts_and_their_tails_in_runs_show(
     sim: Simulator, target: ReleaseTarget, cli: Cli, hook_script: Path, tmp_path: Path
 ) -> None:
@@ -140,6 +141,7 @@ def test_hooks_run_at_each_point_with_the_runs_facts_and_their_tails_in_runs_sho
     assert "| after-verify line 29" in shown.stdout, shown
 
 
+@pytest.mark.slow
 def test_an_on_rollback_hook_that_fails_is_recorded_and_the_rollback_completes(
     sim: Simulator, target: ReleaseTarget, cli: Cli, hook_script: Path, tmp_path: Path
 ) -> None:
@@ -170,6 +172,7 @@ def test_a_hook_over_its_time_limit_is_killed_and_fails_its_step(
     assert ended["data"]["duration_seconds"] < 30
 
 
+@pytest.mark.slow
 def test_a_hook_killed_with_its_runner_runs_again_on_resume(
     sim: Simulator, target: ReleaseTarget, cli: Cli, hook_script: Path, tmp_path: Path
 ) -> None:
@@ -215,6 +218,7 @@ def test_bad_hook_and_gate_input_exits_2_in_one_line_with_nothing_touched(
     assert len(sim.calls.performed("CreateConfigurationTemplate")) == before
 
 
+@pytest.mark.slow
 def test_hooks_from_the_bluegreen_hooks_variable_as_a_json_array(
     sim: Simulator, target: ReleaseTarget, cli: Cli, hook_script: Path, tmp_path: Path
 ) -> None:

@@ -162,6 +162,7 @@ def test_a_control_character_in_a_name_or_label_is_refused_and_never_printed_raw
     assert cli.history_is_empty()
 
 
+@pytest.mark.slow
 def test_a_mistyped_version_label_ends_refused_and_says_so_once(
     sim: Simulator, target: ReleaseTarget, cli: Cli
 ) -> None:
@@ -182,6 +183,7 @@ def test_a_mistyped_version_label_ends_refused_and_says_so_once(
     assert free.exit_code == 0, "a refused run holds no lock on the target"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fault", ["throttling", "5xx"])
 def test_aws_out_of_reach_in_preflight_needs_an_operator_not_exit_2(
     sim: Simulator, target: ReleaseTarget, cli: Cli, fault: str

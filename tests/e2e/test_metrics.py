@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from simulator.seed import ReleaseTarget
@@ -42,6 +43,7 @@ def scrape(port: int) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
     return samples(answer.text)
 
 
+@pytest.mark.slow
 def test_a_scrape_of_a_worker_shows_its_release(cli: Cli, target: ReleaseTarget) -> None:
     port = free_port()
     run_id = submit(cli)
@@ -68,6 +70,7 @@ def test_a_scrape_of_a_worker_shows_its_release(cli: Cli, target: ReleaseTarget)
     assert lags >= 1
 
 
+@pytest.mark.slow
 def test_the_textfile_holds_the_historys_metrics(
     cli: Cli, target: ReleaseTarget, tmp_path: Path
 ) -> None:

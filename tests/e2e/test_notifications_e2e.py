@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from simulator import Simulator
 from simulator.seed import ReleaseTarget, wait_for_version
 from tests.e2e.cli import APP, BLUE, GREEN, Cli
@@ -14,6 +16,7 @@ FLAGS = ("--app", APP, "--blue", BLUE, "--green", GREEN)
 SECRET = "/services/T0001/B0002/XSECRETX"
 
 
+@pytest.mark.slow
 def test_deploy_then_cutover_sends_started_waiting_then_succeeded_and_runs_show_says_so(
     sim: Simulator, target: ReleaseTarget, cli: Cli
 ) -> None:
@@ -27,7 +30,7 @@ def test_deploy_then_cutover_sends_started_waiting_then_succeeded_and_runs_show_
     assert [(m["run_id"], m["event"]) for m in receiver.accepted] == [
         (run_id, "started"), (run_id, "waiting_for_cutover"), (run_id, "succeeded"),
     ]  # fmt: skip
-    shown = cli.run("runs", "show", run_id)
+    shown = cli.run("runs", "show", run_id, COLUMNS="250")  # a fixed width: cells wrap
     assert shown.exit_code == 0, shown
     where = receiver.url.split("/services")[0] + "/…"
     line = f"notification succeeded (json, {where}) → delivered (HTTP 200, 1 attempt)"
@@ -61,6 +64,7 @@ def test_a_refused_release_sends_started_then_refused(
     assert receiver.accepted[1]["outcome"] == "refused"
 
 
+@pytest.mark.slow
 def test_a_webhook_answering_500_leaves_the_release_as_it_was_and_the_history_says_given_up(
     sim: Simulator, target: ReleaseTarget, cli: Cli
 ) -> None:
@@ -73,7 +77,7 @@ def test_a_webhook_answering_500_leaves_the_release_as_it_was_and_the_history_sa
     assert cli.states(done.run_id)[-1] == "succeeded"
     assert len(receiver.requests) == 4  # the default: 4 attempts
     assert json.loads(receiver.requests[0][2])["type"] == "message"
-    shown = cli.run("runs", "show", done.run_id)
+    shown = cli.run("runs", "show", done.run_id, COLUMNS="250")  # a fixed width: cells wrap
     assert "notification succeeded (teams, http://127.0.0.1:" in shown.stdout
     assert "→ given up after 4 attempts (HTTP 500)" in shown.stdout
 

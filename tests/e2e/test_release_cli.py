@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from engine.domain.ports.store import RunQuery
 from simulator import Simulator
 from simulator.seed import ReleaseTarget, add_version, wait_for_version
@@ -47,6 +49,7 @@ def test_a_broken_version_exits_1_and_production_is_as_before(
     assert_clean(world(sim, target))
 
 
+@pytest.mark.slow
 def test_deploy_then_cutover_in_two_processes_with_the_replaced_tools_variables(
     sim: Simulator, target: ReleaseTarget, cli: Cli
 ) -> None:
@@ -63,6 +66,7 @@ def test_deploy_then_cutover_in_two_processes_with_the_replaced_tools_variables(
     assert_clean(world(sim, target))
 
 
+@pytest.mark.slow
 def test_rollback_of_a_waiting_run_restores_production(
     sim: Simulator, target: ReleaseTarget, cli: Cli
 ) -> None:
@@ -77,6 +81,7 @@ def test_rollback_of_a_waiting_run_restores_production(
     assert_clean(world(sim, target))
 
 
+@pytest.mark.slow
 def test_the_replaced_tools_rollback_mode_undoes_the_targets_waiting_run(
     sim: Simulator, target: ReleaseTarget, cli: Cli
 ) -> None:
@@ -89,6 +94,7 @@ def test_the_replaced_tools_rollback_mode_undoes_the_targets_waiting_run(
     assert_clean(world(sim, target))
 
 
+@pytest.mark.slow
 def test_a_cron_rerun_is_a_no_op_and_rollback_to_version_puts_blue_back(
     sim: Simulator, target: ReleaseTarget, cli: Cli
 ) -> None:
@@ -146,6 +152,7 @@ def test_a_preflight_refusal_exits_2_and_changes_nothing_in_aws(
     assert_blue_serves(world(sim, target), "v1", target.cname)
 
 
+@pytest.mark.slow
 def test_versions_created_with_and_without_process_both_release(
     sim: Simulator, target: ReleaseTarget, cli: Cli
 ) -> None:
@@ -180,6 +187,7 @@ def test_a_failed_version_is_refused_with_exit_2_before_any_change(
     assert_blue_serves(world(sim, target), "v1", target.cname)
 
 
+@pytest.mark.slow
 def test_a_receiver_gets_one_summary_per_finished_run_and_a_dead_one_goes_unnoticed(
     sim: Simulator, target: ReleaseTarget, cli: Cli
 ) -> None:

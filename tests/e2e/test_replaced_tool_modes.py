@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from simulator import Simulator
 from simulator.seed import ReleaseTarget
 from tests.e2e.cli import APP, BLUE, GREEN, Cli
@@ -41,6 +43,7 @@ def test_deploy_with_its_variables_leaves_green_live_and_blue_on_the_new_version
     assert world(sim, target).served == (200, "version v1"), "green (on v1) serves live"
 
 
+@pytest.mark.slow
 def test_cutover_with_its_variables_finishes_the_targets_deploy(
     sim: Simulator, target: ReleaseTarget, cli: Cli
 ) -> None:
@@ -55,6 +58,7 @@ def test_cutover_with_its_variables_finishes_the_targets_deploy(
     assert_clean(world(sim, target))
 
 
+@pytest.mark.slow
 def test_rollback_with_version_label_and_no_run_puts_blue_on_that_version(
     sim: Simulator, target: ReleaseTarget, cli: Cli
 ) -> None:
@@ -72,6 +76,7 @@ def test_rollback_with_version_label_and_no_run_puts_blue_on_that_version(
     )  # fmt: skip
 
 
+@pytest.mark.slow
 def test_rollback_with_version_label_undoes_a_waiting_run_first(
     sim: Simulator, target: ReleaseTarget, cli: Cli
 ) -> None:

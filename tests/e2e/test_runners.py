@@ -9,6 +9,8 @@ import sqlite3
 import time
 from pathlib import Path
 
+import pytest
+
 from simulator import Simulator
 from simulator.seed import ReleaseTarget
 from tests.e2e.cli import BLUE, GREEN, Cli
@@ -19,6 +21,7 @@ def is_run_line(line: str) -> bool:
     return line.startswith("run ")
 
 
+@pytest.mark.slow
 def test_a_second_runner_for_a_busy_target_exits_3_and_a_waiting_one_gets_its_turn(
     sim: Simulator, target: ReleaseTarget, any_db_cli: Cli
 ) -> None:
@@ -40,6 +43,7 @@ def test_a_second_runner_for_a_busy_target_exits_3_and_a_waiting_one_gets_its_tu
     assert "nothing to release" in waited.stdout, "it waited, then found v2 released"
 
 
+@pytest.mark.slow
 def test_sigterm_mid_step_exits_130_and_the_run_resumes(
     sim: Simulator, target: ReleaseTarget, cli: Cli
 ) -> None:
@@ -62,6 +66,7 @@ def test_sigterm_mid_step_exits_130_and_the_run_resumes(
     assert_clean(world)
 
 
+@pytest.mark.slow
 def test_a_run_whose_runner_was_killed_on_this_host_is_resumed_at_once(
     sim: Simulator, target: ReleaseTarget, cli: Cli
 ) -> None:
@@ -99,6 +104,7 @@ def test_a_new_trigger_takes_over_the_run_of_a_runner_killed_on_this_host(
     assert_clean(world)
 
 
+@pytest.mark.slow
 def test_a_runner_paused_past_its_lease_stops_before_its_next_mutating_call(
     sim: Simulator, target: ReleaseTarget, cli: Cli
 ) -> None:

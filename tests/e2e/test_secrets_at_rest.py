@@ -7,6 +7,8 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from simulator import Simulator
 from simulator.seed import ReleaseTarget
 from tests.e2e.cli import APP, BLUE, GREEN, Cli, Done
@@ -73,6 +75,7 @@ def test_a_failed_release_stores_sends_and_prints_no_secret_of_its_health_url(
         assert_no_secret_in("the webhook payload", body)
 
 
+@pytest.mark.slow
 def test_a_run_read_back_needs_its_secret_url_again_and_then_probes_with_it(
     sim: Simulator, target: ReleaseTarget, cli: Cli
 ) -> None:

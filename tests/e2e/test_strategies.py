@@ -75,6 +75,7 @@ def test_swap_and_keep_puts_green_live_on_the_new_version_and_retires_the_old(
     assert any(w["window"] == "keep_old" for w in document["windows"])
 
 
+@pytest.mark.slow
 def test_the_next_release_with_the_same_names_finds_the_live_environment(
     sim: Simulator, target: ReleaseTarget, cli: Cli
 ) -> None:
@@ -109,6 +110,7 @@ def test_a_broken_version_never_reaches_live_traffic(
     assert templates(sim) == []
 
 
+@pytest.mark.slow
 def test_a_regression_in_the_keep_window_is_undone_by_one_swap_without_a_deploy(
     sim: Simulator, target: ReleaseTarget, cli: Cli
 ) -> None:
@@ -130,6 +132,7 @@ def test_a_regression_in_the_keep_window_is_undone_by_one_swap_without_a_deploy(
     assert "regression during the keep window" in (document["rollback_reason"] or "")
 
 
+@pytest.mark.slow
 def test_deploy_mode_waits_with_green_verified_then_cutover_makes_it_live(
     sim: Simulator, target: ReleaseTarget, cli: Cli
 ) -> None:
@@ -147,6 +150,7 @@ def test_deploy_mode_waits_with_green_verified_then_cutover_makes_it_live(
     assert list(live) == [GREEN] and live[GREEN]["VersionLabel"] == "v2"
 
 
+@pytest.mark.slow
 def test_an_operator_rollback_in_the_keep_window_swaps_back(
     sim: Simulator, target: ReleaseTarget, cli: Cli
 ) -> None:

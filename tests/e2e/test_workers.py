@@ -65,6 +65,7 @@ def test_a_second_submit_for_a_busy_target_is_refused_with_exit_3(pool: Cli) -> 
     assert again.exit_code == 3, again
 
 
+@pytest.mark.slow
 def test_a_worker_killed_mid_release_is_replaced_by_the_other_without_an_operator(
     pool: Cli, sim: Simulator, target: ReleaseTarget
 ) -> None:
@@ -91,6 +92,7 @@ def lease_owners(cli: Cli, run_ids: list[str]) -> dict[str, str | None]:
         store.close()
 
 
+@pytest.mark.slow
 def test_two_live_workers_one_sigkilled_mid_release_the_other_finishes_every_run(
     pool: Cli, sim: Simulator, target: ReleaseTarget
 ) -> None:
@@ -149,6 +151,7 @@ def test_two_live_workers_one_sigkilled_mid_release_the_other_finishes_every_run
         assert_clean(world, greens_created=1)
 
 
+@pytest.mark.slow
 def test_a_sigtermed_worker_hands_its_run_over_and_exits_0(
     pool: Cli, sim: Simulator, target: ReleaseTarget
 ) -> None:
@@ -178,6 +181,7 @@ def test_a_sigtermed_worker_hands_its_run_over_and_exits_0(
     assert_clean(production(sim, APP, BLUE, GREEN, target.cname), greens_created=1)
 
 
+@pytest.mark.slow
 def test_submit_wait_follows_the_run_a_worker_drives_and_exits_like_full(pool: Cli) -> None:
     working = worker(pool)
 

@@ -55,6 +55,7 @@ def release(
     return ExitCode(outcome.exit_code), watcher
 
 
+@pytest.mark.slow
 def test_records_point_at_green_while_it_serves_and_end_as_they_were(
     sim: Simulator, target: ReleaseTarget, wired: WiredFactory, domains: CustomDomains
 ) -> None:
@@ -73,6 +74,7 @@ def test_records_point_at_green_while_it_serves_and_end_as_they_were(
     assert records_now(sim, domains.zone_id) == domains.records
 
 
+@pytest.mark.slow
 def test_a_rolled_back_release_leaves_the_records_exactly_as_they_were(
     sim: Simulator, target: ReleaseTarget, wired: WiredFactory, domains: CustomDomains
 ) -> None:
@@ -103,6 +105,7 @@ def test_a_record_that_does_not_point_at_blue_is_refused_in_preflight(
     assert envs["Environments"] == []
 
 
+@pytest.mark.slow
 def test_the_replaced_tools_ssm_parameters_name_the_records(
     sim: Simulator, target: ReleaseTarget, wired: WiredFactory, domains: CustomDomains
 ) -> None:

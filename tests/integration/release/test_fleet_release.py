@@ -108,6 +108,7 @@ def test_without_the_warm_up_the_same_release_fails_live_requests(
     assert {f.status for f in report.failures} == {503}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("failed", [False, True], ids=["old-version", "failed-deployment"])
 def test_a_deploy_that_leaves_an_instance_behind_is_caught_before_the_cutover(
     sim: Simulator, target: ReleaseTarget, wired: WiredFactory, failed: bool
@@ -200,6 +201,7 @@ def test_a_scheduled_managed_action_on_blue_is_refused_with_no_mutating_call(
     assert [sim.calls.count(action) for action in mutating] == before
 
 
+@pytest.mark.slow
 def test_a_foreign_update_on_blue_is_refused_or_waited_for_within_the_bound(
     sim: Simulator, target: ReleaseTarget, wired: WiredFactory
 ) -> None:
@@ -220,6 +222,7 @@ def test_a_foreign_update_on_blue_is_refused_or_waited_for_within_the_bound(
     assert waited.exit_code == ExitCode.OK, waited.summary
 
 
+@pytest.mark.slow
 def test_a_lost_response_to_the_warm_ups_update_converges_with_one_raise(
     sim: Simulator, target: ReleaseTarget, wired: WiredFactory
 ) -> None:
@@ -253,6 +256,7 @@ class LoseAtCleanup(NullObserver):
             self.sim.faults.lose_response("UpdateEnvironment")
 
 
+@pytest.mark.slow
 def test_a_lost_response_to_the_cleanups_restore_of_blues_sizes_converges_with_one_restore(
     sim: Simulator, target: ReleaseTarget, wired: WiredFactory
 ) -> None:
@@ -291,6 +295,7 @@ class ScaledInBeforeCutover(NullObserver):
                 time.sleep(0.05)
 
 
+@pytest.mark.slow
 def test_a_blue_scaled_in_while_deployed_to_is_warmed_up_before_the_cutover_then_restored(
     sim: Simulator, target: ReleaseTarget, wired: WiredFactory
 ) -> None:

@@ -86,6 +86,7 @@ def test_a_failed_deployment_to_blue_is_rolled_back(
     assert_production_untouched(sim, target)
 
 
+@pytest.mark.slow
 def test_a_swap_that_aws_keeps_refusing_is_rolled_back(
     sim: Simulator, target: ReleaseTarget, wired: WiredFactory
 ) -> None:
