@@ -61,6 +61,7 @@ def engine_messages(cli: Cli, run_id: str) -> list[str]:
         store.close()
 
 
+@pytest.mark.slow
 def test_before_its_deadline_a_gated_run_is_claimed_by_nobody_and_resume_refuses_it(
     cli: Cli,
 ) -> None:
@@ -123,6 +124,7 @@ def test_a_worker_cuts_over_a_run_past_its_gate_when_told_to(
     assert_clean(world)
 
 
+@pytest.mark.slow
 def test_a_run_at_the_gate_without_a_timeout_waits_for_an_operator(cli: Cli) -> None:
     run_id = deploy(cli)
 

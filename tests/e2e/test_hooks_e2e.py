@@ -78,6 +78,7 @@ def hook_events(cli: Cli, run_id: str) -> list[dict[str, Any]]:
     return [e for e in json.loads(shown.stdout)["events"] if "hook" in e["data"]]
 
 
+@pytest.mark.slow
 def test_a_failing_before_swap_hook_rolls_back_with_nothing_changed_in_the_live_path(
     sim: Simulator, target: ReleaseTarget, cli: Cli, hook_script: Path, tmp_path: Path
 ) -> None:
@@ -158,6 +159,7 @@ def test_an_on_rollback_hook_that_fails_is_recorded_and_the_rollback_completes(
     assert failed["data"]["exit_code"] == 7 and failed["failed"] is True
 
 
+@pytest.mark.slow
 def test_a_hook_over_its_time_limit_is_killed_and_fails_its_step(
     sim: Simulator, target: ReleaseTarget, cli: Cli, hook_script: Path, tmp_path: Path
 ) -> None:

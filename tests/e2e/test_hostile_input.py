@@ -128,6 +128,7 @@ def test_an_unknown_auth_method_is_refused(sim: Simulator, target: ReleaseTarget
     assert "AUTH_METHOD" in done.stderr and "'SSO' or 'default'" in done.stderr
 
 
+@pytest.mark.slow
 def test_an_unknown_aws_profile_is_named_as_such(
     sim: Simulator, target: ReleaseTarget, cli: Cli
 ) -> None:
@@ -140,6 +141,7 @@ def test_an_unknown_aws_profile_is_named_as_such(
     assert "SSO_PROFILE" not in done.stderr
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("flag", "value"),
     [
@@ -243,6 +245,7 @@ def test_rollback_to_a_bad_version_answers_one_line(
     assert "--to-version" in done.stderr
 
 
+@pytest.mark.slow
 def test_a_release_with_nothing_to_do_still_judges_its_inputs(
     sim: Simulator, target: ReleaseTarget, cli: Cli
 ) -> None:

@@ -26,6 +26,7 @@ def world(sim: Simulator, target: ReleaseTarget) -> Production:
     return production(sim, APP, BLUE, GREEN, target.cname)
 
 
+@pytest.mark.slow
 def test_the_replaced_tools_variables_alone_drive_a_full_release(
     sim: Simulator, target: ReleaseTarget, cli: Cli
 ) -> None:
@@ -38,6 +39,7 @@ def test_the_replaced_tools_variables_alone_drive_a_full_release(
     assert_clean(world(sim, target))
 
 
+@pytest.mark.slow
 def test_a_broken_version_exits_1_and_production_is_as_before(
     sim: Simulator, target: ReleaseTarget, cli: Cli
 ) -> None:

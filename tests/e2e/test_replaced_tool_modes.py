@@ -23,6 +23,7 @@ def world(sim: Simulator, target: ReleaseTarget) -> Production:
     return production(sim, APP, BLUE, GREEN, target.cname)
 
 
+@pytest.mark.slow
 def test_full_with_its_variables_releases_and_cleans_up(
     sim: Simulator, target: ReleaseTarget, cli: Cli
 ) -> None:
@@ -33,6 +34,7 @@ def test_full_with_its_variables_releases_and_cleans_up(
     assert_clean(world(sim, target))
 
 
+@pytest.mark.slow
 def test_deploy_with_its_variables_leaves_green_live_and_blue_on_the_new_version(
     sim: Simulator, target: ReleaseTarget, cli: Cli
 ) -> None:

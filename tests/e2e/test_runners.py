@@ -86,6 +86,7 @@ def test_a_run_whose_runner_was_killed_on_this_host_is_resumed_at_once(
     assert_clean(world)
 
 
+@pytest.mark.slow
 def test_a_new_trigger_takes_over_the_run_of_a_runner_killed_on_this_host(
     sim: Simulator, target: ReleaseTarget, cli: Cli
 ) -> None:

@@ -43,6 +43,7 @@ def assert_nothing_printed_a_secret(*runs: Done) -> None:
         assert_no_secret_in("stderr", done.stderr)
 
 
+@pytest.mark.slow
 def test_a_failed_release_stores_sends_and_prints_no_secret_of_its_health_url(
     sim: Simulator, target: ReleaseTarget, cli: Cli
 ) -> None:

@@ -52,6 +52,7 @@ def shown(cli: Cli, run_id: str) -> dict[str, Any]:
     return document
 
 
+@pytest.mark.slow
 def test_swap_and_keep_puts_green_live_on_the_new_version_and_retires_the_old(
     sim: Simulator, target: ReleaseTarget, cli: Cli
 ) -> None:
@@ -96,6 +97,7 @@ def test_the_next_release_with_the_same_names_finds_the_live_environment(
     assert again.exit_code == 0 and "nothing to release" in again.stdout, again
 
 
+@pytest.mark.slow
 def test_a_broken_version_never_reaches_live_traffic(
     sim: Simulator, target: ReleaseTarget, cli: Cli
 ) -> None:

@@ -8,6 +8,7 @@ import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import pytest
 from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
@@ -21,6 +22,7 @@ from simulator.seed import ReleaseTarget
 from tests.e2e.cli import Cli
 
 
+@pytest.mark.slow
 def test_a_release_is_one_trace_with_a_span_per_state(cli: Cli, target: ReleaseTarget) -> None:
     done = cli.run("full", "--version-label", "v2", **cli.replaced_tool_env())
     assert done.exit_code == 0, done
@@ -69,6 +71,7 @@ def test_an_exporter_bluegreen_does_not_have_is_refused_in_one_line(
     assert cli.history_is_empty()
 
 
+@pytest.mark.slow
 def test_a_release_exports_its_trace_over_otlp(cli: Cli, target: ReleaseTarget) -> None:
     """The real OTLP/HTTP exporter, to a collector stand-in on loopback: the protobuf it posts
     holds the release's spans, AWS calls among them."""

@@ -6,12 +6,15 @@ input before any run; this is the engine's own guard when a value reaches it ano
 
 from __future__ import annotations
 
+import pytest
+
 from engine.domain.exit_codes import ExitCode
 from simulator import Simulator
 from simulator.seed import ReleaseTarget
 from tests.integration.release.conftest import WiredFactory
 
 
+@pytest.mark.slow
 def test_a_label_botocore_refuses_ends_refused_and_frees_the_target(
     sim: Simulator, target: ReleaseTarget, wired: WiredFactory
 ) -> None:

@@ -120,6 +120,7 @@ def test_the_replaced_tools_ssm_parameters_name_the_records(
     assert records_now(sim, domains.zone_id) == domains.records
 
 
+@pytest.mark.slow
 def test_a_lost_answer_to_a_record_change_is_reconciled_by_reading_the_record(
     sim: Simulator, target: ReleaseTarget, wired: WiredFactory, domains: CustomDomains
 ) -> None:

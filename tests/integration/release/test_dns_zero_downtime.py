@@ -83,6 +83,7 @@ def test_a_good_release_under_live_traffic_fails_no_request(
     assert set(report.versions) == {"v1", "v2"}
 
 
+@pytest.mark.slow
 def test_a_broken_version_rolled_back_under_live_traffic_fails_no_request(
     sim: Simulator, target: ReleaseTarget, wired: WiredFactory
 ) -> None:
@@ -113,6 +114,7 @@ def test_a_broken_version_is_caught_while_every_resolver_holds_the_pre_swap_answ
     assert {p.data["status"] for p in probes} == {500}
 
 
+@pytest.mark.slow
 def test_a_version_that_breaks_after_the_cutover_is_swapped_back_during_the_bake(
     sim: Simulator, target: ReleaseTarget, wired: WiredFactory
 ) -> None:
@@ -128,6 +130,7 @@ def test_a_version_that_breaks_after_the_cutover_is_swapped_back_during_the_bake
     assert_untouched(sim, target)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("during", [State.VERIFYING, State.BAKING], ids=["verify", "bake"])
 def test_an_alarm_going_off_rolls_the_release_back(
     sim: Simulator, target: ReleaseTarget, wired: WiredFactory, during: State

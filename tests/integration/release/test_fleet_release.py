@@ -66,6 +66,7 @@ def engine_events(engine: Wired, run_id: str) -> list[Any]:
     return [e for e in engine.store.events(run_id) if e.source is EventSource.ENGINE]
 
 
+@pytest.mark.slow
 def test_under_load_green_is_warmed_up_to_blues_six_instances_and_no_request_fails(
     sim: Simulator, target: ReleaseTarget, wired: WiredFactory
 ) -> None:
@@ -93,6 +94,7 @@ def test_under_load_green_is_warmed_up_to_blues_six_instances_and_no_request_fai
     assert_clean(world)
 
 
+@pytest.mark.slow
 def test_without_the_warm_up_the_same_release_fails_live_requests(
     sim: Simulator, target: ReleaseTarget, wired: WiredFactory
 ) -> None:
@@ -132,6 +134,7 @@ def test_a_deploy_that_leaves_an_instance_behind_is_caught_before_the_cutover(
     assert {i["Deployment"]["VersionLabel"] for i in instances(sim, target.blue)} == {"v1"}
 
 
+@pytest.mark.slow
 def test_a_traffic_split_that_leaves_an_instance_behind_is_rolled_back(
     sim: Simulator, target: ReleaseTarget, wired: WiredFactory
 ) -> None:
@@ -163,6 +166,7 @@ def wait_ready_with(sim: Simulator, env: str, count: int) -> None:
     raise AssertionError(f"{env} did not reach {count} healthy instances")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("policy", ["fail", "warn"])
 def test_a_drifted_green_is_refused_or_warned_per_the_policy(
     sim: Simulator, target: ReleaseTarget, wired: WiredFactory, policy: str

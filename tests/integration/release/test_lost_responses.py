@@ -42,6 +42,7 @@ def performed(sim: Simulator, before: dict[str, int] | None = None) -> dict[str,
     return {a: len(sim.calls.performed(a)) - base.get(a, 0) for a in ONCE_EACH}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("action", "count"), LOST, ids=[f"{a}:{n}" for a, n in LOST])
 def test_a_release_whose_response_was_lost_succeeds_with_each_call_carried_out_once(
     sim: Simulator, target: ReleaseTarget, wired: WiredFactory, action: str, count: int
@@ -72,6 +73,7 @@ def test_botocore_does_not_resend_a_swap_whose_response_was_lost(
     assert sim.calls.received(SWAP) == 2, "one request per swap: the lost one was not resent"
 
 
+@pytest.mark.slow
 def test_a_release_whose_version_registration_response_was_lost_succeeds(
     sim: Simulator, target: ReleaseTarget, wired: WiredFactory, tmp_path: Path
 ) -> None:
@@ -90,6 +92,7 @@ def test_a_release_whose_version_registration_response_was_lost_succeeds(
     assert_clean(world, greens_created=1)
 
 
+@pytest.mark.slow
 def test_a_throttled_swap_is_still_resent_by_botocore(
     sim: Simulator, target: ReleaseTarget, wired: WiredFactory
 ) -> None:
@@ -102,6 +105,7 @@ def test_a_throttled_swap_is_still_resent_by_botocore(
     assert len(sim.calls.performed(SWAP)) == 2
 
 
+@pytest.mark.slow
 def test_a_deployment_answered_503_before_it_ran_is_made_again_by_the_engine(
     sim: Simulator, target: ReleaseTarget, wired: WiredFactory
 ) -> None:

@@ -44,6 +44,7 @@ def deliveries(engine: Wired, outcome: Outcome) -> list[EventRecord]:
     return [event for event in events if event.source is EventSource.NOTIFY]
 
 
+@pytest.mark.slow
 def test_a_webhook_answering_500_while_holding_its_answers_does_not_hold_the_release(
     sim: Simulator, target: ReleaseTarget, wired: WiredFactory, receiver: Receiver
 ) -> None:
@@ -74,6 +75,7 @@ def test_a_webhook_answering_500_while_holding_its_answers_does_not_hold_the_rel
     assert records[0].data["where"] == receiver.url.split("/services")[0] + "/…"
 
 
+@pytest.mark.slow
 def test_a_webhook_slower_than_the_timeout_changes_nothing_and_is_given_up(
     sim: Simulator, target: ReleaseTarget, wired: WiredFactory, receiver: Receiver
 ) -> None:
@@ -94,6 +96,7 @@ def test_a_webhook_slower_than_the_timeout_changes_nothing_and_is_given_up(
     assert len(receiver.requests) == 2  # a request that may have arrived is not sent twice
 
 
+@pytest.mark.slow
 def test_a_good_webhook_hears_started_then_succeeded_and_the_history_says_delivered(
     sim: Simulator, target: ReleaseTarget, wired: WiredFactory, receiver: Receiver
 ) -> None:

@@ -100,6 +100,7 @@ def test_a_swap_that_aws_keeps_refusing_is_rolled_back(
     assert_production_untouched(sim, target)
 
 
+@pytest.mark.slow
 def test_a_swap_that_never_finishes_fails_for_an_operator_and_resume_then_undoes_it(
     sim: Simulator, target: ReleaseTarget, wired: WiredFactory
 ) -> None:
@@ -120,6 +121,7 @@ def test_a_swap_that_never_finishes_fails_for_an_operator_and_resume_then_undoes
     assert_production_untouched(sim, target)
 
 
+@pytest.mark.slow
 def test_a_terminate_that_keeps_failing_leaves_a_failed_run_that_resume_cleans_up(
     sim: Simulator, target: ReleaseTarget, wired: WiredFactory
 ) -> None:
@@ -137,6 +139,7 @@ def test_a_terminate_that_keeps_failing_leaves_a_failed_run_that_resume_cleans_u
     assert_clean(world)
 
 
+@pytest.mark.slow
 def test_deploy_then_cutover_by_another_runner(
     sim: Simulator, target: ReleaseTarget, wired: WiredFactory
 ) -> None:
@@ -152,6 +155,7 @@ def test_deploy_then_cutover_by_another_runner(
     assert_clean(world)
 
 
+@pytest.mark.slow
 @pytest.mark.postgres
 def test_a_release_with_its_history_on_postgresql(
     sim: Simulator, target: ReleaseTarget, wired: WiredFactory, empty_postgres_url: str

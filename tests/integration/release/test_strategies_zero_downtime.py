@@ -44,6 +44,7 @@ def live_environment(sim: Simulator, target: ReleaseTarget) -> tuple[str, str]:
     return live["EnvironmentName"], live["VersionLabel"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("strategy", STRATEGIES)
 def test_a_good_release_fails_no_live_request(
     sim: Simulator, target: ReleaseTarget, wired: WiredFactory, strategy: str
@@ -60,6 +61,7 @@ def test_a_good_release_fails_no_live_request(
     assert live_environment(sim, target)[1] == "v2"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("strategy", STRATEGIES)
 def test_a_broken_version_is_rolled_back_with_no_failed_live_request(
     sim: Simulator, target: ReleaseTarget, wired: WiredFactory, strategy: str

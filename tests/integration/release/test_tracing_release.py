@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import pytest
 from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
@@ -52,6 +53,7 @@ def traced_release(wired: WiredFactory, version: str) -> Traced:
     return Traced(outcome.run.state.value, states, list(exporter.get_finished_spans()))
 
 
+@pytest.mark.slow
 def test_a_release_is_one_trace_with_a_span_per_state_and_aws_calls_inside(
     wired: WiredFactory,
 ) -> None:
