@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Mapping
-from typing import Any, NoReturn, TextIO
+from typing import Any, NoReturn, TextIO, TypeVar
 
 import click
 
@@ -35,6 +35,7 @@ from engine.release.runner import NothingToDo, Runner
 Operation = Callable[[Runner, Observer], Outcome]
 # What a command prepares from settings, before anything is opened.
 Preparation = Callable[[Settings], Operation]
+_Prepared = TypeVar("_Prepared")  # what a command prepares from its settings before wiring
 
 
 class RunIdPrinter(NullObserver):
@@ -65,31 +66,31 @@ def fail(code: ExitCode, message: str) -> NoReturn:
 
 def execute(options: Mapping[str, Any], prepare: Preparation) -> NoReturn:
     """Run one release command and exit with its code."""
-    command = click.get_current_context().info_name
-    try:
-        settings = load_settings(overrides_of(options), command)
-        operation = prepare(settings)
-    except BlueGreenError as error:
-        fail(ExitCode.USAGE, str(error))
-    interrupt = Interrupt()
-    restore_signals = install_signal_handlers(interrupt)
-    try:
-        sys.exit(_wired(settings, interrupt, operation))
-    finally:
-        restore_signals()
+    _execute(click.get_current_context().info_name, options, prepare, _wired)
 
 
 def execute_fleet(options: Mapping[str, Any], prepare: Callable[[Settings], FleetPlan]) -> NoReturn:
     """`submit --targets FILE`: check every line, then release the fleet wave by wave."""
+    _execute("submit", options, prepare, _fleet_wired)
+
+
+def _execute(
+    command: str | None,
+    options: Mapping[str, Any],
+    prepare: Callable[[Settings], _Prepared],
+    wired: Callable[[Settings, Interrupt, _Prepared], int],
+) -> NoReturn:
+    """Settings and the prepared work checked first (bad input: one line, exit 2, nothing
+    opened), then the work wired and run with the signal handlers installed."""
     try:
-        settings = load_settings(overrides_of(options), "submit")
-        plan = prepare(settings)
+        settings = load_settings(overrides_of(options), command)
+        prepared = prepare(settings)
     except BlueGreenError as error:
         fail(ExitCode.USAGE, str(error))
     interrupt = Interrupt()
     restore_signals = install_signal_handlers(interrupt)
     try:
-        sys.exit(_fleet_wired(settings, interrupt, plan))
+        sys.exit(wired(settings, interrupt, prepared))
     finally:
         restore_signals()
 
