@@ -36,6 +36,7 @@ from engine.domain.model import Mode, RunId
 from engine.operator.bootstrap import Runtime, bootstrap
 from engine.operator.inputs import release_request
 from engine.operator.settings import Settings
+from engine.release.fresh_reads import FreshReads
 from engine.release.interrupt import Interrupt
 from engine.release.observer import NullObserver
 from engine.release.worker import Worker, WorkerOptions
@@ -51,7 +52,7 @@ def reads_of(calls: Counter[str]) -> int:
 
 def calls_of(runtime: Runtime) -> Counter[str]:
     beanstalk = runtime.runner.services.beanstalk
-    assert isinstance(beanstalk, Boto3Beanstalk)
+    assert isinstance(beanstalk, FreshReads) and isinstance(beanstalk.inner, Boto3Beanstalk)
     return beanstalk.api_calls.copy()
 
 

@@ -23,6 +23,7 @@ from engine.operator.bootstrap import Runtime
 from engine.operator.inputs import release_request
 from engine.operator.settings import Settings, load_settings
 from engine.release.expectations import WAITED_KEY
+from engine.release.fresh_reads import FreshReads
 from engine.release.observer import NullObserver
 from simulator import Simulator
 from simulator.seed import ReleaseTarget, seed_release_target
@@ -132,7 +133,7 @@ def release(
     runtime: Runtime, settings: Settings, version: str
 ) -> tuple[Counter[str], RunId, float]:
     beanstalk = runtime.runner.services.beanstalk
-    assert isinstance(beanstalk, Boto3Beanstalk)
+    assert isinstance(beanstalk, FreshReads) and isinstance(beanstalk.inner, Boto3Beanstalk)
     before = beanstalk.api_calls.copy()
     request = release_request(settings.model_copy(update={"version_label": version}), Mode.FULL)
     started = time.monotonic()

@@ -34,6 +34,7 @@ from engine.operator.settings import Settings
 from engine.release.clock import SystemClock
 from engine.release.drive import Services
 from engine.release.expectations import Expectations, recorded_samples
+from engine.release.fresh_reads import FRESH_SECONDS, ForgettingHookRunner, FreshReads
 from engine.release.hooks import CRASH_ENV_VAR, CRASH_HOOKS_MODULE, DriveHooks, NoHooks
 from engine.release.interrupt import Interrupt
 from engine.release.journal import RetryRelay
@@ -50,7 +51,11 @@ from storage.sql import open_store
 NOTIFY_FLUSH_SECONDS = 10.0
 # At most one DescribeEvents per application this often while waits go on (and one whenever a
 # wait finishes): events reach the history late by at most this, and cost few API calls.
-EVENTS_SECONDS = 60.0
+EVENTS_SECONDS = 90.0
+# A finished wait fetches its events only when the last fetch is this old (or the wait failed):
+# the short waits of a step (instances on the version, warm-up) would each cost one. What they
+# owe comes with the next fetch, or at the end of the drive (engine.release.poller).
+EVENTS_GAP_SECONDS = 30.0
 
 
 @dataclass
@@ -90,7 +95,14 @@ def bootstrap(settings: Settings, interrupt: Interrupt, tracer: Any = None) -> R
     if tracing is not None:  # before any client is made: each copies the session's hooks
         listen_to_calls(session, tracing[0])
     retries = RetryRelay()
-    beanstalk = Boto3Beanstalk(session, aws, on_retry=retries)
+    clock = SystemClock(interrupt)
+    # One answer serves the reads of a burst (the poller's, then the step's): engine.release.
+    # fresh_reads says when an answer may be reused.
+    beanstalk = FreshReads(
+        Boto3Beanstalk(session, aws, on_retry=retries),
+        clock.monotonic,
+        FRESH_SECONDS * settings.time_scale,
+    )
     probe = HttpxHealthProbe()
     secrets = HealthSecrets.of(settings.health_path)
     sql_store = open_store(settings.database_url)
@@ -101,7 +113,7 @@ def bootstrap(settings: Settings, interrupt: Interrupt, tracer: Any = None) -> R
         artifacts=Boto3ArtifactStore(session, aws, on_retry=retries),
         probe=probe,
         poller=_poller(settings, beanstalk, interrupt, store),
-        clock=SystemClock(interrupt),
+        clock=clock,
         interrupt=interrupt,
         actions=ACTIONS,
         deadlines=deadlines_of(settings),
@@ -113,7 +125,7 @@ def bootstrap(settings: Settings, interrupt: Interrupt, tracer: Any = None) -> R
         dns=_dns(Boto3Dns(session, aws, on_retry=retries)),
         parameters=Boto3ParameterStore(session, aws, on_retry=retries),
         judge_inputs=judge_inputs,
-        hook_runner=SubprocessHookRunner(),
+        hook_runner=ForgettingHookRunner(SubprocessHookRunner(), beanstalk),
     )), store, queue=SqlRunQueue(sql_store.engine), closers=[store.close, probe.close])  # fmt: skip
     _add_notifier(runtime, settings, secrets)
     if tracing is not None:
@@ -150,7 +162,7 @@ def _tracing(tracer: Any = None) -> tuple[Any, Callable[[], object] | None] | No
 
 
 def _poller(
-    settings: Settings, beanstalk: Boto3Beanstalk, interrupt: Interrupt, store: RunStore
+    settings: Settings, beanstalk: FreshReads, interrupt: Interrupt, store: RunStore
 ) -> SharedPoller:
     """The predictive shared poller, learning durations from this history."""
     return SharedPoller(
@@ -163,6 +175,8 @@ def _poller(
         expectations=Expectations(settings.time_scale),
         history=lambda app: recorded_samples(store, app),
         events_seconds=EVENTS_SECONDS * settings.time_scale,
+        fresh=beanstalk,
+        events_gap=EVENTS_GAP_SECONDS * settings.time_scale,
     )
 
 

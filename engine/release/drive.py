@@ -99,6 +99,7 @@ class Drive:
         self._started = False
         self.journal = RunJournal(run, services.store, services.owner, services.clock, observer)
         waiter = services.poller.waiter_for(run, self.journal, observer)
+        self._waiter = waiter
         # The heartbeat beats in real seconds, so the lease's term is kept on the real clock.
         term = LeaseTerm(SystemClock(), services.lease_seconds)
         self._fence = Fence(services.store, run.id, services.owner, services.lease_seconds, term)
@@ -236,6 +237,10 @@ class Drive:
         return Outcome(self.run, ExitCode.NEEDS_OPERATOR, message, passing=True)
 
     def _finish(self, outcome: Outcome) -> Outcome:
+        flush = getattr(self._waiter, "flush_events", None)  # the shared poller's (RunWaiter)
+        if flush is not None:
+            with contextlib.suppress(Exception):  # events are history, never the outcome
+                flush()
         self._s.retries.detach(self.journal)
         self.journal.flush()
         with contextlib.suppress(StoreError):  # the lease expires on its own

@@ -6,6 +6,12 @@ condition on the result, and streams DescribeEvents (one call per application) e
 The interval starts at `base` (about a second), doubles on throttling and decays back.
 With `expectations`, ticks follow each wait's predicted schedule (engine.release.schedule)
 instead: sparse while its operation cannot be done yet, every `base` around its expected end.
+
+With `fresh` (engine.release.fresh_reads), ticks keep their answers for the steps that read
+right after a wait, and a wait whose condition a fresh answer already meets ends without a
+poll. With `events_gap`, a finished wait fetches its events only when the application's last
+fetch is that old (or the wait failed); otherwise they come with the next fetch, and
+`flush_events` fetches what a run's finished waits still owe at the end of its drive.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ from engine.domain.model import Run
 from engine.domain.ports.cloud import Beanstalk, Environment
 from engine.domain.ports.runtime import Clock, Condition, Snapshot, Waiter
 from engine.release.expectations import Expectations, Sample
+from engine.release.fresh_reads import FreshReads
 from engine.release.interrupt import Interrupt, Interrupted
 from engine.release.journal import RunJournal
 from engine.release.observer import Observer
@@ -48,6 +55,8 @@ class SharedPoller:
         expectations: Expectations | None = None,
         history: HistoryLoader | None = None,
         events_seconds: float = 0.0,
+        fresh: FreshReads | None = None,
+        events_gap: float = 0.0,
     ) -> None:
         self._beanstalk = beanstalk
         self._clock = clock
@@ -66,6 +75,9 @@ class SharedPoller:
         self._cadence = Cadence.for_base(base_interval, scale)
         self._events_seconds = events_seconds
         self._events_at: dict[str, float] = {}  # application -> its last DescribeEvents
+        self._fresh = fresh
+        self._events_gap = events_gap
+        self._owed: dict[str, list[Watch]] = {}  # application -> finished waits not streamed
         self._wake = threading.Event()
         self._seen = (clock.now(), clock.monotonic())
 
@@ -95,6 +107,9 @@ class SharedPoller:
             max(since, not_before) if not_before else since, sink,
             plan=Plan(application, self._clock.monotonic()),
         )  # fmt: skip
+        early = self._answered_already(watch)
+        if early is not None:
+            return early
         self._register(watch)
         try:
             while not watch.done.wait(0.5):
@@ -106,8 +121,28 @@ class SharedPoller:
         assert watch.result is not None
         return watch.result
 
+    def _answered_already(self, watch: Watch) -> Snapshot | None:
+        """The snapshot a fresh answer gives, when it already meets the condition (a wait
+        that begins where another ended, or right after the step read the same environments).
+        Anything else, a condition that raises included, is judged again on a poll."""
+        known = None if self._fresh is None else self._fresh.recent_environments(watch.ids)
+        if known is None:
+            return None
+        snapshot = {env_id: known.get(env_id) for env_id in watch.ids}
+        try:
+            if not watch.condition(dict(snapshot)):
+                return None
+        except Exception:
+            return None
+        watch.snapshot = dict(snapshot)
+        watch.sink.polled(watch.what, [e for e in snapshot.values() if e is not None])
+        with self._lock:
+            self._owed.setdefault(watch.application, []).append(watch)
+        return snapshot
+
     def _register(self, watch: Watch) -> None:
         with self._lock:
+            self._events_at.setdefault(watch.application, self._clock.monotonic())
             self._watches.append(watch)
             cursor = self._cursors.get(watch.application)
             if cursor is None or watch.since < cursor:
@@ -181,7 +216,10 @@ class SharedPoller:
             return self.interval.current
         ids = sorted({env_id for w in watches for env_id in w.ids})
         try:
-            found = self._beanstalk.describe_environments(ids=ids, include_deleted=True)
+            if self._fresh is not None:
+                found = self._fresh.refresh_environments(ids)
+            else:
+                found = self._beanstalk.describe_environments(ids=ids, include_deleted=True)
         except (ThrottledError, ServiceError) as error:
             self._retry_later(watches, error)
             return self.interval.current
@@ -220,11 +258,19 @@ class SharedPoller:
                 watch.done.set()
 
     def _events_due(self, watches: list[Watch], finished: list[Watch]) -> list[Watch]:
-        """The watches whose application's events to fetch now: where a wait finished, and,
-        every few ticks, where the last fetch is `events_seconds` old."""
-        apps = {w.application for w in finished}
+        """The watches whose application's events to fetch now: where a wait finished (with
+        `events_gap`: failed, or the last fetch is that old; else they are owed), and, every
+        few ticks, where the last fetch is `events_seconds` old."""
+        now = self._clock.monotonic()
+        apps: set[str] = set()
+        for watch in finished:
+            last = self._events_at.get(watch.application, -1e18)
+            if watch.error is not None or now - last >= self._events_gap:
+                apps.add(watch.application)
+            else:
+                with self._lock:
+                    self._owed.setdefault(watch.application, []).append(watch)
         if self.ticks % self._events_every == 0:
-            now = self._clock.monotonic()
             stale = now - self._events_seconds
             apps |= {
                 w.application for w in watches if self._events_at.get(w.application, -1e18) <= stale
@@ -287,10 +333,27 @@ class SharedPoller:
         return True
 
     def stream_events(self, watches: Sequence[Watch]) -> None:
-        """One DescribeEvents per application since its last seen event, fanned out by name."""
+        """One DescribeEvents per application since its last seen event, fanned out by name
+        (to the finished waits it still owes events too)."""
         for application in sorted({w.application for w in watches}):
             self._events_at[application] = self._clock.monotonic()
-            mine = [w for w in watches if w.application == application and w.names]
+            with self._lock:
+                owed = self._owed.pop(application, [])
+            mine = [w for w in [*watches, *owed] if w.application == application and w.names]
+            if mine:
+                self._stream_application(application, list(dict.fromkeys(mine)))
+
+    def flush_events(self, sink: WaitSink) -> None:
+        """Fetch the events owed to `sink`'s finished waits (a drive's end): one DescribeEvents
+        per application, none when nothing is owed."""
+        with self._lock:
+            apps = sorted({
+                app for app, owed in self._owed.items() if any(w.sink is sink for w in owed)
+            })  # fmt: skip
+        for application in apps:  # every wait owed there: the cursor is the application's
+            self._events_at[application] = self._clock.monotonic()
+            with self._lock:
+                mine = [w for w in self._owed.pop(application, []) if w.names]
             if mine:
                 self._stream_application(application, mine)
 

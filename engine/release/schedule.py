@@ -16,7 +16,7 @@ from engine.domain.ports.cloud import Environment
 from engine.release.expectations import Expectations, Sample, Window, operation_of
 
 QUIET_SECONDS = 60.0  # longest pause before an operation can be done: still sees early failures
-QUIET_PER_FINE = 45.0  # ... and never more than this many base intervals (fast simulators)
+QUIET_PER_FINE = 60.0  # ... and never more than this many base intervals (fast simulators)
 LATE_PER_FINE = 3.0  # longest pause once an operation is overdue, in base intervals
 UNLEARNED_POLLS = 20  # polls across the window of a prior nothing has confirmed yet ...
 DENSE_SECONDS = 2.0  # ... but at least every 2 AWS-seconds (detection lag about 1 s)

@@ -143,6 +143,10 @@ class RunWaiter:
             not_before=self._run.created_at,
         )  # fmt: skip
 
+    def flush_events(self) -> None:
+        """The EB events this run's finished waits are still owed (the end of a drive)."""
+        self._poller.flush_events(self)
+
     def eb_event(self, event: EbEvent) -> None:
         """Journal an EB event once per run, also across resumes by other processes."""
         with self._lock:
