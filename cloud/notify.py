@@ -28,6 +28,9 @@ from engine.domain.ports.cloud import Delivery
 log = logging.getLogger(__name__)
 
 _STOP = None  # queued to wake the worker when closing
+# The error a delivery is recorded with when the process exits before it ended.
+IN_FLIGHT_AT_EXIT = "still in flight at exit"
+QUEUED_AT_EXIT = "still queued at exit"  # ... or before a request for it was sent
 
 
 @dataclass(frozen=True)
@@ -54,10 +57,12 @@ class _Verdict(enum.Enum):
 OnDone = Callable[[Delivery], None]
 
 
-@dataclass
+@dataclass(eq=False)
 class _Attempts:
     """One notification's tries so far: how many, and the last answer or error."""
 
+    on_done: OnDone | None = None
+    settled: bool = False  # its outcome told (by the worker, or by `close` giving it up)
     count: int = 0
     status: int | None = None
     error: str | None = None
@@ -111,7 +116,8 @@ class WebhookNotifier:
             headers={"User-Agent": USER_AGENT, "Content-Type": "application/json"},
         )
         _HTTPX_LOG_SCRUBBER.hide(self._url, self.where)
-        self._queue: queue.Queue[tuple[bytes, OnDone | None] | None] = queue.Queue()
+        self._queue: queue.Queue[tuple[bytes, _Attempts] | None] = queue.Queue()
+        self._unsettled: list[_Attempts] = []
         self._idle = threading.Condition()
         self._pending = 0
         self._closed = False
@@ -132,7 +138,9 @@ class WebhookNotifier:
                 log.warning("notification to %s not sent: notifier closed", self.where)
                 return
             self._pending += 1
-        self._queue.put((body, on_done))
+            tries = _Attempts(on_done)
+            self._unsettled.append(tries)
+        self._queue.put((body, tries))
 
     def flush(self, timeout: float) -> bool:
         """Wait at most `timeout` s for queued summaries; True if none is left in flight."""
@@ -143,34 +151,57 @@ class WebhookNotifier:
         return done
 
     def close(self, timeout: float = 10.0) -> bool:
-        """Flush with a bounded wait, then stop: unsent summaries are given up."""
+        """Flush with a bounded wait, then stop: unsent summaries are given up, and each one
+        still queued or in flight is told so here (the process may exit before the worker
+        could say it)."""
         with self._idle:
             self._closed = True
         done = self.flush(timeout)
         self._stop.set()
         self._queue.put(_STOP)
+        with self._idle:
+            given_up = [(tries, self._given_up_at_exit(tries)) for tries in self._unsettled
+                        if not tries.settled]  # fmt: skip
+            for tries, _ in given_up:
+                tries.settled = True
+            self._unsettled.clear()
+        for tries, delivery in given_up:
+            self._tell(tries, delivery)
         return done
+
+    def _given_up_at_exit(self, tries: _Attempts) -> Delivery:
+        error = IN_FLIGHT_AT_EXIT if tries.count else QUEUED_AT_EXIT
+        return Delivery(False, tries.count, self.where, None, error)
 
     def _work(self) -> None:
         while (item := self._queue.get()) is not _STOP:
-            body, on_done = item
+            body, tries = item
             try:
-                delivery = self._deliver(body)
+                delivery = self._deliver(body, tries)
             except Exception as error:  # the worker must outlive any surprise
                 log.warning("notification to %s failed unexpectedly", self.where)
                 delivery = Delivery(False, 0, self.where, error=type(error).__name__)
-            if on_done is not None:
-                try:
-                    on_done(delivery)
-                except Exception as error:  # e.g. the history is down: the log says it
-                    log.warning("delivery of a notification not recorded (%s)", error)
+            with self._idle:
+                told, tries.settled = tries.settled, True
+                if tries in self._unsettled:
+                    self._unsettled.remove(tries)
+            if not told:
+                self._tell(tries, delivery)
             with self._idle:
                 self._pending -= 1
                 self._idle.notify_all()
         self._client.close()
 
-    def _deliver(self, body: bytes) -> Delivery:
-        tries = _Attempts()
+    def _tell(self, tries: _Attempts, delivery: Delivery) -> None:
+        """Its `on_done` hears how the notification ended (a failure to record is logged)."""
+        if tries.on_done is None:
+            return
+        try:
+            tries.on_done(delivery)
+        except Exception as error:  # e.g. the history is down: the log says it
+            log.warning("delivery of a notification not recorded (%s)", error)
+
+    def _deliver(self, body: bytes, tries: _Attempts) -> Delivery:
         for attempt in range(1, self._retry.attempts + 1):
             tries.count = attempt
             verdict, retry_after = self._post_once(body, tries)

@@ -209,3 +209,26 @@ def test_an_on_done_that_raises_does_not_stop_the_notifier(receiver: Receiver) -
     notifier.notify({"n": 2})
     assert notifier.close(timeout=10)
     assert receiver.accepted == [{"n": 1}, {"n": 2}]
+
+
+def test_a_delivery_still_in_flight_when_close_gives_up_is_told_so_once(
+    receiver: Receiver,
+) -> None:
+    receiver.hang = True
+    heard: list[Delivery] = []
+    notifier = WebhookNotifier(receiver.url, timeout=60, **FAST)
+
+    notifier.notify({"n": 1}, heard.append)  # held by the receiver
+    assert receiver.wait_for_requests(1)
+    notifier.notify({"n": 2}, heard.append)  # queued behind it
+    assert notifier.close(timeout=0.2) is False
+
+    # Told by close itself: the process may exit before the notifier's thread could say it.
+    assert [(d.delivered, d.attempts, d.error) for d in heard] == [
+        (False, 1, "still in flight at exit"),
+        (False, 0, "still queued at exit"),
+    ]
+    assert heard[0].outcome == "given up after 1 attempt (still in flight at exit)"
+    receiver.released.set()  # the held request now ends: nothing is told a second time
+    notifier._worker.join(5)
+    assert len(heard) == 2
