@@ -6,8 +6,10 @@ sleep or state boundary raises `Interrupted`, and the runner records where it st
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
+import sys
 import threading
 from collections.abc import Callable
 from types import FrameType
@@ -51,6 +53,19 @@ class Interrupt:
             self.check()
 
 
+# DECTCEM "show cursor" (ECMA-48 private mode 25), what Rich's Live writes when it stops.
+SHOW_CURSOR = "\x1b[?25h"
+
+
+def show_cursor() -> None:
+    """Show the cursor again on each standard stream that is a terminal."""
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            if stream is not None and stream.isatty():
+                stream.write(SHOW_CURSOR)
+                stream.flush()
+
+
 def install_signal_handlers(interrupt: Interrupt) -> Callable[[], None]:
     """SIGTERM/SIGINT request a clean stop; a second signal ends the process at once.
 
@@ -60,6 +75,7 @@ def install_signal_handlers(interrupt: Interrupt) -> Callable[[], None]:
 
     def handle(signum: int, frame: FrameType | None) -> None:
         if interrupt.is_set():
+            show_cursor()  # a live panel hid it; os._exit runs no clean-up of its own
             os._exit(130)
         interrupt.request(f"interrupted by {signal.Signals(signum).name}")
 
