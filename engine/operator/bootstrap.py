@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import importlib
 import os
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import ModuleType
@@ -28,7 +29,7 @@ from engine.domain.ports.dns import Dns
 from engine.domain.ports.queue import RunQueue
 from engine.domain.ports.store import RunStore
 from engine.operator.inputs import deadlines_of
-from engine.operator.notification_formats import format_for
+from engine.operator.notification_formats import format_for, notify_urls
 from engine.operator.notifications import NotifyingObserver
 from engine.operator.settings import Settings
 from engine.release.clock import SystemClock
@@ -183,17 +184,25 @@ def _poller(
 def _add_notifier(runtime: Runtime, settings: Settings, secrets: HealthSecrets) -> None:
     """The webhook, when one is set: the events asked for, in its format; each delivery's
     outcome recorded in the run's history from the notifier's thread (its own transaction)."""
-    url = settings.notify_url
-    if not url:
+    urls = notify_urls(settings.notify_url)
+    if not urls:
         return
-    notifier = WebhookNotifier(url)
-    store = runtime.store
-    runtime.observers.append(NotifyingObserver(
-        notifier, scrub=secrets.data, events=parse_events(settings.notify_on),
-        fmt=format_for(settings.notify_format, url),
-        record=lambda event: store.add_events([event]),
-    ))  # fmt: skip
-    runtime.closers.append(lambda: notifier.close(NOTIFY_FLUSH_SECONDS))
+    notifiers = [WebhookNotifier(url) for url in urls]  # each URL checked before any is used
+    store, events = runtime.store, parse_events(settings.notify_on)
+    for url, notifier in zip(urls, notifiers, strict=True):
+        runtime.observers.append(NotifyingObserver(
+            notifier, scrub=secrets.data, events=events,
+            fmt=format_for(settings.notify_format, url),
+            record=lambda event: store.add_events([event]),
+        ))  # fmt: skip
+    runtime.closers.append(lambda: _close_within(notifiers, NOTIFY_FLUSH_SECONDS))
+
+
+def _close_within(notifiers: list[WebhookNotifier], seconds: float) -> None:
+    """Close every notifier within one bound in all (each delivers on a thread of its own)."""
+    deadline = time.monotonic() + seconds
+    for notifier in notifiers:
+        notifier.close(max(deadline - time.monotonic(), 0.0))
 
 
 def _dns(dns: Boto3Dns) -> Dns:

@@ -131,10 +131,11 @@ def _wired(settings: Settings, interrupt: Interrupt, operation: Operation) -> in
 
 
 def _observer(settings: Settings, extra: list[Observer]) -> Observer:
+    from engine.operator.notification_formats import notify_secrets
     from engine.operator.progress import make_observer
 
     as_json = settings.log_format == "json"
-    secrets = [settings.notify_url or "", *secrets_of(settings.health_path)]
+    secrets = [*notify_secrets(settings.notify_url), *secrets_of(settings.health_path)]
     progress = make_observer(sys.stdout, settings.log_format, secrets=secrets)
     return FanOutObserver(RunIdPrinter(sys.stderr if as_json else sys.stdout), progress, *extra)
 

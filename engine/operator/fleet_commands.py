@@ -179,10 +179,11 @@ def _metrics_server() -> Any:
 
 def _worker_observer(settings: Settings, extra: list[Observer]) -> Observer:
     """Plain lines (or JSON): a live view cannot show many runs at once."""
+    from engine.operator.notification_formats import notify_secrets
     from engine.operator.progress import make_observer
 
     log_format = "json" if settings.log_format == "json" else "text"
-    secrets = [settings.notify_url or ""]
+    secrets = notify_secrets(settings.notify_url)
     return FanOutObserver(make_observer(sys.stdout, log_format, secrets=secrets), *extra)
 
 

@@ -38,6 +38,17 @@ _LOOKS: dict[str, tuple[str, str]] = {
 }
 
 
+def notify_urls(value: str | None) -> list[str]:
+    """The webhooks `--notify-url` names: one URL, or several separated by whitespace (a URL
+    never holds a raw space), each sent every event asked for."""
+    return list(dict.fromkeys((value or "").split()))
+
+
+def notify_secrets(value: str | None) -> list[str]:
+    """What progress output must never show of `--notify-url`: the value and each URL."""
+    return [value or "", *notify_urls(value)]
+
+
 def format_for(requested: str, url: str) -> str:
     """`auto`: slack for Slack's incoming webhooks (hooks.slack.com), teams for Microsoft's
     (Teams incoming webhooks on *.webhook.office.com, Workflows on *.logic.azure.com and

@@ -133,7 +133,9 @@ RUNNING = (
            metavar="URL", rule="not an in-memory SQLite"),
     Option("log_format", "Progress output (auto: a live view on a terminal).", RUNNERS,
            ("BLUEGREEN_LOG_FORMAT",), "choice", "auto", choices=("auto", "text", "json")),
-    Option("notify_url", "Webhook for run notifications (docs/notifications.md).", RUNNERS,
+    Option("notify_url", "Webhook for run notifications (docs/notifications.md); several, "
+           "separated by spaces, each get every event (each in its own format under auto).",
+           RUNNERS,
            ("BLUEGREEN_NOTIFY_URL",), max_length=URL_LIMIT, metavar="URL"),
     Option("notify_on", "The events to notify (comma-separated, or all): "
            f"{', '.join(EVENTS)}.", RUNNERS, ("BLUEGREEN_NOTIFY_ON",),

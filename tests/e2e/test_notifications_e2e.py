@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from cloud.notify import redact_url
 from simulator import Simulator
 from simulator.seed import ReleaseTarget, wait_for_version
 from tests.e2e.cli import APP, BLUE, GREEN, Cli
@@ -62,6 +63,35 @@ def test_a_refused_release_sends_started_then_refused(
     assert done.exit_code == 2, done
     assert [m["event"] for m in receiver.accepted] == ["started", "refused"]
     assert receiver.accepted[1]["outcome"] == "refused"
+
+
+def test_several_webhooks_each_get_every_event_and_each_delivery_is_recorded(
+    sim: Simulator, target: ReleaseTarget, cli: Cli
+) -> None:
+    sim.client("s3").put_object(Bucket=target.bucket, Key="junk.zip", Body=b"not a zip")
+    sim.client("elasticbeanstalk").create_application_version(
+        ApplicationName=APP, VersionLabel="junk", Process=True,
+        SourceBundle={"S3Bucket": target.bucket, "S3Key": "junk.zip"},
+    )  # fmt: skip
+    assert wait_for_version(sim, APP, "junk")["Status"] == "FAILED"
+
+    with running_receiver(path=SECRET) as chat, running_receiver() as pager:
+        chat.answers = [500] * 100  # one failing webhook holds back none of the others
+        done = cli.run(
+            "full", *FLAGS, "--version-label", "junk",
+            BLUEGREEN_NOTIFY_URL=f"  {chat.url}  {pager.url} ", BLUEGREEN_NOTIFY_ON="refused",
+        )  # fmt: skip
+
+    assert done.exit_code == 2, done
+    assert [m["event"] for m in pager.accepted] == ["refused"], (done, pager.requests)
+    assert len(chat.requests) == 4
+    shown = json.loads(cli.run("runs", "show", done.run_id, "--json").stdout)
+    notes = sorted(
+        (e["data"]["where"], e["data"]["delivered"]) for e in shown["events"]
+        if e["source"] == "notify"
+    )  # fmt: skip
+    assert notes == sorted([(redact_url(chat.url), False), (redact_url(pager.url), True)])
+    assert "XSECRETX" not in done.stdout + done.stderr + json.dumps(shown)
 
 
 @pytest.mark.slow
