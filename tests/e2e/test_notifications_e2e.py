@@ -44,15 +44,20 @@ def test_deploy_then_cutover_sends_started_waiting_then_succeeded_and_runs_show_
     assert "XSECRETX" not in shown.stdout + json.dumps(as_json)
 
 
-def test_a_refused_release_sends_started_then_refused(
-    sim: Simulator, target: ReleaseTarget, cli: Cli
-) -> None:
+def failed_version(sim: Simulator, target: ReleaseTarget) -> None:
+    """Version `junk` of the app, FAILED in EB (its bundle is not a zip): preflight refuses it."""
     sim.client("s3").put_object(Bucket=target.bucket, Key="junk.zip", Body=b"not a zip")
     sim.client("elasticbeanstalk").create_application_version(
         ApplicationName=APP, VersionLabel="junk", Process=True,
         SourceBundle={"S3Bucket": target.bucket, "S3Key": "junk.zip"},
     )  # fmt: skip
     assert wait_for_version(sim, APP, "junk")["Status"] == "FAILED"
+
+
+def test_a_refused_release_sends_started_then_refused(
+    sim: Simulator, target: ReleaseTarget, cli: Cli
+) -> None:
+    failed_version(sim, target)
 
     with running_receiver() as receiver:
         done = cli.run(
@@ -68,12 +73,7 @@ def test_a_refused_release_sends_started_then_refused(
 def test_several_webhooks_each_get_every_event_and_each_delivery_is_recorded(
     sim: Simulator, target: ReleaseTarget, cli: Cli
 ) -> None:
-    sim.client("s3").put_object(Bucket=target.bucket, Key="junk.zip", Body=b"not a zip")
-    sim.client("elasticbeanstalk").create_application_version(
-        ApplicationName=APP, VersionLabel="junk", Process=True,
-        SourceBundle={"S3Bucket": target.bucket, "S3Key": "junk.zip"},
-    )  # fmt: skip
-    assert wait_for_version(sim, APP, "junk")["Status"] == "FAILED"
+    failed_version(sim, target)
 
     with running_receiver(path=SECRET) as chat, running_receiver() as pager:
         chat.answers = [500] * 100  # one failing webhook holds back none of the others
